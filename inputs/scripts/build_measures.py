@@ -1,0 +1,351 @@
+"""Build inputs/measures.csv and inputs/prices.csv: the catalogue of control options and energy prices.
+
+Rerun:  python inputs/scripts/build_measures.py      (standard library only)
+
+Every number is either
+  S  sourced: a seed line (``000:L693``) or a publication, as collected in ../shared/docs/parameters.md (PM §n);
+  D  derived: arithmetic on sourced numbers, written out below;
+  E  ``estimate:`` an engineering estimate with its reasoning (no source was found).
+The ``source`` column of each row names the factors it used, so a reader can audit any figure.
+
+Conventions (see inputs/README.md):
+  * Enterprise measures act on a plant's baseline: ``<pollutant>_removal`` is the fraction of that plant's
+    2020 emission removed (negative = increase). The quantity of a capacity-scaled measure is the plant's
+    capacity in the plant's own ``capacity_unit``; ``unit`` names it and the loader checks the two agree.
+  * VOC treatment tiers state ``vocs_efficiency_after`` (overall capture x destruction); the removal at a
+    plant with current efficiency e0 is (e1 - e0) / (1 - e0), computed by the model. Their quantity is the
+    plant's raw (untreated) VOC generation in t/yr.
+  * Household, freight and wastewater measures state absolute yearly effects per unit (``*_t_per_unit``).
+    Wastewater effects come from each candidate's influent and effluent concentrations (inputs/wastewater.csv).
+  * Running cost per unit and year = fixed O&M + var O&M x output + energy use x price(carrier)
+    - coal saved x price(coal_raw). Prices are in prices.csv so a scenario can change them.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+OUT_DIR = Path(__file__).resolve().parents[1]
+
+# ---------------------------------------------------------------- factors (one place, with their sources)
+GRID_T_CO2_PER_KWH = 0.5703e-3  # S: MEE 2023-2025 reporting factor (PM §2, "not re-read", med)
+GAS_T_CO2_PER_M3 = 2.16e-3  # D: IPCC 56.1 t/TJ x 38.93 MJ/m3 x 0.99 (PM §2)
+COAL_T_CO2_PER_T = 1.83  # D: 87.3 t CO2/TJ x 20.908 GJ/t (PM §2)
+COAL_GJ_PER_T = 20.908  # S: China OM-doc fuel table (PM §2)
+GAS_GJ_PER_M3 = 0.03893  # S: NCV 38.93 MJ/m3 (PM §2)
+
+# Rural household bulk-coal stove (per household and heating season).
+HH_COAL_T = 2.5  # S/E: between Changchun 2.1 and Beijing 3.3 t (PM §2 recommended default)
+HH_EF_KG_PER_T = {"nox": 2.20, "so2": 1.62, "pm": 6.0, "vocs": 3.0}  # S: Liang 2017 (NOx, SO2); E: PM2.5, VOCs (PM §2)
+HH_USEFUL_GJ = 21.0  # D/E: 2.5 t x 20.9 GJ/t x 40 % stove efficiency (PM §2)
+HH_GAS_M3 = 1000.0  # E: heat balance gives ~600 m3 (21 GJ / (0.9 x 38.93 MJ)); field reports ~1000 m3 because
+#                     comfort rises after switching (PM §2 sensitivity 600-1200). We use 1000 for cost and CO2.
+HH_ASHP_KWH = 2300.0  # D/E: 21 GJ / seasonal COP 2.5 (PM §2)
+HH_DIRECT_ELEC_KWH = HH_USEFUL_GJ / 0.95 / 0.0036  # D: 21 GJ at 95 % heater efficiency = 6140 kWh
+HH_DH_GJ = HH_USEFUL_GJ / 0.9  # E: 10 % network loss on 21 GJ delivered
+DH_T_CO2_PER_GJ = 0.05  # E: heat mostly from CHP and industrial waste heat (003:L310, 001:L768); 0.05 t/GJ
+#                         assumes ~half of it is otherwise-wasted heat; coal-boiler heat would be ~0.11 t/GJ.
+GAS_HH_NOX_KG = 1.0  # E: wall-hung condensing boiler ~1 kg NOx per 1000 m3 gas; SO2, PM, VOCs negligible
+BRIQUETTE_EF_KG_PER_T = {"nox": 0.42, "so2": 1.50}  # S: honeycomb briquette (Liang 2017, PM §2)
+BRIQUETTE_PM_VOC_CUT = 0.6  # E: clean briquettes in improved stoves cut PM and VOCs by ~60 % (PM §2 notes
+#                             the cleanest stove type emits 65 % of the mean; briquettes do better)
+BRIQUETTE_T = 2.3  # E: same heat with ~10 % better stove efficiency: 2.5 t x 0.9 ~ 2.3 t
+
+# Road-to-rail (per 1000 t moved one km by rail instead of by truck).
+TRUCK_NOX_G_TKM, RAIL_NOX_G_TKM = 0.9, 0.05  # D (pre-China-VI fleet, Wang 2012) / E (PM recommended §3)
+TRUCK_CO2_G_TKM, RAIL_CO2_G_TKM = 64.0, 8.0  # D/E (PM recommended §3)
+TRUCK_PM_G_TKM = 0.03  # E: exhaust ~0.02 g/t-km for a pre-VI fleet plus tyre/brake wear; road dust excluded
+SIDING_CNY_PER_KM = 0.85e8  # D: 永鑫 0.83 and 吕临 0.89 x1e8 CNY/km (PM §3)
+SIDING_KM = 20.0  # E: Shanxi examples 17.4 and 27.7 km (PM §3)
+
+# Wastewater.
+LOAD_FACTOR = 0.8  # E (PM recommended §5)
+DAYS = 365.0
+
+CRF_NOTE = "capex is annualised by the scenario's discount rate over lifetime_yr"
+
+
+def hh_coal_effect(pollutant: str) -> float:
+    """Yearly emission of one household's bulk-coal stove, t."""
+    return HH_COAL_T * HH_EF_KG_PER_T[pollutant] / 1000.0
+
+
+HH_SRC = ("hh stove: 2.5 t coal/yr, EF NOx 2.20 SO2 1.62 kg/t (Liang 2017, S) PM 6 VOCs 3 kg/t (estimate, PM §2); "
+          "CO2 1.83 t/t coal (D)")
+
+
+def household_rows() -> list[dict]:
+    coal_co2 = HH_COAL_T * COAL_T_CO2_PER_T
+    base = {p: hh_coal_effect(p) for p in HH_EF_KG_PER_T}
+    rows = []
+
+    def row(mid, zh, en, terrain, max_plain, max_mountain, carrier, use, effects, capex, fom, life, src):
+        rows.append(dict(
+            measure_id=mid, name_zh=zh, name_en=en, family="heating", applies_to="household", sector="",
+            terrain=terrain, exclusive_group="heating_household", unit="household",
+            max_share_plain=max_plain, max_share_mountain=max_mountain,
+            energy_carrier=carrier, energy_use_per_unit_yr=use, coal_saved_t_per_unit_yr=HH_COAL_T,
+            **{f"{p}_t_per_unit": round(v, 6) for p, v in effects.items()},
+            capex_cny_per_unit=capex, fixed_om_cny_per_unit_yr=fom, lifetime_yr=life, source=src,
+        ))
+
+    gas_co2 = HH_GAS_M3 * GAS_T_CO2_PER_M3
+    row("heat_gas", "煤改气（壁挂炉）", "coal to gas (wall-hung boiler)", "any", 1.0, 0.3, "natural_gas", HH_GAS_M3,
+        dict(nox=base["nox"] - GAS_HH_NOX_KG / 1000 * HH_GAS_M3 / 1000, so2=base["so2"], pm=base["pm"],
+             vocs=base["vocs"], co2=coal_co2 - gas_co2),
+        12000, 200, 15,
+        f"{HH_SRC}; gas 1000 m3/hh (estimate: field use, PM §2 600-1200) x 2.16 kg CO2/m3 (D); "
+        "capex 12000 CNY/hh (estimate: boiler + village pipe share, PM §2 'no source'; Tsinghua 四一 target 10000); "
+        "O&M 200 CNY/yr (estimate: boiler service); max share mountain 0.3 (estimate: gas grid rarely reaches "
+        "mountain villages, 000:L302 clean-coal fallback)")
+    row("heat_pump", "煤改电（空气源热泵）", "coal to air-source heat pump", "any", 1.0, 1.0, "electricity",
+        HH_ASHP_KWH, dict(**base, co2=coal_co2 - HH_ASHP_KWH * GRID_T_CO2_PER_KWH),
+        25000, 300, 15,
+        f"{HH_SRC}; 2300 kWh/hh (D/E: 21 GJ / COP 2.5) x grid 0.5703 kg CO2/kWh (S, MEE); capex 25000 CNY/hh "
+        "(S/E: Tianjin max 29000, Beijing subsidy 24000, PM §2); O&M 300 CNY/yr (estimate); grid-side pollutants "
+        "not counted locally (coal power is at ULE, 000:L101)")
+    row("heat_electric", "煤改电（直热/蓄热电暖器）", "coal to direct electric heaters", "any", 1.0, 1.0,
+        "electricity", round(HH_DIRECT_ELEC_KWH, 1),
+        dict(**base, co2=coal_co2 - HH_DIRECT_ELEC_KWH * GRID_T_CO2_PER_KWH),
+        10000, 100, 12,
+        f"{HH_SRC}; 6140 kWh/hh (D: 21 GJ at 95 %) x 0.5703 kg CO2/kWh; capex 10000 CNY/hh (estimate, PM §2 "
+        "'no source'); O&M 100 CNY/yr (estimate)")
+    row("heat_district", "集中供热（余热/热电联产）入户", "connect to district heating", "any", 0.3, 0.05,
+        "district_heat", round(HH_DH_GJ, 2), dict(**base, co2=coal_co2 - HH_DH_GJ * DH_T_CO2_PER_GJ),
+        15000, 150, 25,
+        f"{HH_SRC}; 23.3 GJ/hh delivered (21 GJ + 10 % loss, estimate) x 0.05 t CO2/GJ (estimate: CHP and waste "
+        "heat, 003:L310, 001:L768); capex 15000 CNY/hh (estimate, PM §2 'no source'); max share 0.3 plain / 0.05 "
+        "mountain of a county's coal households (estimate: only villages near a network)")
+    bq_co2 = coal_co2 - BRIQUETTE_T * COAL_T_CO2_PER_T
+    row("heat_clean_coal", "洁净煤+节能炉具（山区保底）", "clean briquettes + improved stove (mountain fallback)",
+        "mountain", 0.0, 1.0, "coal_briquette", BRIQUETTE_T,
+        dict(nox=base["nox"] - BRIQUETTE_T * BRIQUETTE_EF_KG_PER_T["nox"] / 1000,
+             so2=base["so2"] - BRIQUETTE_T * BRIQUETTE_EF_KG_PER_T["so2"] / 1000,
+             pm=base["pm"] * BRIQUETTE_PM_VOC_CUT, vocs=base["vocs"] * BRIQUETTE_PM_VOC_CUT, co2=bq_co2),
+        3000, 0, 8,
+        f"{HH_SRC}; mountain counties only (000:L302 洁净煤保底); 2.3 t briquettes (estimate: 10 % better stove); "
+        "briquette NOx 0.42 SO2 1.50 kg/t (S, Liang 2017); PM/VOCs -60 % (estimate); capex 3000 CNY/hh stove "
+        "(estimate, PM §2 'no source')")
+    for r in rows:
+        r["cod_t_per_unit"] = r["nh3n_t_per_unit"] = 0.0
+    return rows
+
+
+def enterprise_rows() -> list[dict]:
+    """Measures that act on one plant, as fractions of its baseline emissions."""
+    rows: list[dict] = []
+
+    def row(mid, zh, en, family, sector, group, unit, removal, capex, fom=0.0, vom=0.0, life=15,
+            ule=False, voc_after="", src="", process=""):
+        rows.append(dict(
+            measure_id=mid, name_zh=zh, name_en=en, family=family, applies_to="enterprise", sector=sector,
+            process=process,
+            terrain="any", exclusive_group=group, unit=unit, ule_compliant=str(ule).lower(),
+            **{f"{p}_removal": removal.get(p, 0.0) for p in ("nox", "so2", "pm", "vocs", "co2")},
+            vocs_efficiency_after=voc_after, capex_cny_per_unit=capex, fixed_om_cny_per_unit_yr=fom,
+            var_om_cny_per_t_output=vom, lifetime_yr=life, source=src))
+
+    # Steel (integrated sites; capacity = crude steel t/yr).
+    row("steel_ule", "钢铁全流程超低排放改造（有组织+无组织+清洁运输）", "steel whole-process ULE package", "ule",
+        "steel", "steel_ule", "t_per_yr", dict(nox=0.59, so2=0.61, pm=0.81), 450, 0, 200, 15, True,
+        src="removal NOx 59 SO2 61 PM 81 % (S: MIIT/MPI estimate with the 2019 MEE steel ULE opinion, PM §1); "
+            "capex 450 CNY per t/yr crude steel (S: CISA 2023); O&M 200 CNY/t steel (S: CISA 2023; includes "
+            "fugitive control and clean transport; 2021 aggregate gives 47, PM §1)")
+    row("steel_sinter_scr", "烧结机头烟气脱硝（SCR）", "sinter-strand SCR denitration only", "ule", "steel",
+        "steel_ule", "t_per_yr", dict(nox=0.385), 60, 0, 12, 15, False,
+        src="sinter ~55 % of site NOx (estimate) x 69.9 % cut at ULE (S: Liu 2022) = 0.385; capex 60 CNY per "
+            "t/yr steel and O&M 12 CNY/t (estimate: the denitration share of the CISA package, ~13 %/6 %)")
+    row("pellet_ule", "独立球团超低排放改造", "stand-alone pellet plant ULE", "ule", "steel", "pellet_ule",
+        "t_per_yr", dict(nox=0.60, so2=0.50, pm=0.70), 40, 0, 8, 15, True, process="pellet",
+        src="pellet roasting to 10/35/50 mg/m3 (S: 2019 MEE opinion); removals from assumed 150/80/40 mg/m3 "
+            "before (estimate); capex 40 CNY per t/yr, O&M 8 CNY/t (estimate: SCR+FGD on one roasting line)")
+    # Coking (capacity = coke t/yr).
+    row("coking_ule", "焦化超低排放改造（脱硫脱硝+无组织+清洁运输）", "coking ULE package", "ule", "coking",
+        "coking_ule", "t_per_yr", dict(nox=0.625, so2=0.6, pm=0.6, vocs=0.2), 150, 0, 30, 15, True,
+        src="NOx 400->150 mg/m3 = 0.625 (PM recommended §1, D/E); SO2 0.6, PM 0.6 (estimate: stack to 30/10 "
+            "mg/m3 plus fugitive enclosure); VOCs 0.2 (estimate: sealed coke-oven doors, LDAR); capex 150 CNY per "
+            "t/yr coke, O&M 30 CNY/t (estimate, PM §1 low confidence)")
+    row("coking_denox", "焦炉烟气脱硝（仅SCR）", "coke-oven SCR denitration only", "ule", "coking", "coking_ule",
+        "t_per_yr", dict(nox=0.625), 60, 0, 10, 15, False,
+        src="NOx 0.625 as the package (PM §1, D/E); capex 60 CNY per t/yr, O&M 10 CNY/t (estimate: the SCR "
+            "share of the package)")
+    row("coking_cdq", "干熄焦改造", "coke dry quenching (CDQ)", "ule", "coking", "coking_cdq", "t_per_yr",
+        dict(pm=0.25, co2=0.15), 120, 0, 0, 20, False,
+        src="Linfen requires dry quenching (003:L262); PM 0.25 of site (estimate: wet quenching plumes are a "
+            "large PM source); CO2 0.15 of site (estimate: recovers ~0.5 t steam per t coke, ~40 kgce/t); capex "
+            "120 CNY per t/yr (estimate); O&M 0: steam sales offset running cost (estimate)")
+    row("coking_voc", "化产区VOCs治理（密闭+LDAR+尾气回收）", "coke by-product plant VOC control", "voc", "coking",
+        "coking_voc", "t_per_yr", dict(vocs=0.5), 20, 0, 3, 10, False,
+        src="coking is Shanxi's largest industrial VOC source (Guo et al., PM §4); removal 0.5 (estimate: tank "
+            "vapour recovery and LDAR); capex 20 CNY per t/yr, O&M 3 CNY/t (estimate)")
+    # Cement (capacity = clinker t/day; SNCR vs SCR vs SNCR+SCR are exclusive at one kiln).
+    days = 310  # E: kiln operating days a year (common Chinese design basis)
+    row("cement_sncr", "水泥窑SNCR提效（低氮燃烧+分级燃烧）", "cement kiln SNCR upgrade", "ule", "cement",
+        "cement_denox", "t_per_day", dict(nox=0.6), 40 * days, 0, 4, 15, False,
+        src="NOx 300->120 mg/m3 (estimate; SNCR 60-70 %, smei88, PM §1); capex 40 CNY per t/yr clinker = "
+            "12400 CNY per t/day at 310 d (estimate); O&M 4 CNY/t (estimate: ammonia)")
+    row("cement_scr", "水泥窑SCR脱硝", "cement kiln SCR denitration", "ule", "cement", "cement_denox", "t_per_day",
+        dict(nox=0.833), 150 * days, 0, 7, 15, False,
+        src="NOx 300->50 mg/m3 = 0.833 (PM recommended §1); capex 150 CNY per t/yr clinker (estimate: the "
+            "denitration share of 南娄 2.7542e8 CNY, 001:L807) x 310 d; O&M 7 CNY/t (estimate)")
+    row("cement_ule", "水泥全流程超低排放（SNCR+SCR+脱硫+除尘+无组织）", "cement full ULE (SNCR+SCR, FGD, dust)",
+        "ule", "cement", "cement_denox", "t_per_day", dict(nox=0.85, so2=0.5, pm=0.7), 200 * days, 0, 10, 15, True,
+        src="to 10/35/50 mg/m3 (002:L816, PM §1); NOx 0.85, SO2 0.5, PM 0.7 (estimate from 300/70/30 mg/m3 "
+            "before); capex 200 CNY per t/yr clinker x 310 d = 62000 CNY per t/day (PM recommended §1: 南娄 "
+            "2.7542e8 CNY on a ~4500 t/d line, 001:L807); O&M 10 CNY/t (PM: 4-12)")
+    # Other industrial kilns (refractory, ceramics, lime...; capacity = product t/yr).
+    row("kiln_deep", "工业窑炉深度治理（脱硫+SNCR+除尘+封闭）", "industrial kiln deep treatment", "ule", "kiln",
+        "kiln_ule", "t_per_yr", dict(nox=0.6, so2=0.8, pm=0.8), 1000, 0, 30, 15, True,
+        src="to 10/50/100 mg/m3 (001:L763 etc.); removals estimate; capex 1000 CNY per t/yr (D: Yangquan "
+            "projects 西小坪 3.791e8/30万t = 1264, 王垆 0.754e8/3万t = 2513, 001:L792, L803; low end taken "
+            "because those include enclosures); O&M 30 CNY/t (estimate)")
+    # Captive coal power (capacity MW).
+    row("captive_ule", "自备燃煤机组超低排放改造", "captive coal unit ULE", "ule", "captive_power", "captive_ule",
+        "MW", dict(nox=0.5, so2=0.6, pm=0.7), 150000, 8000, 0, 15, True,
+        src="to 10/35/50 mg/m3 (2015 national plan, PM §1) from ~100/90/30 (estimate); capex 150 CNY/kW "
+            "(estimate: public-utility ULE retrofits 100-200 CNY/kW); fixed O&M 8 CNY/kW/yr (estimate)")
+    # Coal-power energy saving (三改联动, 004:L25).
+    row("power_energy_saving", "煤电节能降碳改造（三改联动）", "coal-power energy-saving retrofit", "efficiency",
+        "power|captive_power", "power_saving", "MW", dict(nox=0.03, so2=0.03, pm=0.03, co2=0.03),
+        100000, 0, 0, 20, False,
+        src="004:L25 三改联动; -3 % coal per kWh (estimate: ~10 gce/kWh of ~310); capex 100 CNY/kW (estimate); "
+            "saves 58 t raw coal per MW-yr at 4500 h (D: 4500 h x 310 gce/kWh x 3 % / 0.714 tce/t)")
+    rows[-1]["coal_saved_t_per_unit_yr"] = 58.0
+    # Coal boilers < 35 t/h (000:L304), capacity t steam/h.
+    boiler_src = ("000:L304 zero <35 t/h coal boilers; 1 t/h ~ 6750 GJ/yr steam (estimate: 2.7 GJ/t x 2500 h); "
+                  "coal saved 461 t (D: 6750 / (0.7 x 20.9)); ")
+    row("boiler_to_gas", "燃煤锅炉淘汰-改燃气", "coal boiler replaced by gas boiler", "boiler", "boiler",
+        "boiler_replace", "t_steam_per_h", dict(nox=0.5, so2=0.98, pm=0.95, co2=0.5), 100000, 5000, 0, 20, False,
+        src=boiler_src + "gas 192700 m3 (D: 6750 / (0.9 x 38.93 MJ)); CO2 0.5 (D: 416 vs 844 t); NOx 0.5 (low-NOx "
+            "gas, estimate); capex 100000 CNY per t/h (estimate: gas boiler + connection)")
+    rows[-1].update(energy_carrier="natural_gas", energy_use_per_unit_yr=192700, coal_saved_t_per_unit_yr=461)
+    row("boiler_to_electric", "燃煤锅炉淘汰-改电锅炉", "coal boiler replaced by electric boiler", "boiler",
+        "boiler", "boiler_replace", "t_steam_per_h", dict(nox=1.0, so2=1.0, pm=1.0, co2=-0.33), 60000, 3000, 0,
+        20, False,
+        src=boiler_src + "1.97 GWh (D: 6750 GJ / 0.95 / 3.6); CO2 +33 % (D: 1124 t at 0.5703 vs 844 t coal); "
+            "capex 60000 CNY per t/h (estimate)")
+    rows[-1].update(energy_carrier="electricity", energy_use_per_unit_yr=1973700, coal_saved_t_per_unit_yr=461)
+    # VOC treatment tiers at chemical / coating / other VOC emitters; quantity = raw VOC generation t/yr.
+    voc_src = ("RTO 10000 m3/h ~ 30 t/yr raw VOCs (D: 500 mg/m3 x 6000 h); overall efficiency = capture x "
+               "destruction; ")
+    row("voc_ac", "活性炭吸附（一次性）", "activated-carbon adsorption (disposable)", "voc",
+        "chemical|coating|other_voc", "voc_treatment", "t_raw_vocs_per_yr", {}, 15000, 8000, 0, 10, False, 0.5,
+        voc_src + "0.5 = 0.6 x 0.85 capture (estimate, PM §4: disposable beds lose capacity); capex 15000 CNY per "
+        "t/yr raw (estimate); O&M 8000 CNY per t/yr (estimate: carbon replacement and hazardous-waste disposal)")
+    row("voc_adsorb_regen", "吸附浓缩+催化燃烧（RCO）", "adsorption-concentration + RCO", "voc",
+        "chemical|coating|other_voc", "voc_treatment", "t_raw_vocs_per_yr", {}, 50000, 12000, 0, 10, False, 0.82,
+        voc_src + "0.82 = 0.9 (S: Xu 2020) x 0.91 capture (estimate); meets the 80 % floor (001:L330); capex "
+        "1.3 x RTO per t (S: RCO +20-40 %, PM §4) on concentrated flow (estimate 50000); O&M 12000 (estimate)")
+    row("voc_rto", "蓄热式焚烧（RTO）", "regenerative thermal oxidiser (RTO)", "voc",
+        "chemical|coating|other_voc", "voc_treatment", "t_raw_vocs_per_yr", {}, 75000, 27000, 0, 10, False, 0.92,
+        voc_src + "0.92 = 0.97 destruction (S: PM §4) x 0.95 capture (estimate); capex 2.25e6 CNY / 30 t = 75000 "
+        "(D); O&M 0.8e6 / 30 t = 27000 CNY per t/yr (D, PM recommended §4)")
+    for r in rows:
+        r.setdefault("energy_carrier", "")
+        r.setdefault("energy_use_per_unit_yr", 0.0)
+        r.setdefault("coal_saved_t_per_unit_yr", 0.0)
+    return rows
+
+
+def freight_rows() -> list[dict]:
+    tkm_to_t = 1e-6 * 1e3  # g per t-km -> t per (kt x km)
+    common = dict(family="rail", applies_to="freight", sector="", terrain="any", energy_carrier="",
+                  energy_use_per_unit_yr=0.0, coal_saved_t_per_unit_yr=0.0, cod_t_per_unit=0.0,
+                  nh3n_t_per_unit=0.0, so2_t_per_unit=0.0, vocs_t_per_unit=0.0)
+    return [
+        dict(common, measure_id="rail_siding", name_zh="铁路专用线建设", name_en="rail siding to a shipper",
+             exclusive_group="rail_siding", unit="siding", nox_t_per_unit=0.0, pm_t_per_unit=0.0,
+             co2_t_per_unit=0.0, capex_cny_per_unit=SIDING_CNY_PER_KM * SIDING_KM,
+             fixed_om_cny_per_unit_yr=0.02 * SIDING_CNY_PER_KM * SIDING_KM, lifetime_yr=30,
+             siding_capacity_kt_per_yr=10000,
+             source="0.85e8 CNY/km (D: 永鑫 0.83, 吕临 0.89, PM §3) x 20 km (estimate, PM §3) = 1.7e8 CNY; capacity "
+                    "10 Mt/yr (S: 永鑫, PM §3); O&M 2 % of capex a year (estimate); 000:L693 plans 31 sidings"),
+        dict(common, measure_id="rail_shift", name_zh="大宗货物公转铁（运量转移）",
+             name_en="bulk tonnage shifted from road to rail", exclusive_group="", unit="kt_km",
+             nox_t_per_unit=round((TRUCK_NOX_G_TKM - RAIL_NOX_G_TKM) * tkm_to_t, 6),
+             pm_t_per_unit=round(TRUCK_PM_G_TKM * tkm_to_t, 6),
+             co2_t_per_unit=round((TRUCK_CO2_G_TKM - RAIL_CO2_G_TKM) * tkm_to_t, 6),
+             capex_cny_per_unit=0.0, fixed_om_cny_per_unit_yr=50.0, lifetime_yr=30,
+             source="per 1000 t moved 1 km: truck 0.9 vs rail 0.05 g NOx/t-km, 64 vs 8 g CO2/t-km (D/E, PM recommended "
+                    "§3); PM 0.03 g/t-km (estimate); cost 0.05 CNY/t-km = 50 CNY per kt-km (estimate: short-haul "
+                    "rail plus transloading dearer than trucking, 001:L256 asks for a short-haul rail price scheme)"),
+    ]
+
+
+def wastewater_rows() -> list[dict]:
+    common = dict(family="wastewater", applies_to="wastewater", terrain="any", energy_carrier="",
+                  energy_use_per_unit_yr=0.0, coal_saved_t_per_unit_yr=0.0, unit="m3_per_day",
+                  exclusive_group="")
+    treated = DAYS * LOAD_FACTOR  # m3 treated per year per m3/d of capacity
+
+    def row(mid, zh, en, kind, action, capex, om_per_m3, life, src):
+        return dict(common, measure_id=mid, name_zh=zh, name_en=en, sector=kind, process=action,
+                    capex_cny_per_unit=capex,
+                    fixed_om_cny_per_unit_yr=round(om_per_m3 * treated, 2), lifetime_yr=life,
+                    source=src + f"; O&M {om_per_m3} CNY/m3 x 365 d x load 0.8 (estimate, PM recommended §5); "
+                                 "COD and NH3-N removed come from the candidate's influent/effluent (wastewater.csv)")
+
+    return [
+        row("ww_urban_new", "新建城镇污水处理厂", "new urban WWTP", "urban", "new", 3000, 1.0, 30,
+            "capex 3000 CNY per m3/d (D: Yangquan 1760-4714, 001:L815, L821; PM recommended §5)"),
+        row("ww_urban_expansion", "城镇污水处理厂扩建", "urban WWTP expansion", "urban", "expansion", 1760, 1.0, 30,
+            "capex 1760 CNY per m3/d (D: 盂县 phase II 0.44e8 CNY / 2.5e4 m3/d, 001:L821)"),
+        row("ww_urban_upgrade", "污水处理厂提标改造（一级A→地表IV类）", "WWTP upgrade 1A to surface Class IV", "urban", "upgrade",
+            473, 0.155, 20,
+            "capex 473 CNY per m3/d (D: midpoint of +323..623 for a one-grade tightening, 环境科学学报 2011, PM §5); "
+            "O&M midpoint 0.11-0.20 CNY/m3 (S, same)"),
+        row("ww_park_new", "工业园区污水处理厂", "industrial-park WWTP", "park", "", 4000, 1.5, 30,
+            "capex 4000 CNY per m3/d (estimate: industrial influent needs pre-treatment; above the urban 3000)"),
+        row("ww_town_new", "建制镇污水处理站", "small-town sewage plant", "town", "", 10000, 1.2, 20,
+            "capex 10000 CNY per m3/d incl. network (D: 河底镇 0.0539e8/500 = 10780, 001:L822)"),
+        row("ww_rural", "农村生活污水治理（分散式）", "rural sewage treatment (decentralised)", "rural", "", 15000, 1.0, 20,
+            "capex 15000 CNY per m3/d (estimate: between 河底镇 10780 and 西烟镇 38200 incl. 13.5 km pipe, 001:L822, "
+            "L830; household wetlands and septic tanks are cheaper, 001:L857)"),
+    ]
+
+
+COLUMNS = [
+    "measure_id", "name_zh", "name_en", "family", "applies_to", "sector", "process", "terrain", "exclusive_group", "unit",
+    "ule_compliant", "nox_removal", "so2_removal", "pm_removal", "vocs_removal", "co2_removal",
+    "vocs_efficiency_after", "nox_t_per_unit", "so2_t_per_unit", "pm_t_per_unit", "vocs_t_per_unit",
+    "co2_t_per_unit", "cod_t_per_unit", "nh3n_t_per_unit", "max_share_plain", "max_share_mountain",
+    "siding_capacity_kt_per_yr", "energy_carrier", "energy_use_per_unit_yr", "coal_saved_t_per_unit_yr",
+    "capex_cny_per_unit", "fixed_om_cny_per_unit_yr", "var_om_cny_per_t_output", "lifetime_yr", "source",
+]
+
+PRICES = [
+    dict(carrier="natural_gas", unit="m3", price_cny_per_unit=3.0,
+         source="estimate: non-subsidised residential pipeline gas in Shanxi, 2.5-3.0 CNY/m3 (no tariff table found)"),
+    dict(carrier="electricity", unit="kWh", price_cny_per_unit=0.5,
+         source="estimate: rural residential tariff ~0.48 CNY/kWh before heating-season valley discounts (not verified)"),
+    dict(carrier="coal_raw", unit="t", price_cny_per_unit=800.0,
+         source="estimate: delivered bulk residential coal 2020, 700-900 CNY/t (not verified)"),
+    dict(carrier="coal_briquette", unit="t", price_cny_per_unit=1100.0,
+         source="estimate: clean briquettes ~1.4x raw coal (Liu & Mauzerall 2020 give clean coal ~2x total household "
+                "cost, PM §2)"),
+    dict(carrier="district_heat", unit="GJ", price_cny_per_unit=40.0,
+         source="estimate: Shanxi residential heat tariffs are set per m2 (~5 CNY/m2/month); 40 CNY/GJ equivalent"),
+]
+
+
+def main() -> None:
+    rows = enterprise_rows() + household_rows() + freight_rows() + wastewater_rows()
+    for r in rows:
+        for c in COLUMNS:
+            r.setdefault(c, "")
+        unknown = set(r) - set(COLUMNS)
+        assert not unknown, (r["measure_id"], unknown)
+    with open(OUT_DIR / "measures.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    with open(OUT_DIR / "prices.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(PRICES[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(PRICES)
+    print(f"wrote {len(rows)} measures and {len(PRICES)} prices to {OUT_DIR}")
+
+
+if __name__ == "__main__":
+    main()

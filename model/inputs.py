@@ -1,0 +1,383 @@
+"""Read, check and type the input dataset (a directory of CSV files, by default ``inputs/``).
+
+:func:`load_dataset` returns a :class:`Dataset` of typed pandas tables or raises
+:class:`InputDataError`, which lists every problem with its file, line, column and the fix.
+The column contract lives in ``TABLES`` below and is documented for users in ``inputs/README.md``.
+Checks are vectorised per column so that national-size datasets load quickly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+#: the embedded default Shanxi dataset (repository checkout; ``ERSIM_INPUTS`` overrides it)
+DEFAULT_INPUTS = Path(__file__).resolve().parents[1] / "inputs"
+
+POLLUTANTS = ("nox", "so2", "pm", "vocs", "cod", "nh3n")
+AIR_POLLUTANTS = ("nox", "so2", "pm", "vocs")
+SECTORS = ("steel", "coking", "cement", "power", "captive_power", "kiln", "chemical", "coating", "other_voc",
+           "coal_mine", "logistics", "boiler", "other_industry")
+FAMILIES = ("ule", "voc", "heating", "boiler", "rail", "wastewater", "efficiency")
+CAPACITY_UNITS = ("t_per_yr", "t_per_day", "MW", "t_steam_per_h", "m3_per_day")
+
+Kind = Literal["str", "float", "int", "bool", "code"]
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of an input table and what a valid cell looks like."""
+
+    name: str
+    kind: Kind = "str"
+    required: bool = True  # an empty cell is an error
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] | None = None
+    unique: bool = False
+    ref: Literal["county", "region", "enterprise", "measure"] | None = None
+    multi: bool = False  # ``a|b`` lists, each item checked against ``choices``
+
+
+def _src() -> Col:
+    return Col("source")
+
+
+TABLES: dict[str, list[Col]] = {
+    "regions": [
+        Col("region_code", "code", unique=True), Col("level", choices=("province", "city", "county")),
+        Col("name_zh"), Col("name_pinyin"), Col("parent_code", "code", required=False),
+        Col("city_code", "code", required=False), Col("terrain", required=False, choices=("plain", "mountain")),
+        Col("gdp_2020_cny", "float", required=False, min=0), Col("gdp_growth_pct_per_yr", "float", min=-20, max=30),
+        Col("population_2020", "float", required=False, min=0),
+        Col("rural_coal_households_2020", "float", required=False, min=0), _src(),
+    ],
+    "enterprises": [
+        Col("enterprise_id", unique=True), Col("name_zh"), Col("name_en", required=False),
+        Col("sector", choices=SECTORS), Col("process", required=False), Col("county_code", "code", ref="county"),
+        Col("capacity", "float", min=0), Col("capacity_unit", choices=CAPACITY_UNITS),
+        Col("output", "float", min=0), Col("output_unit"),
+        *[Col(f"{p}_t", "float", min=0) for p in AIR_POLLUTANTS], Col("co2_t", "float", min=0),
+        Col("ule_status", choices=("done", "partial", "none")),
+        Col("voc_treatment_eff", "float", required=False, min=0, max=1),
+        Col("boiler_t_per_h", "float", required=False, min=0),
+        Col("bulk_freight_kt_per_yr", "float", min=0), Col("rail_share", "float", min=0, max=1),
+        Col("has_siding", "bool"), Col("road_haul_km", "float", required=False, min=0),
+        Col("synthetic", "bool"), _src(),
+    ],
+    "projects": [
+        Col("project_id", unique=True), Col("name_zh"), Col("enterprise_id", required=False, ref="enterprise"),
+        Col("region_code", "code", ref="region"), Col("family", choices=FAMILIES + ("other",)),
+        Col("measure_id", required=False, ref="measure"), Col("capex_cny", "float", required=False, min=0),
+        *[Col(f"{p}_cut_t", "float", required=False, min=0) for p in AIR_POLLUTANTS],
+        Col("households", "float", required=False, min=0),
+        Col("capacity_m3_per_day", "float", required=False, min=0),
+        Col("start", required=False), Col("finish", required=False), _src(),
+    ],
+    "measures": [
+        Col("measure_id", unique=True), Col("name_zh"), Col("name_en"), Col("family", choices=FAMILIES),
+        Col("applies_to", choices=("enterprise", "household", "freight", "wastewater")),
+        Col("sector", required=False, multi=True, choices=SECTORS + ("urban", "park", "town", "rural")),
+        Col("process", required=False), Col("terrain", choices=("any", "plain", "mountain")),
+        Col("exclusive_group", required=False), Col("unit"), Col("ule_compliant", "bool", required=False),
+        *[Col(f"{p}_removal", "float", required=False, min=-1, max=1) for p in AIR_POLLUTANTS],
+        Col("co2_removal", "float", required=False, min=-5, max=1),
+        Col("vocs_efficiency_after", "float", required=False, min=0, max=1),
+        *[Col(f"{p}_t_per_unit", "float", required=False) for p in AIR_POLLUTANTS + ("co2", "cod", "nh3n")],
+        Col("max_share_plain", "float", required=False, min=0, max=1),
+        Col("max_share_mountain", "float", required=False, min=0, max=1),
+        Col("siding_capacity_kt_per_yr", "float", required=False, min=0),
+        Col("energy_carrier", required=False), Col("energy_use_per_unit_yr", "float", required=False, min=0),
+        Col("coal_saved_t_per_unit_yr", "float", required=False, min=0),
+        Col("capex_cny_per_unit", "float", min=0), Col("fixed_om_cny_per_unit_yr", "float", required=False, min=0),
+        Col("var_om_cny_per_t_output", "float", required=False, min=0), Col("lifetime_yr", "float", min=1, max=100),
+        _src(),
+    ],
+    "wastewater": [
+        Col("candidate_id", unique=True), Col("name_zh"), Col("county_code", "code", ref="county"),
+        Col("kind", choices=("urban", "park", "town", "rural")), Col("action", choices=("new", "expansion", "upgrade")),
+        Col("capacity_m3_per_day", "float", min=0),
+        Col("influent_cod_mg_l", "float", min=0), Col("effluent_cod_mg_l", "float", min=0),
+        Col("influent_nh3n_mg_l", "float", min=0), Col("effluent_nh3n_mg_l", "float", min=0),
+        Col("load_factor", "float", min=0, max=1), Col("capex_cny", "float", required=False, min=0),
+        Col("synthetic", "bool"), _src(),
+    ],
+    "prices": [
+        Col("carrier", unique=True), Col("unit"), Col("price_cny_per_unit", "float", min=0), _src(),
+    ],
+    "baselines": [
+        Col("region_code", "code", ref="region"),
+        Col("quantity", choices=tuple(f"{p}_t" for p in POLLUTANTS) + ("co2_t", "gdp_cny")),
+        Col("year", "int", min=1990, max=2100), Col("value", "float", min=0), _src(),
+    ],
+}
+
+#: the order tables are checked in: references point at earlier tables
+LOAD_ORDER = ("regions", "measures", "enterprises", "projects", "wastewater", "prices", "baselines")
+
+
+@dataclass(frozen=True)
+class InputIssue:
+    """One problem in one cell (or row, or file) of the input data."""
+
+    file: str
+    message: str
+    line: int | None = None  # 1-based line in the file; the header is line 1
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f", line {self.line}" if self.line else "") + (
+            f", column '{self.column}'" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class InputDataError(Exception):
+    """The dataset has problems; ``issues`` lists each with file, line, column and fix."""
+
+    def __init__(self, issues: list[InputIssue], max_shown: int = 20):
+        self.issues = issues
+        shown = "\n".join(f"  - {i}" for i in issues[:max_shown])
+        more = f"\n  ... and {len(issues) - max_shown} more" if len(issues) > max_shown else ""
+        super().__init__(f"{len(issues)} problem(s) in the input data:\n{shown}{more}")
+
+
+@dataclass
+class Dataset:
+    """The typed input tables. Ids are kept as columns and as the index."""
+
+    root: Path
+    regions: pd.DataFrame
+    measures: pd.DataFrame
+    enterprises: pd.DataFrame
+    projects: pd.DataFrame
+    wastewater: pd.DataFrame
+    prices: pd.DataFrame
+    baselines: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def counties(self) -> pd.DataFrame:
+        return self.regions[self.regions["level"] == "county"]
+
+    @property
+    def cities(self) -> pd.DataFrame:
+        return self.regions[self.regions["level"] == "city"]
+
+    def files(self) -> list[Path]:
+        """Every file the dataset was read from (for provenance hashes)."""
+        return sorted(p for p in self.root.iterdir() if p.suffix in (".csv", ".geojson"))
+
+
+def default_inputs_dir() -> Path:
+    return Path(os.environ.get("ERSIM_INPUTS", DEFAULT_INPUTS))
+
+
+def _read_csv(path: Path, issues: list[InputIssue], warnings: list[str]) -> pd.DataFrame | None:
+    """Read every cell as text. UTF-8 is expected; a GB18030/GBK file (as Excel saves it) is read with a warning."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            issues.append(InputIssue(path.name, f"is not UTF-8 text (byte {err.start}); save it as 'CSV UTF-8'"))
+            return None
+        warnings.append(f"{path.name} is GBK/GB18030-encoded, not UTF-8; it was read, but please save it as 'CSV UTF-8'")
+    from io import StringIO
+
+    try:
+        return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
+    except pd.errors.ParserError as err:
+        issues.append(InputIssue(path.name, f"is not a well-formed CSV: {err}"))
+        return None
+
+
+def _did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_header(fname: str, df: pd.DataFrame, cols: list[Col], issues: list[InputIssue]) -> bool:
+    expected = [c.name for c in cols]
+    ok = True
+    for name in df.columns:
+        if name not in expected:
+            issues.append(InputIssue(fname, f"unknown column '{name}'{_did_you_mean(name, expected)}; "
+                                            f"expected columns: {', '.join(expected)}", line=1))
+            ok = False
+    for name in expected:
+        if name not in df.columns:
+            issues.append(InputIssue(fname, f"missing column '{name}'", line=1))
+            ok = False
+    return ok
+
+
+def _lines(mask: pd.Series) -> list[int]:
+    """File line numbers of the rows where ``mask`` holds (header = line 1)."""
+    return [int(i) + 2 for i in np.flatnonzero(mask.to_numpy())]
+
+
+def _parse_column(fname: str, df: pd.DataFrame, col: Col, issues: list[InputIssue]) -> pd.Series:
+    text = df[col.name].str.strip()
+    empty = text == ""
+    if col.required:
+        for line in _lines(empty):
+            issues.append(InputIssue(fname, "is empty; a value is required"
+                                     + ("; write a seed line, a publication, 'estimate: ...' or 'synthetic: ...'"
+                                        if col.name == "source" else ""), line, col.name))
+    if col.kind in ("float", "int"):
+        values = pd.to_numeric(text.where(~empty), errors="coerce")
+        for line in _lines(values.isna() & ~empty):
+            issues.append(InputIssue(fname, f"'{text.iloc[line - 2]}' is not a number", line, col.name))
+        if col.min is not None:
+            for line in _lines(values < col.min):
+                what = "negative" if col.min == 0 else f"below {col.min}"
+                issues.append(InputIssue(fname, f"{values.iloc[line - 2]:g} is {what}; it must be >= {col.min:g}",
+                                         line, col.name))
+        if col.max is not None:
+            for line in _lines(values > col.max):
+                issues.append(InputIssue(fname, f"{values.iloc[line - 2]:g} is above {col.max:g}; it must be in "
+                                                f"{col.min:g}..{col.max:g}" if col.min is not None else
+                                         f"{values.iloc[line - 2]:g} is above {col.max:g}", line, col.name))
+        return values.astype("Int64") if col.kind == "int" and not values.isna().any() else values
+    if col.kind == "bool":
+        lowered = text.str.lower()
+        bad = ~lowered.isin(["true", "false"]) & ~empty
+        for line in _lines(bad):
+            issues.append(InputIssue(fname, f"'{text.iloc[line - 2]}' is not true/false", line, col.name))
+        return lowered == "true"
+    if col.kind == "code":
+        bad = ~text.str.fullmatch(r"\d{6}") & ~empty
+        for line in _lines(bad):
+            issues.append(InputIssue(fname, f"'{text.iloc[line - 2]}' is not a 6-digit region code", line, col.name))
+    if col.choices is not None:
+        items = text.str.split("|") if col.multi else text.map(lambda s: [s])
+        for i, (cell, parts) in enumerate(zip(text, items)):
+            for part in parts:
+                if part and part not in col.choices:
+                    issues.append(InputIssue(fname, f"'{part}' is not one of: {', '.join(col.choices)}"
+                                             f"{_did_you_mean(part, col.choices)}", i + 2, col.name))
+    if col.unique:
+        dup = text.duplicated(keep="first") & ~empty
+        for line in _lines(dup):
+            first = int(np.flatnonzero((text == text.iloc[line - 2]).to_numpy())[0]) + 2
+            issues.append(InputIssue(fname, f"duplicate id '{text.iloc[line - 2]}' (first on line {first}); ids "
+                                            "must be unique", line, col.name))
+    return text
+
+
+def _check_refs(fname: str, df: pd.DataFrame, cols: list[Col], known: dict[str, set[str]],
+                issues: list[InputIssue]) -> None:
+    for col in cols:
+        if col.ref is None:
+            continue
+        values = df[col.name]
+        bad = ~values.isin(known[col.ref]) & (values != "")
+        for line in _lines(bad):
+            value = values.iloc[line - 2]
+            hint = _did_you_mean(value, sorted(known[col.ref]))
+            issues.append(InputIssue(fname, f"unknown {col.ref} '{value}'{hint}; it must be a {col.ref} code/id in "
+                                            f"{'regions.csv' if col.ref in ('county', 'region') else col.ref + 's.csv'}",
+                                     line, col.name))
+
+
+def _check_regions(df: pd.DataFrame, issues: list[InputIssue]) -> None:
+    f = "regions.csv"
+    codes = set(df["region_code"])
+    level_of = dict(zip(df["region_code"], df["level"]))
+    for i, r in enumerate(df.itertuples(index=False)):
+        line = i + 2
+        if r.level != "province" and level_of.get(r.parent_code) is None:
+            issues.append(InputIssue(f, f"parent_code '{r.parent_code}' is not a region in this file", line,
+                                     "parent_code"))
+        if r.level == "county":
+            if level_of.get(r.city_code) != "city":
+                issues.append(InputIssue(f, f"city_code '{r.city_code}' is not a city", line, "city_code"))
+            if not r.terrain:
+                issues.append(InputIssue(f, "counties need a terrain (plain or mountain)", line, "terrain"))
+            if pd.isna(r.rural_coal_households_2020):
+                issues.append(InputIssue(f, "counties need rural_coal_households_2020 (0 if none)", line,
+                                         "rural_coal_households_2020"))
+    if "140000" not in codes and not any(df["level"] == "province"):
+        issues.append(InputIssue(f, "has no province row"))
+
+
+def _check_measures(m: pd.DataFrame, issues: list[InputIssue]) -> None:
+    f = "measures.csv"
+    for i, r in enumerate(m.itertuples(index=False)):
+        line = i + 2
+        if r.applies_to == "enterprise" and not r.sector:
+            issues.append(InputIssue(f, "enterprise measures need a sector", line, "sector"))
+        if r.family == "voc" and r.applies_to == "enterprise" and r.sector != "coking" and pd.isna(
+                r.vocs_efficiency_after):
+            issues.append(InputIssue(f, "VOC treatment tiers need vocs_efficiency_after", line,
+                                     "vocs_efficiency_after"))
+        if r.energy_carrier and pd.isna(r.energy_use_per_unit_yr):
+            issues.append(InputIssue(f, "energy_carrier is set but energy_use_per_unit_yr is empty", line,
+                                     "energy_use_per_unit_yr"))
+
+
+def _check_enterprise_units(e: pd.DataFrame, m: pd.DataFrame, issues: list[InputIssue]) -> None:
+    """A capacity-scaled measure must be stated per the capacity unit of the plants it applies to."""
+    capacity_measures = m[(m["applies_to"] == "enterprise") & (m["unit"].isin(CAPACITY_UNITS))]
+    for i, r in enumerate(e.itertuples(index=False)):
+        for mr in capacity_measures.itertuples(index=False):
+            if r.sector in mr.sector.split("|") and (not mr.process or mr.process == r.process) \
+                    and mr.unit != r.capacity_unit:
+                issues.append(InputIssue(
+                    "enterprises.csv", f"capacity_unit '{r.capacity_unit}' differs from the unit '{mr.unit}' that "
+                    f"measure {mr.measure_id} is costed in; state this {r.sector} plant's capacity in {mr.unit}",
+                    i + 2, "capacity_unit"))
+                break
+
+
+def load_dataset(root: Path | str | None = None) -> Dataset:
+    """Read and check every table of the dataset in ``root`` (default: the embedded Shanxi data).
+
+    Raises :class:`InputDataError` listing all problems found; nothing is returned half-checked.
+    """
+    root = Path(root) if root is not None else default_inputs_dir()
+    issues: list[InputIssue] = []
+    warnings: list[str] = []
+    if not root.is_dir():
+        raise InputDataError([InputIssue(str(root), "is not a directory; pass --inputs DIR with the CSV files")])
+    tables: dict[str, pd.DataFrame] = {}
+    known: dict[str, set[str]] = {}
+    for name in LOAD_ORDER:
+        path = root / f"{name}.csv"
+        fname = path.name
+        if not path.exists():
+            issues.append(InputIssue(fname, f"is missing from {root}"))
+            continue
+        raw = _read_csv(path, issues, warnings)
+        if raw is None or not _check_header(fname, raw, TABLES[name], issues):
+            continue
+        raw = raw[[c.name for c in TABLES[name]]]
+        typed = pd.DataFrame({c.name: _parse_column(fname, raw, c, issues) for c in TABLES[name]})
+        _check_refs(fname, typed, TABLES[name], known, issues)
+        tables[name] = typed
+        if name == "regions":
+            known["region"] = set(typed["region_code"])
+            known["county"] = set(typed.loc[typed["level"] == "county", "region_code"])
+            _check_regions(typed, issues)
+        elif name == "measures":
+            known["measure"] = set(typed["measure_id"])
+            _check_measures(typed, issues)
+        elif name == "enterprises":
+            known["enterprise"] = set(typed["enterprise_id"])
+            if "measures" in tables:
+                _check_enterprise_units(typed, tables["measures"], issues)
+    if issues:
+        raise InputDataError(issues)
+    ids = {"regions": "region_code", "measures": "measure_id", "enterprises": "enterprise_id",
+           "projects": "project_id", "wastewater": "candidate_id", "prices": "carrier"}
+    for name, key in ids.items():
+        tables[name] = tables[name].set_index(key, drop=False).rename_axis(None)
+    return Dataset(root=root, warnings=warnings, **tables)

@@ -1,0 +1,39 @@
+"""Unit conversions at the edges of ersim, in one place.
+
+Inside ersim every quantity is in tonnes per year (t), CNY, households or m3/day. The plans speak in
+万吨 (10^4 t) and 亿元 (10^8 CNY); scenario files may use them and reports label them, and both go
+through this module.
+"""
+
+from __future__ import annotations
+
+#: multiplier to the internal unit, keyed by the unit names a scenario or report may use
+MASS_TO_T: dict[str, float] = {"t": 1.0, "kt": 1e3, "wan_t": 1e4, "万吨": 1e4, "Mt": 1e6}
+MONEY_TO_CNY: dict[str, float] = {"CNY": 1.0, "yuan": 1.0, "元": 1.0, "wan_cny": 1e4, "万元": 1e4,
+                                  "yi_cny": 1e8, "亿元": 1e8}
+
+
+def to_t(value: float, unit: str) -> float:
+    """Convert a mass given in ``unit`` (t, kt, 万吨/wan_t, Mt) to tonnes."""
+    try:
+        return value * MASS_TO_T[unit]
+    except KeyError:
+        raise ValueError(f"unknown mass unit {unit!r}; use one of {', '.join(MASS_TO_T)}") from None
+
+
+def to_cny(value: float, unit: str) -> float:
+    """Convert money given in ``unit`` (CNY, 万元/wan_cny, 亿元/yi_cny) to CNY."""
+    try:
+        return value * MONEY_TO_CNY[unit]
+    except KeyError:
+        raise ValueError(f"unknown money unit {unit!r}; use one of {', '.join(MONEY_TO_CNY)}") from None
+
+
+def t_to_wan_t(value_t: float) -> float:
+    """Tonnes to 万吨, for report labels."""
+    return value_t / 1e4
+
+
+def cny_to_yi(value_cny: float) -> float:
+    """CNY to 亿元, for report labels."""
+    return value_cny / 1e8

@@ -1,0 +1,266 @@
+"""The default dataset reproduces the seed facts, and the loader explains what is wrong with broken copies."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model.inputs import DEFAULT_INPUTS, TABLES, InputDataError, load_dataset
+
+# Counties per city after dropping the four functional zones (shanxi-statistics.md §7, modood areas.csv).
+COUNTIES_PER_CITY = {"太原市": 10, "大同市": 10, "阳泉市": 5, "长治市": 12, "晋城市": 6, "朔州市": 6,
+                     "晋中市": 11, "运城市": 13, "忻州市": 14, "临汾市": 17, "吕梁市": 13}
+
+
+# ----------------------------------------------------------------------------- regions
+def test_117_counties_in_11_cities(ds):
+    assert len(ds.cities) == 11
+    assert len(ds.counties) == 117
+    per_city = ds.counties.groupby(ds.counties["city_code"].map(ds.regions["name_zh"])).size().to_dict()
+    assert per_city == COUNTIES_PER_CITY
+    assert (ds.regions["level"] == "province").sum() == 1
+
+
+def test_region_codes_unique_and_nested(ds):
+    r = ds.regions
+    assert r["region_code"].is_unique
+    assert r["region_code"].str.fullmatch(r"14\d{4}").all()
+    counties = ds.counties
+    assert (counties["region_code"].str[:4] == counties["city_code"].str[:4]).all()
+    # the same short name exists in two cities; codes keep them apart
+    assert set(counties.loc[counties["name_zh"] == "城区", "city_code"]) == {"140300", "140500"}
+
+
+def test_yu_county_is_spelt_right_everywhere():
+    """Seed 001 prints 盂县 as 孟县 in its tables; the data must carry the fix, not the typo."""
+    for f in DEFAULT_INPUTS.glob("*.csv"):
+        text = f.read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if "孟县" in line:
+                assert "孟县 = 盂县" in line or "孟县=盂县" in line, f"{f.name}: {line[:120]}"
+
+
+def test_city_gdp_adds_up_to_province(ds):
+    province_gdp = ds.regions.loc["140000", "gdp_2020_cny"]
+    assert province_gdp == pytest.approx(17651.93e8)
+    assert ds.cities["gdp_2020_cny"].sum() == pytest.approx(province_gdp, rel=1e-6)
+
+
+def test_plain_coal_households_follow_seed_anchors(ds):
+    c = ds.counties
+    by_city = c.groupby(c["city_code"].map(ds.regions["name_zh"]))["rural_coal_households_2020"].sum()
+    assert by_city["阳泉市"] == 0  # 001:L78: clean energy basically covers everything
+    assert by_city["临汾市"] == pytest.approx(700_000, rel=0.01)  # 003:L99 约70万户
+    assert set(c["terrain"]) == {"plain", "mountain"}
+    assert (c.loc[c["city_code"] == "140300", "terrain"] == "mountain").all()
+
+
+def test_geojson_has_the_117_counties(ds):
+    gj = json.loads((DEFAULT_INPUTS / "counties.geojson").read_text(encoding="utf-8"))
+    codes = [f["properties"]["region_code"] for f in gj["features"]]
+    assert len(codes) == 117 and len(set(codes)) == 117
+    assert set(codes) == set(ds.counties["region_code"])
+    assert (DEFAULT_INPUTS / "counties.geojson").stat().st_size < 1_000_000
+
+
+# ----------------------------------------------------------------------------- enterprises
+def test_coking_seed_totals(ds):
+    """000:L693: 31 coking enterprises with 4428万吨 capacity complete ULE."""
+    coking = ds.enterprises[ds.enterprises["sector"] == "coking"]
+    assert len(coking) == 31
+    assert (coking["capacity_unit"] == "t_per_yr").all()
+    assert coking["capacity"].sum() == pytest.approx(44_280_000)
+
+
+def test_clinker_seed_totals(ds):
+    """000:L693: 44 clinker enterprises with 15.8万吨/日."""
+    cement = ds.enterprises[ds.enterprises["sector"] == "cement"]
+    assert len(cement) == 44
+    assert (cement["capacity_unit"] == "t_per_day").all()
+    assert cement["capacity"].sum() == pytest.approx(158_000)
+
+
+def test_coal_power_is_already_ule(ds):
+    """000:L101: 全省火电行业全部实现超低排放."""
+    power = ds.enterprises[ds.enterprises["sector"] == "power"]
+    assert len(power) > 0
+    assert (power["ule_status"] == "done").all()
+
+
+def test_jidong_cement_with_its_stated_project(ds):
+    """001:L757: 阳泉冀东水泥 denitration, NOx −940 t/yr, 6.14 亿元, in 郊区."""
+    e = ds.enterprises
+    jidong = e[e["name_zh"].str.contains("冀东水泥")]
+    assert len(jidong) == 1
+    row = jidong.iloc[0]
+    assert row["county_code"] == "140311" and row["sector"] == "cement" and not row["synthetic"]
+    projects = ds.projects[ds.projects["enterprise_id"] == row["enterprise_id"]]
+    denox = projects[projects["nox_cut_t"].fillna(0) > 0]
+    assert len(denox) == 1
+    assert denox.iloc[0]["nox_cut_t"] == pytest.approx(940)
+    assert denox.iloc[0]["capex_cny"] == pytest.approx(6.14e8)
+    assert "001:L757" in denox.iloc[0]["source"]
+    # the plant's baseline NOx must be larger than what the project removes
+    assert row["nox_t"] > 940
+
+
+def test_named_yangquan_enterprises_present(ds):
+    names = " ".join(ds.enterprises["name_zh"])
+    for name in ["冀东水泥", "太钢鑫磊", "西小坪耐火", "亚美建筑", "南娄", "晋玉", "华阳"]:
+        assert name in names, name
+    yu = ds.enterprises[ds.enterprises["name_zh"].str.contains("西小坪耐火")]
+    assert (yu["county_code"] == "140322").all()  # printed 孟县 in 001:L792, it is 盂县
+
+
+def test_named_linfen_siding_shippers_present(ds):
+    names = " ".join(ds.enterprises["name_zh"])
+    for name in ["谭坪", "永鑫", "恒富"]:  # 003:L316
+        assert name in names, name
+
+
+def test_shuozhou_seed_counts(ds):
+    e = ds.enterprises
+    sz = e[e["county_code"].map(ds.regions["city_code"]) == "140600"]
+    assert (sz["sector"] == "power").sum() == 10  # 002:L95: 10 thermal power enterprises
+    voc = sz[sz["sector"].isin(["chemical", "coating", "other_voc"]) & (sz["voc_treatment_eff"] == 0.3)]
+    assert len(voc) == 14  # 002:L817: 14 VOC enterprises from 30 % to 80 %
+
+
+def test_synthetic_rows_are_marked(ds):
+    for name in ("enterprises", "wastewater"):
+        t = getattr(ds, name)
+        assert (t.loc[t["synthetic"], "source"].str.contains("synthetic")).all(), name
+        assert (~t["synthetic"]).any(), f"{name} has no named (seed) rows"
+
+
+# ----------------------------------------------------------------------------- measures, wastewater, baselines
+def test_measure_catalogue_covers_the_families(ds):
+    m = ds.measures
+    assert {"ule", "voc", "heating", "boiler", "rail", "wastewater", "efficiency"} <= set(m["family"])
+    for mid in ["coking_cdq", "cement_sncr", "cement_scr", "cement_ule", "heat_gas", "heat_pump",
+                "heat_district", "heat_clean_coal", "rail_siding", "rail_shift", "ww_urban_upgrade", "ww_rural",
+                "boiler_to_gas", "power_energy_saving", "voc_rto", "voc_ac"]:
+        assert mid in m.index, mid
+    # SNCR vs SCR vs SNCR+SCR at one kiln are mutually exclusive
+    assert m.loc[["cement_sncr", "cement_scr", "cement_ule"], "exclusive_group"].nunique() == 1
+    # heat pumps add grid CO2 but still cut it versus a 2.5 t coal stove: 4.575 - 2300 kWh x 0.5703 kg = 3.263 t
+    assert m.loc["heat_pump", "co2_t_per_unit"] == pytest.approx(4.575 - 2.3 * 0.5703, abs=1e-3)
+    assert m.loc["boiler_to_electric", "co2_removal"] < 0
+    assert m.loc["heat_clean_coal", "terrain"] == "mountain"  # 000:L302 洁净煤保底
+
+
+def test_wastewater_programme_matches_seed(ds):
+    w = ds.wastewater
+    named = w[~w["synthetic"]]
+    shengyang = named[named["name_zh"].str.contains("昇阳")]
+    assert shengyang["capacity_m3_per_day"].tolist() == [120_000]  # 001:L815
+    assert named.loc[named["name_zh"].str.contains("山阴县第二"), "capacity_m3_per_day"].tolist() == [20_000]
+    urban = w[w["kind"].isin(["urban", "town"]) & (w["action"] != "upgrade")]["capacity_m3_per_day"].sum()
+    park = w[w["kind"] == "park"]["capacity_m3_per_day"].sum()
+    assert urban == pytest.approx(660_000, abs=50)  # 000:L698 +66万吨/日 (rounding of the spread)
+    assert park == pytest.approx(174_500, abs=50)  # 000:L698 约17.45万吨/日
+    assert (w["effluent_cod_mg_l"] < w["influent_cod_mg_l"]).all()
+
+
+def test_baselines_for_co2_intensity(ds):
+    b = ds.baselines
+    gdp = b[(b["quantity"] == "gdp_cny") & (b["year"] == 2020)]["value"]
+    co2 = b[(b["quantity"] == "co2_t") & (b["year"] == 2020)]["value"]
+    assert gdp.tolist() == [pytest.approx(17651.93e8)]
+    assert 540e6 <= co2.iloc[0] <= 580e6
+
+
+def test_every_row_of_every_table_is_sourced(ds):
+    seed_ref = re.compile(r"\d{3}:L\d+")
+    for name in TABLES:
+        t = getattr(ds, name)
+        assert (t["source"].str.len() > 5).all(), name
+    # every enterprise row names a seed line, an estimate or says it is synthetic
+    src = ds.enterprises["source"]
+    assert (src.str.contains(seed_ref) | src.str.contains("estimate") | src.str.contains("synthetic")).all()
+
+
+# ----------------------------------------------------------------------------- the loader's errors
+def _edit(path: Path, line: int, column: str, value: str) -> None:
+    """Set one cell of a CSV copy (``line`` as in the file, header = 1)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[line - 2, column] = value
+    df.to_csv(path, index=False)
+
+
+def _errors(root: Path) -> list[str]:
+    with pytest.raises(InputDataError) as info:
+        load_dataset(root)
+    return [str(i) for i in info.value.issues]
+
+
+@pytest.mark.parametrize("file,line,column,value,expected", [
+    ("enterprises.csv", 5, "county_code", "149999", "enterprises.csv, line 5, column 'county_code': unknown county '149999'"),
+    ("enterprises.csv", 7, "capacity", "-10", "enterprises.csv, line 7, column 'capacity': -10 is negative"),
+    ("measures.csv", 3, "nox_removal", "1.4", "measures.csv, line 3, column 'nox_removal': 1.4 is above 1"),
+    ("wastewater.csv", 4, "source", "", "wastewater.csv, line 4, column 'source': is empty"),
+    ("regions.csv", 10, "terrain", "hilly", "regions.csv, line 10, column 'terrain': 'hilly' is not one of: plain, mountain"),
+    ("enterprises.csv", 9, "sector", "cemnet", "did you mean 'cement'"),
+    ("enterprises.csv", 4, "has_siding", "yes", "'yes' is not true/false"),
+    ("enterprises.csv", 6, "nox_t", "abc", "'abc' is not a number"),
+])
+def test_loader_names_file_line_column_and_problem(inputs_copy, file, line, column, value, expected):
+    _edit(inputs_copy / file, line, column, value)
+    errors = _errors(inputs_copy)
+    assert any(expected in e for e in errors), errors
+
+
+def test_duplicate_id_names_both_lines(inputs_copy):
+    path = inputs_copy / "measures.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[5, "measure_id"] = df.loc[1, "measure_id"]
+    df.to_csv(path, index=False)
+    errors = _errors(inputs_copy)
+    assert any(f"line 7, column 'measure_id': duplicate id '{df.loc[1, 'measure_id']}' (first on line 3)" in e
+               for e in errors), errors
+
+
+def test_unknown_column_suggests_the_right_one(inputs_copy):
+    path = inputs_copy / "prices.csv"
+    text = path.read_text(encoding="utf-8").replace("price_cny_per_unit", "price_cny_per_unt", 1)
+    path.write_text(text, encoding="utf-8")
+    errors = _errors(inputs_copy)
+    assert any("unknown column 'price_cny_per_unt' (did you mean 'price_cny_per_unit'?)" in e for e in errors)
+
+
+def test_missing_file_is_named(inputs_copy):
+    (inputs_copy / "measures.csv").unlink()
+    assert any("measures.csv: is missing" in e for e in _errors(inputs_copy))
+
+
+def test_all_problems_reported_at_once(inputs_copy):
+    _edit(inputs_copy / "enterprises.csv", 3, "capacity", "-1")
+    _edit(inputs_copy / "wastewater.csv", 3, "load_factor", "2")
+    errors = _errors(inputs_copy)
+    assert any("enterprises.csv, line 3" in e for e in errors) and any("wastewater.csv, line 3" in e for e in errors)
+
+
+def test_gbk_file_from_excel_is_read_with_a_warning(inputs_copy):
+    path = inputs_copy / "prices.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    # prices.csv is ASCII; put Chinese text into it so the encodings really differ
+    df = pd.read_csv(inputs_copy / "baselines.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "source"] = "中国统计年鉴2021 表3-9"
+    (inputs_copy / "baselines.csv").write_bytes(df.to_csv(index=False).encode("gb18030"))
+    loaded = load_dataset(inputs_copy)
+    assert loaded.baselines["source"].iloc[0] == "中国统计年鉴2021 表3-9"
+    assert any("baselines.csv is GBK" in w for w in loaded.warnings)
+
+
+def test_capacity_unit_must_match_measure_costing(inputs_copy):
+    path = inputs_copy / "enterprises.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    i = df.index[df["sector"] == "cement"][0]
+    df.loc[i, "capacity_unit"] = "t_per_yr"
+    df.to_csv(path, index=False)
+    errors = _errors(inputs_copy)
+    assert any(f"line {i + 2}, column 'capacity_unit'" in e and "t_per_day" in e for e in errors), errors

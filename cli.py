@@ -14,7 +14,7 @@ from model import catalog
 from model.inputs import InputDataError, load_dataset
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 USER_ERROR = 2  # exit code for mistakes in the user's files or arguments
 

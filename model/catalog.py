@@ -8,17 +8,12 @@ from __future__ import annotations
 import pandas as pd
 
 from .inputs import AIR_POLLUTANTS, Dataset
+from .regions import resolve_region
 
 
 def resolve_city(ds: Dataset, city: str) -> str:
-    """City code for a code, Chinese name (with or without 市) or pinyin; ValueError lists the choices."""
-    cities = ds.cities
-    key = city.strip().lower().removesuffix("市")
-    for code, r in cities.iterrows():
-        if key in (code, r["name_zh"].removesuffix("市"), r["name_pinyin"].lower()):
-            return code
-    names = ", ".join(f"{r.name_zh} ({r.name_pinyin})" for r in cities.itertuples())
-    raise ValueError(f"unknown city '{city}'; choose one of: {names}")
+    """City code for a code, Chinese name (with or without 市) or pinyin; ValueError lists the problem."""
+    return resolve_region(ds, city, levels=("city",))
 
 
 def with_places(ds: Dataset, df: pd.DataFrame, county_col: str) -> pd.DataFrame:

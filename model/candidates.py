@@ -1,0 +1,258 @@
+"""Turn the dataset and a scenario into candidate projects with their costs and effects (pure pandas).
+
+Four candidate tables, one per kind of decision, each with the yearly reduction of every pollutant
+(``nox_t`` ... ``co2_t``, t/yr; negative = increase) at the candidate's full quantity:
+
+* ``enterprise``: one row per (plant, measure) pair the plant can take. Binary: built or not.
+* ``household``: one row per (county, heating option): up to ``max_quantity`` households.
+* ``freight``: one row per bulk shipper still moving tonnage by road: a siding (binary, unless one
+  exists) and up to ``max_quantity`` kt/yr shifted to rail.
+* ``wastewater``: one row per treatment candidate: built or not, up to ``max_quantity`` m3/day.
+
+Costs are capex (CNY, spent in the build year) and ``annual_cost_cny`` (O&M and energy, CNY/yr); the
+model annualises capex with the capital recovery factor at the scenario's discount rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .inputs import Dataset
+from .scenario import Scenario
+
+EFFECTS = ["nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
+
+
+@dataclass
+class Candidates:
+    enterprise: pd.DataFrame
+    household: pd.DataFrame
+    freight: pd.DataFrame
+    wastewater: pd.DataFrame
+
+    def all(self) -> pd.DataFrame:
+        """Every candidate in one table with the common columns (for candidates.csv and reports)."""
+        return pd.concat([self.enterprise, self.household, self.freight, self.wastewater], ignore_index=True)
+
+
+def crf(rate: float, lifetime_yr: pd.Series | float) -> pd.Series | float:
+    """Capital recovery factor: the annuity that repays 1 CNY over ``lifetime_yr`` at ``rate``."""
+    if rate == 0:
+        return 1.0 / lifetime_yr
+    growth = (1 + rate) ** lifetime_yr
+    return rate * growth / (growth - 1)
+
+
+def _excluded(measures: pd.DataFrame, sc: Scenario) -> pd.Series:
+    ex = set(sc.measures.exclude)
+    return measures["measure_id"].isin(ex) | measures["family"].isin(ex)
+
+
+def _prices(ds: Dataset, sc: Scenario) -> dict[str, float]:
+    prices = ds.prices["price_cny_per_unit"].to_dict()
+    prices.update(sc.prices)
+    return prices
+
+
+def _running_cost(m: pd.DataFrame, qty: pd.Series, prices: dict[str, float]) -> pd.Series:
+    """Fixed O&M + energy bought - coal no longer bought, per year, for ``qty`` units of measure rows ``m``."""
+    price = m["energy_carrier"].map(prices).fillna(0.0)
+    per_unit = (m["fixed_om_cny_per_unit_yr"].fillna(0) + m["energy_use_per_unit_yr"].fillna(0) * price
+                - m["coal_saved_t_per_unit_yr"].fillna(0) * prices.get("coal_raw", 0.0))
+    return per_unit.to_numpy() * qty.to_numpy()
+
+
+def in_scope(ds: Dataset, sc: Scenario, county_codes: pd.Series) -> pd.Series:
+    """True where the county is inside the scenario's scope (its cities, or everywhere)."""
+    if not sc.scope.cities:
+        return pd.Series(True, index=county_codes.index)
+    from .regions import resolve_region
+
+    cities = {resolve_region(ds, c) for c in sc.scope.cities}
+    return county_codes.map(ds.regions["city_code"]).isin(cities)
+
+
+def enterprise_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
+    e = ds.enterprises[in_scope(ds, sc, ds.enterprises["county_code"])]
+    m = ds.measures[(ds.measures["applies_to"] == "enterprise") & ~_excluded(ds.measures, sc)].copy()
+    m["sector_item"] = m["sector"].str.split("|")
+    m = m.explode("sector_item")
+    pairs = e.reset_index(drop=True).merge(m.reset_index(drop=True), left_on="sector", right_on="sector_item",
+                                           suffixes=("", "_m"))
+    pairs = pairs[(pairs["process_m"] == "") | (pairs["process_m"] == pairs["process"])]
+    # A plant already at ULE needs no further ULE package (000:L101 coal power, and any 'done' plant).
+    pairs = pairs[~((pairs["family"] == "ule") & (pairs["ule_status"] == "done"))]
+    is_voc_tier = pairs["vocs_efficiency_after"].notna()
+    eff0 = pairs["voc_treatment_eff"].fillna(0.0).clip(upper=0.99)
+    # VOC tiers only make sense if they beat the plant's current treatment.
+    pairs = pairs[~is_voc_tier | (pairs["vocs_efficiency_after"] > eff0)]
+    is_voc_tier, eff0 = is_voc_tier[pairs.index], eff0[pairs.index]
+    pairs = pairs.reset_index(drop=True)
+    is_voc_tier, eff0 = is_voc_tier.to_numpy(), eff0.to_numpy()
+
+    raw_vocs = pairs["vocs_t"] / (1 - eff0)
+    qty = pd.Series(np.where(is_voc_tier, raw_vocs, pairs["capacity"]), index=pairs.index)
+    out = pd.DataFrame({
+        "kind": "enterprise",
+        "enterprise_id": pairs["enterprise_id"], "enterprise_name": pairs["name_zh"],
+        "region_code": pairs["county_code"], "measure_id": pairs["measure_id"], "family": pairs["family"],
+        "exclusive_group": np.where(pairs["exclusive_group"] != "", pairs["exclusive_group"], pairs["measure_id"]),
+        "sector": pairs["sector"], "max_quantity": qty, "unit": np.where(is_voc_tier, "t_raw_vocs_per_yr",
+                                                                          pairs["capacity_unit"]),
+        "ule_compliant": pairs["ule_compliant"].fillna(False).astype(bool),
+        "vocs_efficiency_after": pairs["vocs_efficiency_after"],
+    })
+    for p in ("nox", "so2", "pm", "co2"):
+        out[f"{p}_t"] = pairs[f"{p}_removal"].fillna(0.0) * pairs[f"{p}_t"]
+    voc_tier_cut = (pairs["vocs_efficiency_after"] - eff0) / (1 - eff0) * pairs["vocs_t"]
+    out["vocs_t"] = np.where(is_voc_tier, voc_tier_cut, pairs["vocs_removal"].fillna(0.0) * pairs["vocs_t"])
+    out["cod_t"] = 0.0
+    out["nh3n_t"] = 0.0
+    out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
+    out["annual_cost_cny"] = _running_cost(pairs, qty, _prices(ds, sc)) + pairs[
+        "var_om_cny_per_t_output"].fillna(0) * pairs["output"]
+    out["lifetime_yr"] = pairs["lifetime_yr"]
+    out["source"] = "catalogue"
+    _apply_stated_projects(ds, out)
+    return out
+
+
+def _apply_stated_projects(ds: Dataset, cand: pd.DataFrame) -> None:
+    """Where a seed names the project (plant + measure), use its stated investment and stated cuts."""
+    p = ds.projects[(ds.projects["enterprise_id"] != "") & (ds.projects["measure_id"] != "")]
+    if p.empty:
+        return
+    stated = p.groupby(["enterprise_id", "measure_id"]).agg(
+        capex_cny=("capex_cny", "sum"), nox_cut_t=("nox_cut_t", "max"), so2_cut_t=("so2_cut_t", "max"),
+        pm_cut_t=("pm_cut_t", "max"), vocs_cut_t=("vocs_cut_t", "max"), project_id=("project_id", "first"))
+    key = pd.MultiIndex.from_arrays([cand["enterprise_id"], cand["measure_id"]])
+    hit = key.isin(stated.index)
+    if not hit.any():
+        return
+    rows = stated.loc[key[hit]]
+    capex = rows["capex_cny"].to_numpy()
+    cand.loc[hit, "capex_cny"] = np.where(rows["capex_cny"].to_numpy() > 0, capex, cand.loc[hit, "capex_cny"])
+    for p_ in ("nox", "so2", "pm", "vocs"):
+        cut = rows[f"{p_}_cut_t"].to_numpy()
+        cand.loc[hit, f"{p_}_t"] = np.where(np.isnan(cut), cand.loc[hit, f"{p_}_t"], cut)
+    cand.loc[hit, "source"] = "stated: " + rows["project_id"].to_numpy()
+
+
+def household_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
+    counties = ds.counties[in_scope(ds, sc, ds.counties["region_code"])]
+    counties = counties[counties["rural_coal_households_2020"] > 0]
+    m = ds.measures[(ds.measures["applies_to"] == "household") & ~_excluded(ds.measures, sc)]
+    pairs = counties.reset_index(drop=True).merge(m.reset_index(drop=True), how="cross", suffixes=("", "_m"))
+    pairs = pairs[(pairs["terrain_m"] == "any") | (pairs["terrain_m"] == pairs["terrain"])]
+    share = np.where(pairs["terrain"] == "plain", pairs["max_share_plain"], pairs["max_share_mountain"])
+    pairs = pairs.assign(share=share)
+    pairs = pairs[pairs["share"] > 0].reset_index(drop=True)
+    qty = pairs["rural_coal_households_2020"] * pairs["share"]
+    out = pd.DataFrame({
+        "kind": "household", "enterprise_id": "", "enterprise_name": "", "region_code": pairs["region_code"],
+        "measure_id": pairs["measure_id"], "family": pairs["family"], "exclusive_group": "heating_household",
+        "sector": "household", "max_quantity": qty, "unit": "household", "ule_compliant": False,
+        "vocs_efficiency_after": np.nan, "terrain": pairs["terrain"],
+        "county_households": pairs["rural_coal_households_2020"],
+    })
+    for p in EFFECTS:
+        out[p] = pairs[f"{p.removesuffix('_t')}_t_per_unit"].fillna(0.0) * qty
+    out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
+    out["annual_cost_cny"] = _running_cost(pairs, qty, _prices(ds, sc))
+    out["lifetime_yr"] = pairs["lifetime_yr"]
+    out["source"] = "catalogue"
+    return out
+
+
+def freight_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
+    m = ds.measures[(ds.measures["applies_to"] == "freight") & ~_excluded(ds.measures, sc)]
+    if "rail_shift" not in m.index:
+        return pd.DataFrame(columns=["kind", *EFFECTS])
+    shift = m.loc["rail_shift"]
+    siding = m.loc["rail_siding"] if "rail_siding" in m.index else None
+    e = ds.enterprises[in_scope(ds, sc, ds.enterprises["county_code"])]
+    road_kt = e["bulk_freight_kt_per_yr"] * (1 - e["rail_share"])
+    e = e[(road_kt > 0) & (e["road_haul_km"].fillna(0) > 0)]
+    if siding is None:  # without the siding measure only shippers that already have one can shift
+        e = e[e["has_siding"]]
+    road_kt = road_kt[e.index]
+    km = e["road_haul_km"]
+    cap = road_kt if siding is None else np.minimum(road_kt, siding["siding_capacity_kt_per_yr"] or np.inf)
+    out = pd.DataFrame({
+        "kind": "freight", "enterprise_id": e["enterprise_id"], "enterprise_name": e["name_zh"],
+        "region_code": e["county_code"], "measure_id": "rail_shift", "family": "rail",
+        "exclusive_group": "rail_shift", "sector": e["sector"], "max_quantity": cap, "unit": "kt_per_yr",
+        "ule_compliant": False, "vocs_efficiency_after": np.nan,
+        "freight_kt_per_yr": e["bulk_freight_kt_per_yr"], "rail_share": e["rail_share"],
+        "needs_siding": ~e["has_siding"], "road_haul_km": km,
+    }).reset_index(drop=True)
+    kkm = (cap * km).to_numpy()  # kt-km per year at full shift
+    for p in EFFECTS:
+        out[p] = shift[f"{p.removesuffix('_t')}_t_per_unit"] * kkm if pd.notna(
+            shift[f"{p.removesuffix('_t')}_t_per_unit"]) else 0.0
+    out["annual_cost_cny"] = shift["fixed_om_cny_per_unit_yr"] * kkm
+    out["capex_cny"] = 0.0
+    out["lifetime_yr"] = shift["lifetime_yr"]
+    if siding is not None:
+        out["siding_capex_cny"] = np.where(out["needs_siding"], siding["capex_cny_per_unit"], 0.0)
+        out["siding_annual_cost_cny"] = np.where(out["needs_siding"], siding["fixed_om_cny_per_unit_yr"], 0.0)
+        out["siding_lifetime_yr"] = siding["lifetime_yr"]
+    else:
+        out["siding_capex_cny"] = out["siding_annual_cost_cny"] = 0.0
+        out["siding_lifetime_yr"] = 30.0
+    out["source"] = "catalogue"
+    return out
+
+
+def wastewater_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
+    w = ds.wastewater[in_scope(ds, sc, ds.wastewater["county_code"])].reset_index(drop=True)
+    m = ds.measures[(ds.measures["applies_to"] == "wastewater") & ~_excluded(ds.measures, sc)]
+    # the measure for a candidate: same kind, and the same action unless the measure takes any action
+    key = w["kind"] + "/" + w["action"]
+    lookup = {}
+    for mid, r in m.iterrows():
+        actions = [r["process"]] if r["process"] else ["new", "expansion", "upgrade"]
+        for a in actions:
+            lookup.setdefault(f"{r['sector']}/{a}", mid)
+    w = w.assign(measure_id=key.map(lookup))
+    w = w[w["measure_id"].notna()].reset_index(drop=True)
+    mm = m.loc[w["measure_id"]].reset_index(drop=True)
+    qty = w["capacity_m3_per_day"]
+    treated_m3 = qty * 365 * w["load_factor"]
+    stated_unit = w["capex_cny"] / qty
+    capex_unit = np.where(w["capex_cny"].notna() & (qty > 0), stated_unit, mm["capex_cny_per_unit"])
+    out = pd.DataFrame({
+        "kind": "wastewater", "enterprise_id": w["candidate_id"], "enterprise_name": w["name_zh"],
+        "region_code": w["county_code"], "measure_id": w["measure_id"], "family": "wastewater",
+        "exclusive_group": w["candidate_id"], "sector": w["kind"], "max_quantity": qty, "unit": "m3_per_day",
+        "ule_compliant": False, "vocs_efficiency_after": np.nan, "named": ~w["synthetic"],
+    })
+    for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t"):
+        out[p] = 0.0
+    out["cod_t"] = (w["influent_cod_mg_l"] - w["effluent_cod_mg_l"]) * treated_m3 / 1e6
+    out["nh3n_t"] = (w["influent_nh3n_mg_l"] - w["effluent_nh3n_mg_l"]) * treated_m3 / 1e6
+    out["capex_cny"] = capex_unit * qty
+    out["annual_cost_cny"] = mm["fixed_om_cny_per_unit_yr"].fillna(0) * qty
+    out["lifetime_yr"] = mm["lifetime_yr"]
+    out["source"] = np.where(w["capex_cny"].notna(), "stated capex", "catalogue")
+    return out
+
+
+def build_candidates(ds: Dataset, sc: Scenario) -> Candidates:
+    c = Candidates(enterprise=enterprise_candidates(ds, sc), household=household_candidates(ds, sc),
+                   freight=freight_candidates(ds, sc), wastewater=wastewater_candidates(ds, sc))
+    regions = ds.regions
+    for name in ("enterprise", "household", "freight", "wastewater"):
+        df = getattr(c, name)
+        prefix = name[0].upper()
+        df.insert(0, "candidate_id", [f"{prefix}{i:05d}" for i in range(len(df))])
+        df["city_code"] = df["region_code"].map(regions["city_code"])
+        df["crf"] = crf(sc.discount_rate, df["lifetime_yr"].astype(float)) if len(df) else []
+        df["annualised_capex_cny"] = df["capex_cny"] * df["crf"] if len(df) else []
+    f = c.freight
+    if len(f):
+        f["siding_annualised_cny"] = f["siding_capex_cny"] * crf(sc.discount_rate, f["siding_lifetime_yr"].astype(float))
+    return c

@@ -1,0 +1,53 @@
+"""Region lookup: codes, Chinese names (with or without 省/市/县/区) and pinyin all name the same region."""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from .inputs import Dataset
+
+
+def _keys(code: str, name_zh: str, pinyin: str) -> set[str]:
+    keys = {code, name_zh, pinyin.lower(), pinyin.lower().replace(" ", "")}
+    for suffix in ("省", "市", "县", "区"):
+        if name_zh.endswith(suffix) and len(name_zh) > 2:
+            keys.add(name_zh.removesuffix(suffix))
+    return keys
+
+
+def region_index(ds: Dataset) -> dict[str, list[str]]:
+    """Every accepted spelling -> region codes (a short name such as 城区 may name several)."""
+    out: dict[str, list[str]] = {}
+    for r in ds.regions.itertuples(index=False):
+        for k in _keys(r.region_code, r.name_zh, r.name_pinyin):
+            out.setdefault(k, []).append(r.region_code)
+    return out
+
+
+def resolve_region(ds: Dataset, text: str | int, levels: tuple[str, ...] = ("province", "city", "county")) -> str:
+    """Region code for ``text``; ValueError says why (unknown, ambiguous) and what was probably meant."""
+    key = str(text).strip()
+    idx = region_index(ds)
+    codes = [c for c in idx.get(key, idx.get(key.lower(), [])) if ds.regions.loc[c, "level"] in levels]
+    if len(codes) == 1:
+        return codes[0]
+    if len(codes) > 1:
+        names = ", ".join(f"{c} ({ds.regions.loc[ds.regions.loc[c, 'city_code'], 'name_zh']})" for c in codes)
+        raise ValueError(f"region '{text}' is ambiguous: {names}; use the 6-digit code")
+    close = difflib.get_close_matches(key, list(idx), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise ValueError(f"unknown region '{text}'{hint}; use a code (e.g. 141000), a Chinese name (临汾) or pinyin "
+                     f"(Linfen); `ersim list regions` shows them all")
+
+
+def members(ds: Dataset, region_code: str) -> pd.Index:
+    """County codes inside a region (the county itself, a city's counties, or all counties)."""
+    level = ds.regions.loc[region_code, "level"]
+    counties = ds.counties
+    if level == "province":
+        return counties.index
+    if level == "city":
+        return counties.index[counties["city_code"] == region_code]
+    return pd.Index([region_code])

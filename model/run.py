@@ -1,0 +1,169 @@
+"""One scenario run end to end: load -> candidates -> build -> solve -> result tables -> files.
+
+Results are written into a fresh temporary directory next to the destination and renamed into place
+only when every file is complete, so an interrupted run leaves nothing half-written and an existing run
+is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .build import BuiltModel, build_model
+from .candidates import build_candidates
+from .inputs import Dataset, load_dataset
+from .results import Results, make_results
+from .scenario import LoadedScenario, load_scenario
+from .solve import Solution, solve
+
+Progress = Callable[[str], None]
+
+
+class OutputExistsError(Exception):
+    """The output directory exists and is not empty."""
+
+
+@dataclass
+class RunOutcome:
+    loaded: LoadedScenario
+    dataset: Dataset
+    built: BuiltModel
+    solution: Solution
+    results: Results | None
+    timings: dict[str, float] = field(default_factory=dict)
+    out_dir: Path | None = None
+
+
+def default_out_dir(root: Path, scenario_name: str) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return root / scenario_name / stamp
+
+
+def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: Path | None = None,
+                 time_limit: float | None = None, mip_gap: float | None = None,
+                 progress: Progress = lambda _msg: None, write_model: Path | None = None) -> RunOutcome:
+    """Load, build and solve a scenario file; returns everything needed to report and write results."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    progress("load")
+    loaded = load_scenario(path, overrides)
+    sc = loaded.scenario
+    ds = load_dataset(inputs)
+    timings["load_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("build")
+    cands = build_candidates(ds, sc)
+    bm = build_model(ds, sc, cands)
+    timings["build_s"] = time.perf_counter() - t
+    if write_model is not None:
+        bm.model.write(str(write_model), io_options={"symbolic_solver_labels": True})
+    t = time.perf_counter()
+    progress("solve")
+    sol = solve(bm, time_limit=time_limit or sc.solver.time_limit_s, mip_gap=sc.solver.mip_gap if mip_gap is None
+                else mip_gap)
+    timings["solve_s"] = time.perf_counter() - t
+    timings["solver_only_s"] = sol.seconds.get("solve", 0.0)
+    results = None
+    if sol.ok:
+        t = time.perf_counter()
+        progress("results")
+        results = make_results(ds, bm, sol)
+        timings["results_s"] = time.perf_counter() - t
+    return RunOutcome(loaded, ds, bm, sol, results, timings)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(outcome: RunOutcome) -> dict:
+    import highspy  # noqa: F401  (version recorded below)
+
+    ds = outcome.dataset
+    return {
+        "ersim": version("ersim"), "python": platform.python_version(), "pyomo": version("pyomo"),
+        "highspy": version("highspy"), "highs": outcome.solution.solver_version,
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scenario_files": [str(p) for p in outcome.loaded.files],
+        "overrides": outcome.loaded.overrides,
+        "scenario": outcome.loaded.resolved,
+        "inputs_dir": str(ds.root),
+        "inputs_sha256": {p.name: _sha256(p) for p in ds.files()},
+        "scenario_sha256": {p.name: _sha256(p) for p in outcome.loaded.files},
+        "timings_s": {k: round(v, 3) for k, v in outcome.timings.items()},
+        "rules": outcome.built.rules,
+        "co2_intensity": outcome.built.co2_context,
+    }
+
+
+def summary(outcome: RunOutcome) -> dict:
+    sol = outcome.solution
+    out = {"scenario": outcome.loaded.scenario.name, "status": sol.status, "termination": sol.termination,
+           "objective_discounted_cny": sol.objective, "objective_bound": sol.bound, "mip_gap": sol.gap,
+           "mip_gap_requested": sol.mip_gap_requested, "objective_sense": outcome.loaded.scenario.objective}
+    if outcome.results is not None:
+        out["totals"] = outcome.results.totals
+        out["targets_met"] = bool(outcome.results.targets["met"].all()) if len(outcome.results.targets) else True
+    return out
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    # fixed float format and row order make files byte-identical between identical runs
+    df.to_csv(path, index=False, float_format="%.6g", encoding="utf-8")
+
+
+def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False) -> Path:
+    """Write every result file into ``out_dir`` atomically (temp dir + rename)."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        raise OutputExistsError(f"{out_dir} exists and is not empty; choose another --out or pass --force")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    try:
+        r = outcome.results
+        if r is not None:
+            _write_csv(r.portfolio, tmp / "portfolio.csv")
+            _write_csv(r.targets, tmp / "targets.csv")
+            _write_csv(r.county_summary, tmp / "county_summary.csv")
+            _write_csv(r.measure_summary, tmp / "measure_summary.csv")
+            _write_csv(r.candidates, tmp / "candidates.csv")
+        (tmp / "summary.json").write_text(json.dumps(summary(outcome), indent=2, ensure_ascii=False,
+                                                     default=_json_default), encoding="utf-8")
+        (tmp / "manifest.json").write_text(json.dumps(manifest(outcome), indent=2, ensure_ascii=False,
+                                                      default=_json_default), encoding="utf-8")
+        if out_dir.exists():
+            backup = out_dir.with_name(out_dir.name + ".old")
+            out_dir.rename(backup)
+            os.replace(tmp, out_dir)
+            shutil.rmtree(backup)
+        else:
+            os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    outcome.out_dir = out_dir
+    return out_dir
+
+
+def _json_default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(type(o))

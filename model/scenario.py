@@ -1,0 +1,403 @@
+"""YAML scenarios: loading with ``extends:`` inheritance, ``--set`` overrides, and a strict pydantic schema.
+
+A scenario file may ``extends:`` a parent (path relative to the file). Mappings are deep-merged, lists
+are replaced, chains are allowed and cycles are reported. The merged document is validated by
+:class:`Scenario` (``extra="forbid"``); every error names the file, line and column of the offending
+key, what was expected and, for near misses, what was probably meant.
+
+Quantities are written in the units of the plans (万吨, 亿元, %) or in t and CNY, with the unit as an
+explicit key; they are converted to t and CNY here, once (see :mod:`model.units`).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import units
+
+POLLUTANT_NAMES = {"nox": "NOx", "so2": "SO2", "pm": "PM", "vocs": "VOCs", "cod": "COD", "nh3n": "NH3-N"}
+_POLLUTANT_ALIASES = {k: k for k in POLLUTANT_NAMES} | {v.lower(): k for k, v in POLLUTANT_NAMES.items()} | {
+    "nh3-n": "nh3n", "nh3_n": "nh3n", "voc": "vocs"}
+
+
+class ScenarioError(Exception):
+    """A mistake in a scenario file or override; the message says where and how to fix it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Horizon(_Strict):
+    base_year: int = Field(2020, ge=2000, le=2100, description="year the baseline and GDP refer to")
+    start_year: int = Field(2021, ge=2000, le=2100, description="first year projects can be built")
+    end_year: int = Field(2025, ge=2000, le=2100, description="last year of the plan")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.base_year < self.start_year <= self.end_year:
+            raise ValueError(f"need base_year < start_year <= end_year, got {self.base_year}, {self.start_year}, "
+                             f"{self.end_year}")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+class Target(_Strict):
+    """A reduction target: tonnes per year less than the base year, by ``year``, in ``region``."""
+
+    pollutant: str
+    reduction: float = Field(ge=0, description="required reduction, in ``unit``")
+    unit: Literal["t", "kt", "万吨", "wan_t", "Mt"] = "t"
+    region: str = Field("140000", description="region code, Chinese name or pinyin")
+    year: int | None = Field(None, description="default: the horizon's end year")
+    kind: Literal["hard", "soft"] = "hard"
+    penalty_cny_per_t: float = Field(1e6, ge=0, description="soft targets: cost per tonne short")
+    milestones: dict[int, float] = Field(default_factory=dict, description="year: reduction (same unit)")
+    label: str = ""
+
+    @field_validator("pollutant")
+    @classmethod
+    def _known_pollutant(cls, v: str) -> str:
+        key = _POLLUTANT_ALIASES.get(v.strip().lower())
+        if key is None:
+            raise ValueError(f"unknown pollutant '{v}'{_did_you_mean(v.lower(), list(_POLLUTANT_ALIASES))}; use one "
+                             f"of {', '.join(POLLUTANT_NAMES.values())}")
+        return key
+
+    @property
+    def reduction_t(self) -> float:
+        return units.to_t(self.reduction, self.unit)
+
+    def milestones_t(self) -> dict[int, float]:
+        return {y: units.to_t(v, self.unit) for y, v in self.milestones.items()}
+
+
+class Co2Intensity(_Strict):
+    """CO2 per unit GDP in ``year`` at least ``reduction_pct`` % below the base year."""
+
+    reduction_pct: float = Field(ge=0, le=100)
+    region: str = "140000"
+    year: int | None = None
+    bau_co2_growth_pct_per_yr: float = Field(2.0, ge=-20, le=30,
+                                             description="business-as-usual CO2 growth without the projects")
+    gdp_growth_pct_per_yr: float | None = Field(None, ge=-20, le=30,
+                                                description="default: the region's assumption in regions.csv")
+    kind: Literal["hard", "soft"] = "hard"
+    penalty_cny_per_t: float = Field(1000.0, ge=0)
+    assumption: str = ""
+
+
+class Rule(_Strict):
+    enabled: bool = True
+
+
+class UleRule(Rule):
+    sectors: list[str] = Field(default_factory=lambda: ["steel", "coking", "cement"])
+    by_year: int | None = None
+
+
+class SidingRule(Rule):
+    threshold_kt_per_yr: float = Field(1500.0, ge=0, description="002:L322, 003:L272: 150万吨/年")
+    min_rail_share: float = Field(0.8, ge=0, le=1, description="002:L324: bulk by rail >= 80 % once a siding exists")
+    by_year: int | None = None
+
+
+class PlainCoalRule(Rule):
+    by_year: int | None = None
+
+
+class VocFloorRule(Rule):
+    min_efficiency: float = Field(0.8, ge=0, le=1, description="001:L330: VOC treatment efficiency > 80 %")
+    by_year: int | None = None
+
+
+class BoilerRule(Rule):
+    below_t_per_h: float = Field(35.0, ge=0, description="000:L304: coal boilers < 35 t/h to zero")
+    by_year: int | None = None
+
+
+class Rules(_Strict):
+    ule_mandatory: UleRule = Field(default_factory=lambda: UleRule(enabled=False))
+    siding_mandatory: SidingRule = Field(default_factory=lambda: SidingRule(enabled=False))
+    plain_coal_zero: PlainCoalRule = Field(default_factory=lambda: PlainCoalRule(enabled=False))
+    voc_efficiency_floor: VocFloorRule = Field(default_factory=lambda: VocFloorRule(enabled=False))
+    boiler_phaseout: BoilerRule = Field(default_factory=lambda: BoilerRule(enabled=False))
+
+
+class Money(_Strict):
+    value: float = Field(ge=0)
+    unit: Literal["CNY", "yuan", "元", "万元", "wan_cny", "亿元", "yi_cny"] = "CNY"
+
+    @property
+    def cny(self) -> float:
+        return units.to_cny(self.value, self.unit)
+
+
+class Budget(_Strict):
+    """Caps on capital spending (capex, undiscounted)."""
+
+    total: Money | None = None
+    per_year: Money | None = None
+    per_city: dict[str, Money] = Field(default_factory=dict, description="city: total capex cap")
+
+
+class Scope(_Strict):
+    cities: list[str] = Field(default_factory=list, description="only these cities' counties (empty = all)")
+
+
+class MeasureFilter(_Strict):
+    exclude: list[str] = Field(default_factory=list, description="measure ids or families to leave out")
+
+
+class MaxReduction(_Strict):
+    weights: dict[str, float] = Field(default_factory=lambda: {"nox": 1.0, "vocs": 1.0, "so2": 0.5, "cod": 1.0,
+                                                               "nh3n": 1.0, "pm": 0.5})
+
+    @field_validator("weights")
+    @classmethod
+    def _known(cls, v: dict[str, float]) -> dict[str, float]:
+        out = {}
+        for k, w in v.items():
+            key = _POLLUTANT_ALIASES.get(k.lower())
+            if key is None:
+                raise ValueError(f"unknown pollutant '{k}'{_did_you_mean(k.lower(), list(_POLLUTANT_ALIASES))}")
+            out[key] = w
+        return out
+
+
+class SolverOptions(_Strict):
+    time_limit_s: float = Field(300.0, gt=0)
+    mip_gap: float = Field(1e-3, ge=0, le=1)
+
+
+class Scenario(_Strict):
+    """A complete, validated scenario (after ``extends:`` is resolved)."""
+
+    name: str
+    description: str = ""
+    horizon: Horizon = Field(default_factory=Horizon)
+    discount_rate: float = Field(0.08, ge=0, le=0.5, description="PM §6: 8 % social discount rate")
+    objective: Literal["min_cost", "max_reduction"] = "min_cost"
+    targets: list[Target] = Field(default_factory=list)
+    co2_intensity: Co2Intensity | None = None
+    rules: Rules = Field(default_factory=Rules)
+    budget: Budget = Field(default_factory=Budget)
+    prices: dict[str, float] = Field(default_factory=dict, description="carrier: CNY per unit, overrides prices.csv")
+    measures: MeasureFilter = Field(default_factory=MeasureFilter)
+    scope: Scope = Field(default_factory=Scope)
+    max_reduction: MaxReduction = Field(default_factory=MaxReduction)
+    solver: SolverOptions = Field(default_factory=SolverOptions)
+
+    @model_validator(mode="after")
+    def _years_in_horizon(self):
+        years = set(self.horizon.years)
+        for t in self.targets:
+            t.year = t.year or self.horizon.end_year
+            for y in [t.year, *t.milestones]:
+                if y not in years:
+                    raise ValueError(f"target year {y} for {POLLUTANT_NAMES[t.pollutant]} is outside the horizon "
+                                     f"{self.horizon.start_year}..{self.horizon.end_year}")
+        if self.co2_intensity is not None:
+            self.co2_intensity.year = self.co2_intensity.year or self.horizon.end_year
+        if self.objective == "max_reduction" and not (self.budget.total or self.budget.per_year):
+            raise ValueError("objective max_reduction needs a budget (budget.total or budget.per_year)")
+        return self
+
+
+# --------------------------------------------------------------------------- YAML with line numbers
+@dataclass
+class LoadedScenario:
+    """The validated scenario plus where each of its keys came from (for error messages and the manifest)."""
+
+    scenario: Scenario
+    files: list[Path]
+    resolved: dict[str, Any]
+    overrides: list[str] = field(default_factory=list)
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _marks(node: yaml.Node, path: tuple, out: dict[tuple, tuple[int, int]]) -> None:
+    """Record (line, column), 1-based, of every key and item in a composed YAML node tree."""
+    out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            try:
+                key = int(key)
+            except (TypeError, ValueError):
+                pass
+            out[path + (key,)] = (k.start_mark.line + 1, k.start_mark.column + 1)
+            _marks(v, path + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _marks(v, path + (i,), out)
+
+
+def _read_yaml(path: Path) -> tuple[dict, dict[tuple, tuple[int, int]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError(f"{path}{where}: YAML syntax error: {problem}") from None
+    if data is None:
+        data, node = {}, None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}:1:1: a scenario must be a mapping of keys (name:, targets:, ...)")
+    marks: dict[tuple, tuple[int, int]] = {}
+    if node is not None:
+        _marks(node, (), marks)
+    return data, marks
+
+
+def deep_merge(parent: dict, child: dict) -> dict:
+    """Child wins; mappings merge recursively; lists and scalars are replaced."""
+    out = copy.deepcopy(parent)
+    for k, v in child.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict[tuple, tuple[Path, int, int]], list[Path]]:
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise ScenarioError(f"{path}: circular extends: {cycle}")
+    data, marks = _read_yaml(path)
+    where = {k: (path, *v) for k, v in marks.items()}
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        return data, where, [path]
+    if not isinstance(parent_ref, str):
+        line, col = marks.get(("extends",), (1, 1))
+        raise ScenarioError(f"{path}:{line}:{col}: extends: must be a file name, e.g. extends: base.yaml")
+    parent_path = (path.parent / parent_ref)
+    if not parent_path.exists():
+        line, col = marks.get(("extends",), (1, 1))
+        siblings = [p.name for p in path.parent.glob("*.yaml")]
+        raise ScenarioError(f"{path}:{line}:{col}: extends: '{parent_ref}' not found next to this file"
+                            f"{_did_you_mean(parent_ref, siblings)}")
+    pdata, pwhere, files = _resolve(parent_path, (*chain, path))
+    merged = deep_merge(pdata, data)
+    return merged, {**pwhere, **where}, [*files, path]
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """``key.path=value`` with the value parsed as YAML (numbers, true/false, lists)."""
+    if "=" not in text:
+        raise ScenarioError(f"--set {text!r}: write KEY.PATH=VALUE, e.g. --set discount_rate=0.06")
+    key, value = text.split("=", 1)
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError:
+        parsed = value
+    return [int(p) if p.isdigit() else p for p in key.strip().split(".")], parsed
+
+
+def _apply_override(data: dict, keys: list, value: Any, text: str) -> None:
+    node: Any = data
+    for i, k in enumerate(keys[:-1]):
+        if isinstance(node, list):
+            if not isinstance(k, int) or k >= len(node):
+                raise ScenarioError(f"--set {text}: '{'.'.join(map(str, keys[:i + 1]))}' is not an item of the list")
+            node = node[k]
+        else:
+            node = node.setdefault(k, {})
+    if isinstance(node, list):
+        node[keys[-1]] = value
+    else:
+        node[keys[-1]] = value
+
+
+def _format_validation(err: ValidationError, where: dict, fallback: Path, overridden: set[tuple]) -> str:
+    lines = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
+        key_path = ".".join(str(p) for p in loc) or "(top level)"
+        src = None
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in where:
+                src = where[loc[:n]]
+                break
+        if loc in overridden or any(loc[:n] in overridden for n in range(1, len(loc) + 1)):
+            place = "--set"
+        elif src:
+            place = f"{src[0]}:{src[1]}:{src[2]}"
+        else:
+            place = str(fallback)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden" and loc:
+            parent = _model_at(loc[:-1])
+            options = list(parent.model_fields) if parent else []
+            msg = f"unknown key '{loc[-1]}'{_did_you_mean(str(loc[-1]), options)}" + (
+                f"; allowed here: {', '.join(options)}" if options else "")
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        elif e["type"].startswith("literal_error"):
+            msg = f"got {e.get('input')!r}; " + msg
+        lines.append(f"{place}: {key_path}: {msg}")
+    return "\n".join(lines)
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model class at a key path of Scenario (for listing the allowed keys)."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fld = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if fld is None:
+            return None
+        ann = fld.annotation
+        for cand in (ann, *getattr(ann, "__args__", ())):
+            inner = getattr(cand, "__args__", (cand,))
+            found = next((c for c in (cand, *inner) if isinstance(c, type) and issubclass(c, BaseModel)), None)
+            if found:
+                model = found
+                break
+        else:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def load_scenario(path: Path | str, overrides: list[str] | None = None) -> LoadedScenario:
+    """Read ``path`` (following ``extends:``), apply ``--set`` overrides and validate."""
+    path = Path(path)
+    data, where, files = _resolve(path, ())
+    data.setdefault("name", path.stem)
+    overridden: set[tuple] = set()
+    for text in overrides or []:
+        keys, value = parse_override(text)
+        _apply_override(data, keys, value, text)
+        overridden.add(tuple(keys))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(_format_validation(err, where, path, overridden)) from None
+    return LoadedScenario(scenario=scenario, files=files, resolved=scenario.model_dump(mode="json"),
+                          overrides=list(overrides or []))

@@ -1,0 +1,115 @@
+"""Solve a built model with HiGHS (through Pyomo's persistent highspy interface) and read the solution.
+
+Shadow prices of the targets come from the LP obtained by fixing every integer decision at its optimal
+value and re-solving: the dual of a target row is then the cost of one more tonne with the same projects
+chosen, in discounted CNY per t; dividing by the target year's discount factor gives CNY per t in that year.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.results import TerminationCondition
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from .build import BuiltModel
+
+
+class SolverFailure(Exception):
+    """HiGHS stopped without a usable answer for a reason other than infeasibility."""
+
+
+@dataclass
+class Solution:
+    status: str  # optimal | time_limit | infeasible
+    termination: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    u: np.ndarray  # (candidates x years) share built in each year
+    z: dict[int, np.ndarray]  # siding built per year, by candidate index
+    short: dict[int, float]  # shortfall of soft targets, t
+    shadow_cny_per_t: dict[int, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    solver: str = "highs"
+    solver_version: str = ""
+    mip_gap_requested: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("optimal", "time_limit")
+
+
+def _solver(time_limit: float | None, mip_gap: float | None) -> Highs:
+    opt = Highs()
+    if not opt.available():
+        raise SolverFailure("HiGHS (highspy) is not available; reinstall with `make clean-venv run`")
+    opt.config.load_solutions = False
+    opt.config.raise_exception_on_nonoptimal_result = False
+    if time_limit is not None:
+        opt.config.time_limit = time_limit
+    if mip_gap is not None:
+        opt.config.rel_gap = mip_gap
+    opt.config.solver_options["output_flag"] = False
+    return opt
+
+
+def solve(bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3, shadow_prices: bool = True) -> Solution:
+    """Solve ``bm``; returns a :class:`Solution` (status 'infeasible' carries no values)."""
+    m = bm.model
+    opt = _solver(time_limit, mip_gap)
+    t0 = time.perf_counter()
+    res = opt.solve(m)
+    t_solve = time.perf_counter() - t0
+    tc = res.termination_condition
+    version = ".".join(map(str, opt.version()))
+    n, years = len(bm.candidates), bm.years
+    if tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):
+        return Solution("infeasible", tc.name, None, None, None, np.zeros((n, len(years))), {}, {},
+                        seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=mip_gap)
+    if res.incumbent_objective is None:
+        raise SolverFailure(f"HiGHS {version} stopped with '{tc.name}' and no feasible portfolio "
+                            f"(time limit {time_limit:g} s); raise --time-limit or loosen targets")
+    res.solution_loader.load_vars()
+    status = "optimal" if tc == TerminationCondition.convergenceCriteriaSatisfied else (
+        "time_limit" if tc == TerminationCondition.maxTimeLimit else tc.name)
+    obj, bound = res.incumbent_objective, res.objective_bound
+    gap = abs(obj - bound) / max(abs(obj), 1e-9) if bound is not None and np.isfinite(bound) else None
+    u = np.array([[pyo.value(m.u[i, y]) for y in years] for i in range(n)]).reshape(n, len(years))
+    u[np.abs(u) < 1e-9] = 0.0
+    z = {int(i): np.array([round(pyo.value(m.z[i, y])) for y in years]) for i in m.S}
+    short = {int(k): float(pyo.value(m.short[k])) for k in m.TS}
+    sol = Solution(status, tc.name, obj, bound, gap, u, z, short, seconds={"solve": t_solve},
+                   solver_version=version, mip_gap_requested=mip_gap)
+    if shadow_prices and len(bm.targets):
+        t1 = time.perf_counter()
+        sol.shadow_cny_per_t = _shadow_prices(bm)
+        sol.seconds["shadow_prices"] = time.perf_counter() - t1
+    return sol
+
+
+def _shadow_prices(bm: BuiltModel) -> dict[int, float]:
+    """Duals of the target rows with the integer choices fixed (CNY per t in the target year)."""
+    m = bm.model
+    fixed = []  # (var, its domain): relaxed to a fixed continuous variable so HiGHS solves an LP
+    for v in m.component_data_objects(pyo.Var, active=True):
+        if (v.is_integer() or v.is_binary()) and not v.fixed:
+            fixed.append((v, v.domain))
+            v.domain = pyo.Reals
+            v.fix(round(pyo.value(v)))
+    try:
+        opt = _solver(None, None)
+        res = opt.solve(m)
+        if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
+            return {}
+        duals = res.solution_loader.get_duals([m.target[k] for k in m.TK])
+        sign = 1.0 if m.obj.sense == pyo.minimize else -1.0
+        return {int(k): sign * float(duals[m.target[k]]) / bm.discount.get(t.year, 1.0)
+                for k, t in zip(m.TK, bm.targets)}
+    finally:
+        for v, domain in fixed:
+            v.unfix()
+            v.domain = domain

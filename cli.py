@@ -10,13 +10,19 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from model import catalog
+from model import catalog, units
+from model.build import ModelSetupError
 from model.inputs import InputDataError, load_dataset
+from model.run import OutputExistsError, default_out_dir, run_scenario, write_results
+from model.scenario import ScenarioError
+from model.solve import SolverFailure
 
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, soft_wrap=True)
 
 USER_ERROR = 2  # exit code for mistakes in the user's files or arguments
+INFEASIBLE = 3  # exit code when the targets cannot all be met
+SOLVER_ERROR = 4
 
 
 def print_table(df: pd.DataFrame, title: str, limit: int | None = None) -> None:
@@ -39,6 +45,8 @@ def _fmt(v) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
+        if v == 0:
+            return "0"
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
     if isinstance(v, int):
         return f"{v:,}"
@@ -100,6 +108,72 @@ def check_inputs(inputs: Path | None) -> None:
                   f"{len(ds.wastewater)} wastewater candidates, {len(ds.projects)} named projects")
     print_table(catalog.sector_totals(ds), "baseline per sector (t/yr; capacity in its unit)")
     print_table(catalog.city_totals(ds), "baseline per city (t/yr)")
+
+
+@main.command("run")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="result directory (default: results/<scenario>/<UTC timestamp>/); never overwritten")
+@inputs_option
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+              help="override a scenario value, e.g. --set discount_rate=0.06 --set targets.0.reduction=9")
+@click.option("--time-limit", type=float, default=None, help="solver time limit in seconds")
+@click.option("--mip-gap", type=float, default=None, help="relative MIP gap (default 0.001)")
+@click.option("--write-model", type=click.Path(path_type=Path), default=None,
+              help="also write the model as .mps or .lp for other solvers")
+@click.option("--force", is_flag=True, help="replace --out if it already holds results")
+def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tuple[str, ...],
+            time_limit: float | None, mip_gap: float | None, write_model: Path | None, force: bool) -> None:
+    """Build and solve SCENARIO (a YAML file) and write the recommended portfolio."""
+    stages = {"load": "loading scenario and inputs", "build": "building the model", "solve": "solving with HiGHS",
+              "results": "making result tables"}
+    try:
+        with console.status("starting") as status:
+            outcome = run_scenario(scenario, list(overrides), inputs, time_limit, mip_gap,
+                                   progress=lambda s: status.update(stages.get(s, s) + " ..."),
+                                   write_model=write_model)
+            status.update("writing results ...")
+            target_dir = out or default_out_dir(Path("results"), outcome.loaded.scenario.name)
+            write_results(outcome, target_dir, force=force)
+    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    except SolverFailure as err:
+        err_console.print(f"[red]solver error:[/red] {err}")
+        sys.exit(SOLVER_ERROR)
+    print_run_summary(outcome)
+    console.print(f"results written to [bold]{outcome.out_dir}[/bold]")
+    if outcome.solution.status == "infeasible":
+        sys.exit(INFEASIBLE)
+
+
+def print_run_summary(outcome) -> None:
+    sol, sc, t = outcome.solution, outcome.loaded.scenario, outcome.timings
+    console.print(f"[bold]{sc.name}[/bold]: {sc.description.strip()}")
+    timing = ", ".join(f"{k.removesuffix('_s')} {v:.1f}s" for k, v in t.items())
+    if sol.status == "infeasible":
+        console.print("[red]infeasible[/red]: the targets and rules cannot all be met with the measures available. "
+                      "Make the targets soft (kind: soft) to see the shortfall of each, or relax a rule.")
+        return
+    gap = f", gap {sol.gap:.2%}" if sol.gap is not None else ""
+    flag = "" if sol.status == "optimal" else " [yellow](time limit: best found, not proven optimal)[/yellow]"
+    console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
+    r = outcome.results
+    tot = r.totals
+    console.print(f"investment {units.cny_to_yi(tot['capex_cny']):,.1f} 亿元; total annual cost "
+                  f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "
+                  f"{units.cny_to_yi(tot['annualised_capex_cny']):,.1f} + O&M and energy "
+                  f"{units.cny_to_yi(tot['annual_om_cny']):,.1f}); {tot['projects']} projects")
+    tg = r.targets.copy()
+    tg = pd.DataFrame({
+        "target": tg["target"], "kind": tg["kind"], "required_万吨": tg["required_t"] / 1e4,
+        "achieved_万吨": tg["achieved_t"] / 1e4, "slack_万吨": tg["slack_t"] / 1e4,
+        "met": tg["met"], "shadow_price_CNY_per_t": tg["shadow_price_cny_per_t"]})
+    print_table(tg, "targets (reduction versus 2020; shadow price = cost of one more tonne)")
+    port = r.portfolio
+    fam = port.pivot_table(index="city", columns="family", values="candidate_id", aggfunc="count", fill_value=0)
+    fam["capex_亿元"] = port.groupby("city")["capex_cny"].sum() / 1e8
+    print_table(fam.reset_index(), "projects chosen per city and family")
 
 
 if __name__ == "__main__":

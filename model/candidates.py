@@ -24,6 +24,10 @@ from .inputs import Dataset
 from .scenario import Scenario
 
 EFFECTS = ["nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
+#: columns every candidate table has (empty tables too), in this order
+COMMON = ["kind", "enterprise_id", "enterprise_name", "region_code", "measure_id", "family", "exclusive_group",
+          "sector", "max_quantity", "unit", "ule_compliant", "vocs_efficiency_after", *EFFECTS, "capex_cny",
+          "annual_cost_cny", "lifetime_yr", "source"]
 
 
 @dataclass
@@ -170,7 +174,7 @@ def household_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
 def freight_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
     m = ds.measures[(ds.measures["applies_to"] == "freight") & ~_excluded(ds.measures, sc)]
     if "rail_shift" not in m.index:
-        return pd.DataFrame(columns=["kind", *EFFECTS])
+        return pd.DataFrame(columns=COMMON)
     shift = m.loc["rail_shift"]
     siding = m.loc["rail_siding"] if "rail_siding" in m.index else None
     e = ds.enterprises[in_scope(ds, sc, ds.enterprises["county_code"])]
@@ -247,6 +251,8 @@ def build_candidates(ds: Dataset, sc: Scenario) -> Candidates:
     regions = ds.regions
     for name in ("enterprise", "household", "freight", "wastewater"):
         df = getattr(c, name)
+        df = df.reindex(columns=list(dict.fromkeys([*COMMON, *df.columns]))).reset_index(drop=True)
+        setattr(c, name, df)
         prefix = name[0].upper()
         df.insert(0, "candidate_id", [f"{prefix}{i:05d}" for i in range(len(df))])
         df["city_code"] = df["region_code"].map(regions["city_code"])

@@ -276,7 +276,7 @@ def _parse_column(fname: str, df: pd.DataFrame, col: Col, issues: list[InputIssu
 def _check_refs(fname: str, df: pd.DataFrame, cols: list[Col], known: dict[str, set[str]],
                 issues: list[InputIssue]) -> None:
     for col in cols:
-        if col.ref is None:
+        if col.ref is None or col.ref not in known:  # the referenced table is missing: reported already
             continue
         values = df[col.name]
         bad = ~values.isin(known[col.ref]) & (values != "")
@@ -326,16 +326,17 @@ def _check_measures(m: pd.DataFrame, issues: list[InputIssue]) -> None:
 
 def _check_enterprise_units(e: pd.DataFrame, m: pd.DataFrame, issues: list[InputIssue]) -> None:
     """A capacity-scaled measure must be stated per the capacity unit of the plants it applies to."""
-    capacity_measures = m[(m["applies_to"] == "enterprise") & (m["unit"].isin(CAPACITY_UNITS))]
-    for i, r in enumerate(e.itertuples(index=False)):
-        for mr in capacity_measures.itertuples(index=False):
-            if r.sector in mr.sector.split("|") and (not mr.process or mr.process == r.process) \
-                    and mr.unit != r.capacity_unit:
-                issues.append(InputIssue(
-                    "enterprises.csv", f"capacity_unit '{r.capacity_unit}' differs from the unit '{mr.unit}' that "
-                    f"measure {mr.measure_id} is costed in; state this {r.sector} plant's capacity in {mr.unit}",
-                    i + 2, "capacity_unit"))
-                break
+    cap = m[(m["applies_to"] == "enterprise") & (m["unit"].isin(CAPACITY_UNITS))].assign(
+        sector=lambda d: d["sector"].str.split("|")).explode("sector")
+    pairs = e.reset_index(drop=True).rename_axis("row").reset_index().merge(
+        cap[["measure_id", "sector", "process", "unit"]], on="sector", suffixes=("", "_m"))
+    bad = pairs[((pairs["process_m"] == "") | (pairs["process_m"] == pairs["process"]))
+                & (pairs["unit"] != pairs["capacity_unit"])].drop_duplicates("row")
+    for r in bad.itertuples(index=False):
+        issues.append(InputIssue(
+            "enterprises.csv", f"capacity_unit '{r.capacity_unit}' differs from the unit '{r.unit}' that measure "
+            f"{r.measure_id} is costed in; state this {r.sector} plant's capacity in {r.unit}", r.row + 2,
+            "capacity_unit"))
 
 
 def load_dataset(root: Path | str | None = None) -> Dataset:

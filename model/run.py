@@ -27,7 +27,7 @@ from .build import BuiltModel, build_model
 from .candidates import build_candidates
 from .inputs import Dataset, load_dataset
 from .results import Results, make_results
-from .scenario import LoadedScenario, load_scenario
+from .scenario import LoadedScenario, check_against_dataset, load_scenario
 from .solve import Solution, solve
 
 Progress = Callable[[str], None]
@@ -63,6 +63,7 @@ def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: P
     loaded = load_scenario(path, overrides)
     sc = loaded.scenario
     ds = load_dataset(inputs)
+    check_against_dataset(loaded, ds)
     timings["load_s"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("build")

@@ -223,6 +223,50 @@ class LoadedScenario:
     files: list[Path]
     resolved: dict[str, Any]
     overrides: list[str] = field(default_factory=list)
+    where: dict[tuple, tuple[Path, int, int]] = field(default_factory=dict)
+
+    def place(self, *path) -> str:
+        """'file:line:col' of a key path, for error messages ('--set' if it came from an override)."""
+        for n in range(len(path), -1, -1):
+            if tuple(path[:n]) in self.where:
+                f, line, col = self.where[tuple(path[:n])]
+                return f"{f}:{line}:{col}"
+        return str(self.files[-1]) if self.files else "scenario"
+
+
+def check_against_dataset(loaded: LoadedScenario, ds) -> None:
+    """Names in the scenario (regions, cities, measures, prices) must exist in the dataset."""
+    from .regions import resolve_region
+
+    sc = loaded.scenario
+    problems = []
+
+    def region(path: tuple, text, levels=("province", "city", "county")):
+        try:
+            resolve_region(ds, text, levels)
+        except ValueError as err:
+            problems.append(f"{loaded.place(*path)}: {'.'.join(map(str, path))}: {err}")
+
+    for i, t in enumerate(sc.targets):
+        region(("targets", i, "region"), t.region)
+    if sc.co2_intensity is not None:
+        region(("co2_intensity", "region"), sc.co2_intensity.region)
+    for i, c in enumerate(sc.scope.cities):
+        region(("scope", "cities", i), c, ("city",))
+    for k in sc.budget.per_city:
+        region(("budget", "per_city", k), k, ("city",))
+    known = set(ds.measures["measure_id"]) | set(ds.measures["family"])
+    for i, mid in enumerate(sc.measures.exclude):
+        if mid not in known:
+            problems.append(f"{loaded.place('measures', 'exclude', i)}: measures.exclude.{i}: unknown measure or "
+                            f"family '{mid}'{_did_you_mean(mid, sorted(known))}")
+    carriers = set(ds.prices["carrier"])
+    for k in sc.prices:
+        if k not in carriers:
+            problems.append(f"{loaded.place('prices', k)}: prices.{k}: unknown carrier{_did_you_mean(k, sorted(carriers))}"
+                            f"; known: {', '.join(sorted(carriers))}")
+    if problems:
+        raise ScenarioError("\n".join(problems))
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
@@ -400,4 +444,4 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Loade
     except ValidationError as err:
         raise ScenarioError(_format_validation(err, where, path, overridden)) from None
     return LoadedScenario(scenario=scenario, files=files, resolved=scenario.model_dump(mode="json"),
-                          overrides=list(overrides or []))
+                          overrides=list(overrides or []), where=where)

@@ -466,7 +466,8 @@ NAMED = [
      "140322", 140_000, "t_per_yr", 118_800, "kiln_refractory", "none", None, 0.0, False, 35,
      f"001:L795 {YU}; estimate: output = 47520万 m3/yr kiln flue gas (stated) / 4000 Nm3/t = 118.8 kt/yr"),
     ("shentangzui", "山西华阳集团新能股份有限公司煤层气发电分公司（神堂嘴煤层气发电站）",
-     "Huayang New Energy CBM Power (Shentangzui station)", "power", "cbm_gas_engine", "140311",
+     # gas-fired (coal-bed methane), so not in the coal `power` sector that 000:L101 says is all at ULE
+     "Huayang New Energy CBM Power (Shentangzui station)", "other_industry", "cbm_gas_engine", "140311",
      30, "MW", 180_000, "power_cbm", "none", None, None, False, None,
      "001:L796, L800 (郊区; waste-heat boilers 1x9.4 + 1x6.8 t/h get SCR 2021-10->2022-03); estimate: ~30 MW of "
      "gas engines feeding 16 t/h of waste-heat steam, 6000 h/yr; coal-mine methane fuel, not coal power"),

@@ -1,0 +1,210 @@
+"""The optimisation model against brute force on a tiny instance, hand-calculated figures, and the base run."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import cli
+from model.build import build_model, co2_requirement
+from model.candidates import build_candidates, crf
+from model.inputs import load_dataset
+from model.results import make_results
+from model.scenario import load_scenario
+from model.solve import solve
+
+ROOT = Path(__file__).resolve().parents[1]
+ONLY_CEMENT = "measures: {exclude: [heating, rail, wastewater, efficiency, voc, boiler]}\n"
+
+# three cement plants: capacity t/day, output t/yr, NOx t/yr (numbers chosen for the test)
+PLANTS = [("T1", "140311", 2500, 700_000, 500.0), ("T2", "140322", 4000, 1_200_000, 900.0),
+          ("T3", "141002", 1500, 400_000, 300.0)]
+
+
+@pytest.fixture()
+def tiny(inputs_copy: Path) -> Path:
+    """The default inputs with only three cement plants and no named projects."""
+    e = pd.read_csv(inputs_copy / "enterprises.csv", dtype=str, keep_default_na=False)
+    template = e[e["sector"] == "cement"].iloc[0]
+    rows = []
+    for eid, county, cap, out, nox in PLANTS:
+        r = template.copy()
+        r.update({"enterprise_id": eid, "name_zh": f"测试水泥{eid}", "county_code": county, "capacity": str(cap),
+                  "output": str(out), "nox_t": str(nox), "ule_status": "none", "bulk_freight_kt_per_yr": "0",
+                  "rail_share": "", "has_siding": "false", "source": "synthetic: unit-test plant"})
+        rows.append(r)
+    pd.DataFrame(rows).to_csv(inputs_copy / "enterprises.csv", index=False)
+    p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
+    p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
+    return inputs_copy
+
+
+def scenario(tmp_path: Path, body: str):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: t\n" + ONLY_CEMENT + body, encoding="utf-8")
+    return load_scenario(path).scenario
+
+
+def solve_tiny(root: Path, sc):
+    ds = load_dataset(root)
+    bm = build_model(ds, sc, build_candidates(ds, sc))
+    sol = solve(bm, mip_gap=1e-9)
+    return ds, bm, sol
+
+
+def brute_force(ds, target_t: float, rate: float = 0.08) -> tuple[float, dict]:
+    """Cheapest choice of (none | SNCR | SCR | full ULE) per plant meeting a NOx target, all built in 2025."""
+    m = ds.measures
+    options = [None, "cement_sncr", "cement_scr", "cement_ule"]
+    df_2025 = 1 / (1 + rate) ** 5
+    best = (float("inf"), {})
+    for combo in itertools.product(options, repeat=len(PLANTS)):
+        cut = cost = 0.0
+        for (eid, _c, cap, out, nox), mid in zip(PLANTS, combo):
+            if mid is None:
+                continue
+            r = m.loc[mid]
+            cut += r["nox_removal"] * nox
+            annual = r["capex_cny_per_unit"] * cap * crf(rate, r["lifetime_yr"]) + r["var_om_cny_per_t_output"] * out
+            cost += annual * df_2025
+        if cut >= target_t - 1e-9 and cost < best[0]:
+            best = (cost, {eid: mid for (eid, *_), mid in zip(PLANTS, combo) if mid})
+    return best
+
+
+@pytest.mark.parametrize("target_t", [300.0, 700.0, 1100.0, 1400.0])
+def test_least_cost_matches_brute_force(tiny, tmp_path, target_t):
+    sc = scenario(tmp_path, f"targets:\n  - {{pollutant: NOx, reduction: {target_t}, unit: t}}\n")
+    ds, bm, sol = solve_tiny(tiny, sc)
+    cost, choice = brute_force(ds, target_t)
+    assert sol.status == "optimal"
+    assert sol.objective == pytest.approx(cost, rel=1e-6)
+    port = make_results(ds, bm, sol).portfolio
+    assert dict(zip(port["enterprise_id"], port["measure_id"])) == choice
+    assert (port["year"] == 2025).all()  # without milestones the cheapest year is the last one
+
+
+def test_infeasible_target_is_reported(tiny, tmp_path):
+    most = sum(0.85 * nox for *_, nox in PLANTS)  # cement_ule removes 85 % of NOx at every plant
+    sc = scenario(tmp_path, f"targets:\n  - {{pollutant: NOx, reduction: {most + 1}, unit: t}}\n")
+    _, _, sol = solve_tiny(tiny, sc)
+    assert sol.status == "infeasible"
+
+
+def test_soft_target_shortfall_and_shadow_price(tiny, tmp_path):
+    most = sum(0.85 * nox for *_, nox in PLANTS)
+    sc = scenario(tmp_path, f"targets:\n  - {{pollutant: NOx, reduction: {most + 100}, unit: t, kind: soft, "
+                            f"penalty_cny_per_t: 5.0e6}}\n")
+    ds, bm, sol = solve_tiny(tiny, sc)
+    assert sol.short[0] == pytest.approx(100, abs=1e-6)
+    # one more tonne short costs the penalty, in CNY per t of the target year
+    assert sol.shadow_cny_per_t[0] == pytest.approx(5.0e6, rel=1e-6)
+
+
+def test_milestone_pulls_projects_earlier(tiny, tmp_path):
+    sc = scenario(tmp_path, "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t, milestones: {2023: 1100}}\n")
+    ds, bm, sol = solve_tiny(tiny, sc)
+    port = make_results(ds, bm, sol).portfolio
+    assert port["nox_t"].sum() >= 1100 - 1e-6
+    assert (port["year"] == 2023).all()  # as late as the milestone allows
+
+
+def test_ule_rule_forces_full_ule_everywhere(tiny, tmp_path):
+    sc = scenario(tmp_path, "rules: {ule_mandatory: {enabled: true, sectors: [cement]}}\n")
+    ds, bm, sol = solve_tiny(tiny, sc)
+    port = make_results(ds, bm, sol).portfolio
+    assert sorted(port["measure_id"]) == ["cement_ule"] * 3
+
+
+def test_budget_caps_capex(tiny, tmp_path):
+    ds = load_dataset(tiny)
+    scr = ds.measures.loc["cement_scr", "capex_cny_per_unit"]
+    budget = scr * 4000 + 1  # exactly enough for SCR at T2 only
+    sc = scenario(tmp_path, f"objective: max_reduction\nbudget: {{total: {{value: {budget}, unit: CNY}}}}\n"
+                            "max_reduction: {weights: {NOx: 1}}\n")
+    ds, bm, sol = solve_tiny(tiny, sc)
+    port = make_results(ds, bm, sol).portfolio
+    assert port["capex_cny"].sum() <= budget
+    # the best NOx per CNY within budget: SCR at the biggest emitter beats SNCR everywhere (hand check)
+    sncr_all = 0.6 * sum(nox for *_, nox in PLANTS)
+    sncr_cost = ds.measures.loc["cement_sncr", "capex_cny_per_unit"] * sum(cap for _, _, cap, _, _ in PLANTS)
+    assert sncr_cost > budget or sncr_all <= port["nox_t"].sum() + 1e-6
+    assert port["nox_t"].sum() >= 0.833 * 900 - 1e-6
+
+
+def test_co2_intensity_requirement_by_hand(ds):
+    sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
+    row, ctx = co2_requirement(ds, sc)
+    co2_0, g_bau, g_gdp = 560e6, 0.02, 0.05
+    expected = co2_0 * (1 + g_bau) ** 5 - (1 - 0.18) * co2_0 * (1 + g_gdp) ** 5
+    assert row.required_t == pytest.approx(expected, rel=1e-9)
+    assert ctx["gdp_target_year_cny"] == pytest.approx(17651.93e8 * 1.05 ** 5)
+
+
+# ----------------------------------------------------------------------------- the base scenario end to end
+@pytest.fixture(scope="module")
+def base_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "base"
+    result = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
+    return result, out
+
+
+def test_base_run_writes_every_file(base_run):
+    result, out = base_run
+    assert result.exit_code == 0, result.output
+    for f in ["portfolio.csv", "targets.csv", "county_summary.csv", "measure_summary.csv", "candidates.csv",
+              "summary.json", "manifest.json"]:
+        assert (out / f).exists(), f
+    assert "results written to" in result.output
+
+
+def test_base_run_meets_hard_targets_and_rules(base_run, ds):
+    _, out = base_run
+    t = pd.read_csv(out / "targets.csv")
+    hard = t[t["kind"] == "hard"]
+    assert hard["met"].all()
+    assert set(hard["pollutant"]) == {"NOx", "VOCs", "COD", "NH3-N"}
+    port = pd.read_csv(out / "portfolio.csv", dtype={"region_code": str, "enterprise_id": str})
+    # ULE mandatory (000:L310): every coking and cement plant not yet at ULE gets a compliant package
+    ule_ids = set(port.loc[port["measure_id"].isin(["coking_ule", "cement_ule", "steel_ule", "pellet_ule"]),
+                           "enterprise_id"])
+    e = ds.enterprises
+    must = set(e.loc[e["sector"].isin(["coking", "cement", "steel"]) & (e["ule_status"] != "done"), "enterprise_id"])
+    assert must <= ule_ids
+    # the 31 big shippers without a siding get one (002:L322, 003:L272; 000:L693 plans 31)
+    assert (port["measure_id"] == "rail_siding").sum() == 31
+    # plain counties end with no bulk-coal households (000:L302)
+    cs = pd.read_csv(out / "county_summary.csv", dtype={"region_code": str})
+    plain = cs[cs["terrain"] == "plain"]
+    assert (plain["households_converted"] >= plain["coal_households_2020"] - 1e-3).all()
+
+
+def test_base_run_manifest_and_summary(base_run, ds):
+    _, out = base_run
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(man["inputs_sha256"]) >= {"enterprises.csv", "measures.csv", "regions.csv"}
+    assert man["scenario"]["name"] == "base" and man["pyomo"] and man["highs"]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal" and summary["mip_gap"] <= 1e-3 + 1e-12
+
+
+def test_run_never_overwrites(base_run):
+    _, out = base_run
+    before = (out / "portfolio.csv").read_bytes()
+    again = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
+    assert again.exit_code == 2
+    assert "exists and is not empty" in again.output
+    assert (out / "portfolio.csv").read_bytes() == before
+
+
+def test_cli_list_filters(ds):
+    res = CliRunner().invoke(cli.main, ["list", "enterprises", "--city", "阳泉", "--sector", "cement", "--limit", "0"])
+    assert res.exit_code == 0, res.output
+    assert "冀东" in res.output and "临汾" not in res.output
+    bad = CliRunner().invoke(cli.main, ["list", "regions", "--city", "Nowhere"])
+    assert bad.exit_code == 2 and "unknown region 'Nowhere'" in bad.output

@@ -1,0 +1,106 @@
+"""Scenario files: inheritance, units, and errors that point at the file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.scenario import ScenarioError, check_against_dataset, deep_merge, load_scenario
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_base_scenario_has_the_provincial_targets_in_tonnes():
+    sc = load_scenario(SCENARIOS / "base.yaml").scenario
+    req = {t.pollutant: t.reduction_t for t in sc.targets}
+    assert req == pytest.approx({"nox": 80_100, "vocs": 34_000, "cod": 71_900, "nh3n": 2_800, "so2": 78_000})
+    kinds = {t.pollutant: t.kind for t in sc.targets}
+    assert kinds["so2"] == "soft" and kinds["nox"] == "hard"  # 000:L195 SO2 is 预期性 (expected)
+    assert sc.co2_intensity.reduction_pct == 18
+    assert all(t.year == 2025 for t in sc.targets)
+
+
+@pytest.mark.parametrize("name", ["linfen", "no-rail", "gas-price-high", "budget-capped"])
+def test_variants_extend_base(name, ds):
+    loaded = load_scenario(SCENARIOS / f"{name}.yaml")
+    assert [p.name for p in loaded.files] == ["base.yaml", f"{name}.yaml"]
+    check_against_dataset(loaded, ds)
+    sc = loaded.scenario
+    assert sc.discount_rate == 0.08  # inherited
+
+
+def test_linfen_targets_are_the_city_figures():
+    sc = load_scenario(SCENARIOS / "linfen.yaml").scenario
+    req = {t.pollutant: t.reduction_t for t in sc.targets}  # lists are replaced, not merged
+    assert req == pytest.approx({"nox": 38_500, "vocs": 17_000, "cod": 12_600, "nh3n": 200, "so2": 18_100})
+
+
+def test_deep_merge_replaces_lists_and_merges_maps():
+    merged = deep_merge({"a": {"x": 1, "y": 2}, "l": [1, 2]}, {"a": {"y": 3}, "l": [9]})
+    assert merged == {"a": {"x": 1, "y": 3}, "l": [9]}
+
+
+def test_chain_of_extends(tmp_path):
+    write(tmp_path, "a.yaml", "name: a\ndiscount_rate: 0.05\n")
+    write(tmp_path, "b.yaml", "extends: a.yaml\nname: b\n")
+    c = write(tmp_path, "c.yaml", "extends: b.yaml\nname: c\nobjective: min_cost\n")
+    sc = load_scenario(c).scenario
+    assert (sc.name, sc.discount_rate) == ("c", 0.05)
+
+
+def test_cycle_is_reported(tmp_path):
+    write(tmp_path, "a.yaml", "extends: b.yaml\nname: a\n")
+    b = write(tmp_path, "b.yaml", "extends: a.yaml\nname: b\n")
+    with pytest.raises(ScenarioError, match="circular extends: b.yaml -> a.yaml -> b.yaml"):
+        load_scenario(b)
+
+
+def test_misspelt_key_names_line_and_suggestion(tmp_path):
+    p = write(tmp_path, "s.yaml", "name: s\ndiscount_rate: 0.08\nrules:\n  ule_mandatroy: {enabled: true}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    msg = str(info.value)
+    assert f"{p}:4:3: rules.ule_mandatroy: unknown key 'ule_mandatroy' (did you mean 'ule_mandatory'?)" in msg
+
+
+def test_bad_unit_and_pollutant(tmp_path):
+    p = write(tmp_path, "s.yaml", "name: s\ntargets:\n  - pollutant: NOy\n    reduction: 1\n    unit: tons\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    msg = str(info.value)
+    assert ":3:5: targets.0.pollutant: unknown pollutant 'NOy' (did you mean 'nox'?)" in msg
+    assert ":5:5: targets.0.unit: got 'tons'" in msg
+
+
+def test_yaml_syntax_error_has_line(tmp_path):
+    p = write(tmp_path, "s.yaml", "name: s\ntargets: [\n  {pollutant: NOx\n")
+    with pytest.raises(ScenarioError, match=r"s.yaml:\d+:\d+: YAML syntax error"):
+        load_scenario(p)
+
+
+def test_missing_parent_suggests_sibling(tmp_path):
+    write(tmp_path, "base.yaml", "name: base\n")
+    p = write(tmp_path, "v.yaml", "extends: bsae.yaml\nname: v\n")
+    with pytest.raises(ScenarioError, match=r"v.yaml:1:\d+: extends: 'bsae.yaml' not found.*did you mean 'base.yaml'"):
+        load_scenario(p)
+
+
+def test_set_override_is_validated_and_applied():
+    sc = load_scenario(SCENARIOS / "base.yaml", ["discount_rate=0.06", "targets.0.reduction=9"]).scenario
+    assert sc.discount_rate == 0.06 and sc.targets[0].reduction_t == pytest.approx(90_000)
+    with pytest.raises(ScenarioError, match="--set: discount_rate"):
+        load_scenario(SCENARIOS / "base.yaml", ["discount_rate=2"])
+
+
+def test_unknown_region_is_reported_against_the_dataset(tmp_path, ds):
+    p = write(tmp_path, "s.yaml", "name: s\ntargets:\n  - {pollutant: NOx, reduction: 1, region: Linfenn}\n")
+    loaded = load_scenario(p)
+    with pytest.raises(ScenarioError, match=r"s.yaml:3:\d+: targets.0.region: unknown region 'Linfenn'"):
+        check_against_dataset(loaded, ds)

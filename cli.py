@@ -152,8 +152,14 @@ def print_run_summary(outcome) -> None:
     console.print(f"[bold]{sc.name}[/bold]: {sc.description.strip()}")
     timing = ", ".join(f"{k.removesuffix('_s')} {v:.1f}s" for k, v in t.items())
     if sol.status == "infeasible":
-        console.print("[red]infeasible[/red]: the targets and rules cannot all be met with the measures available. "
-                      "Make the targets soft (kind: soft) to see the shortfall of each, or relax a rule.")
+        console.print("[red]infeasible[/red]: the targets and rules cannot all be met with the measures available.")
+        d = outcome.diagnosis
+        if d is not None:
+            shown = pd.DataFrame({"target": d["target"], "required_万吨": d["required_t"] / 1e4,
+                                  "achievable_万吨": d["achievable_t"] / 1e4, "shortfall_万吨": d["shortfall_t"] / 1e4,
+                                  "note": d["note"]})
+            print_table(shown, "what can be achieved with this scenario's measures, rules and budget")
+        console.print("Lower the targets that cannot be met, make them soft (kind: soft), or relax a rule.")
         return
     gap = f", gap {sol.gap:.2%}" if sol.gap is not None else ""
     flag = "" if sol.status == "optimal" else " [yellow](time limit: best found, not proven optimal)[/yellow]"

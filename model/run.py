@@ -46,6 +46,36 @@ class RunOutcome:
     results: Results | None
     timings: dict[str, float] = field(default_factory=dict)
     out_dir: Path | None = None
+    diagnosis: pd.DataFrame | None = None  # per target: required, achievable, shortfall (infeasible runs)
+
+
+ELASTIC_PENALTY_CNY_PER_T = 1e9  # far above any project's cost per tonne, so shortfalls are minimised first
+
+
+def diagnose(ds: Dataset, sc, cands) -> pd.DataFrame:
+    """Elastic re-solve: every target soft at a prohibitive penalty; what can be achieved and the shortfall.
+
+    If even that is infeasible, the rules or the budget conflict among themselves (not with the targets).
+    """
+    elastic = sc.model_copy(deep=True)
+    for t in elastic.targets:
+        t.kind, t.penalty_cny_per_t = "soft", ELASTIC_PENALTY_CNY_PER_T
+    if elastic.co2_intensity is not None:
+        elastic.co2_intensity.kind = "soft"
+        elastic.co2_intensity.penalty_cny_per_t = ELASTIC_PENALTY_CNY_PER_T
+    bm = build_model(ds, elastic, cands)
+    sol = solve(bm, time_limit=sc.solver.time_limit_s, mip_gap=sc.solver.mip_gap, shadow_prices=False)
+    if sol.status == "infeasible":
+        return pd.DataFrame([{"target": "(rules and budget)", "required_t": float("nan"),
+                              "achievable_t": float("nan"), "shortfall_t": float("nan"),
+                              "note": "the policy rules and budget cannot all hold even without targets: "
+                                      "disable a rule or raise the budget"}])
+    rows = []
+    for t in bm.targets:
+        short = sol.short.get(t.key, 0.0)
+        rows.append({"target": t.label, "required_t": t.required_t, "achievable_t": t.required_t - short,
+                     "shortfall_t": short, "note": "cannot be met" if short > 1e-6 else "met"})
+    return pd.DataFrame(rows)
 
 
 def default_out_dir(root: Path, scenario_name: str) -> Path:
@@ -79,12 +109,19 @@ def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: P
     timings["solve_s"] = time.perf_counter() - t
     timings["solver_only_s"] = sol.seconds.get("solve", 0.0)
     results = None
+    if sol.status == "infeasible":
+        t = time.perf_counter()
+        progress("diagnose")
+        diagnosis = diagnose(ds, sc, cands)
+        timings["diagnose_s"] = time.perf_counter() - t
+    else:
+        diagnosis = None
     if sol.ok:
         t = time.perf_counter()
         progress("results")
         results = make_results(ds, bm, sol)
         timings["results_s"] = time.perf_counter() - t
-    return RunOutcome(loaded, ds, bm, sol, results, timings)
+    return RunOutcome(loaded, ds, bm, sol, results, timings, diagnosis=diagnosis)
 
 
 def _sha256(path: Path) -> str:
@@ -136,6 +173,8 @@ def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False) -> Pa
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
     try:
         r = outcome.results
+        if outcome.diagnosis is not None:
+            _write_csv(outcome.diagnosis, tmp / "diagnosis.csv")
         if r is not None:
             _write_csv(r.portfolio, tmp / "portfolio.csv")
             _write_csv(r.targets, tmp / "targets.csv")

@@ -9,7 +9,7 @@ Rerun
 The output is deterministic: all randomness comes from numpy.random.default_rng(SEED)
 with SEED = 20201231, drawn in a fixed order. Enterprise ids (E0001...) and project ids
 (P001...) are stable as long as the tables below are not reordered. Columns follow
-inputs/SCHEMA-DRAFT.md exactly. Seed references "001:L757" = /work/shared/seeds/001_*.txt line 757.
+inputs/README.md exactly. Seed references "001:L757" = /work/shared/seeds/001_*.txt line 757.
 
 What is SOURCED (seed plans, checked line by line against the raw seed text)
 ---------------------------------------------------------------------------

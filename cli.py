@@ -14,7 +14,7 @@ from model import catalog, units
 from model.build import ModelSetupError
 from model.inputs import InputDataError, load_dataset
 from model.run import OutputExistsError, default_out_dir, run_scenario, write_results
-from model.scenario import ScenarioError
+from model.scenario import ScenarioError, check_against_dataset, load_scenario, scenario_list
 from model.solve import SolverFailure
 
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -75,7 +75,7 @@ def main() -> None:
 
 
 @main.command("list")
-@click.argument("what", type=click.Choice(["regions", "enterprises", "measures"]))
+@click.argument("what", type=click.Choice(["regions", "enterprises", "measures", "scenarios"]))
 @click.option("--city", help="city code, Chinese name or pinyin (e.g. 临汾, Linfen, 141000)")
 @click.option("--sector", help="enterprise sector (e.g. coking, cement, steel)")
 @click.option("--family", help="measure family (ule, voc, heating, boiler, rail, wastewater, efficiency)")
@@ -83,7 +83,10 @@ def main() -> None:
 @inputs_option
 def list_cmd(what: str, city: str | None, sector: str | None, family: str | None, limit: int,
              inputs: Path | None) -> None:
-    """Show the regions, enterprises or measures of the dataset as a table."""
+    """Show the regions, enterprises, measures or scenarios as a table."""
+    if what == "scenarios":
+        print_table(scenario_list(Path("scenarios")), "scenarios in ./scenarios", None if limit == 0 else limit)
+        return
     ds = load_or_exit(inputs)
     try:
         if what == "regions":
@@ -96,6 +99,25 @@ def list_cmd(what: str, city: str | None, sector: str | None, family: str | None
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
     print_table(df, f"{what} ({len(df)} rows) from {ds.root}", None if limit == 0 else limit)
+
+
+@main.command("validate")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@inputs_option
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="as for `ersim run`")
+def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]) -> None:
+    """Check SCENARIO and the inputs without solving."""
+    try:
+        loaded = load_scenario(scenario, list(overrides))
+        ds = load_dataset(inputs)
+        check_against_dataset(loaded, ds)
+    except (ScenarioError, InputDataError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    sc = loaded.scenario
+    chain = " -> ".join(p.name for p in loaded.files)
+    console.print(f"[green]ok[/green]: {sc.name} ({chain}): {len(sc.targets)} targets, objective {sc.objective}, "
+                  f"horizon {sc.horizon.start_year}-{sc.horizon.end_year}; inputs {ds.root}")
 
 
 @main.command("check-inputs")

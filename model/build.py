@@ -61,6 +61,7 @@ class BuiltModel:
     discount: dict[int, float]
     rules: list[str] = field(default_factory=list)  # human-readable list of the active rules
     co2_context: dict = field(default_factory=dict)
+    mandatory: set[int] = field(default_factory=set)  # candidates in a rule's "one of these" set
 
 
 def discount_factors(sc: Scenario) -> dict[int, float]:
@@ -190,7 +191,8 @@ def build_model(ds: Dataset, sc: Scenario, cands: Candidates) -> BuiltModel:
                               + (_m.short[k] if k in soft else 0) >= _m.target_t[k])
 
     # ---- policy rules
-    rules = _add_rules(m, ds, sc, c, years)
+    mandatory: set[int] = set()
+    rules = _add_rules(m, ds, sc, c, years, mandatory)
 
     # ---- budgets (capex, undiscounted, in the build year)
     capex = c["capex_cny"].to_numpy(dtype=float)
@@ -233,7 +235,7 @@ def build_model(ds: Dataset, sc: Scenario, cands: Candidates) -> BuiltModel:
         # maximise weighted tonnes; a tiny cost term picks the cheapest among equal reductions
         m.obj = pyo.Objective(expr=gain - 1e-9 * m.cost, sense=pyo.maximize)
     return BuiltModel(model=m, candidates=c, years=years, targets=targets, discount=df, rules=rules,
-                      co2_context=co2_ctx)
+                      co2_context=co2_ctx, mandatory=mandatory)
 
 
 def _scope_region(ds: Dataset, sc: Scenario) -> str:
@@ -246,7 +248,8 @@ def _by_year(rule_year: int | None, years: list[int]) -> list[int]:
     return [y for y in years if y <= last]
 
 
-def _add_rules(m: pyo.ConcreteModel, ds: Dataset, sc: Scenario, c: pd.DataFrame, years: list[int]) -> list[str]:
+def _add_rules(m: pyo.ConcreteModel, ds: Dataset, sc: Scenario, c: pd.DataFrame, years: list[int],
+               mandatory: set[int]) -> list[str]:
     """Seed policy rules as constraints; returns their descriptions. Raises ModelSetupError if unmeetable."""
     rules: list[str] = []
     r = sc.rules
@@ -261,6 +264,8 @@ def _add_rules(m: pyo.ConcreteModel, ds: Dataset, sc: Scenario, c: pd.DataFrame,
             raise ModelSetupError(f"rule {name}: {len(missing)} plant(s) have no measure that satisfies it ({names}"
                                   f"{' ...' if len(missing) > 5 else ''}); {why}")
         pset = list(plant_ids)
+        for p in pset:
+            mandatory.update(int(i) for i in idx_by_plant[p])
         setattr(m, f"{name}_set", pyo.Set(initialize=range(len(pset))))
         setattr(m, name, pyo.Constraint(getattr(m, f"{name}_set"), rule=lambda _m, k: sum(
             _m.u[i, y] for i in idx_by_plant[pset[k]] for y in ys) >= 1))
@@ -295,6 +300,7 @@ def _add_rules(m: pyo.ConcreteModel, ds: Dataset, sc: Scenario, c: pd.DataFrame,
         totals = hh.groupby("region_code")["county_households"].first()
         ys = _by_year(r.plain_coal_zero.by_year, years)
         keys = list(rows.index)
+        mandatory.update(int(i) for i in hh.index)
         maxq = c["max_quantity"].to_numpy(dtype=float)
         m.rule_plain_set = pyo.Set(initialize=range(len(keys)))
         m.rule_plain = pyo.Constraint(m.rule_plain_set, rule=lambda _m, k: sum(
@@ -306,6 +312,7 @@ def _add_rules(m: pyo.ConcreteModel, ds: Dataset, sc: Scenario, c: pd.DataFrame,
         big = fr[fr["freight_kt_per_yr"] >= rule.threshold_kt_per_yr]
         ys = _by_year(rule.by_year, years)
         need_siding = [int(i) for i in big.index[big["needs_siding"].astype(bool)]]
+        mandatory.update(int(i) for i in big.index)
         m.rule_siding = pyo.Constraint(need_siding, rule=lambda _m, i: sum(_m.z[i, y] for y in ys) >= 1)
         # rail share of bulk freight >= min_rail_share once the siding exists (002:L324)
         need_share = ((rule.min_rail_share - big["rail_share"]) * big["freight_kt_per_yr"]).clip(lower=0)

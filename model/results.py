@@ -130,7 +130,7 @@ def candidates_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame
     first = np.where(sol.u > 1e-6, np.array(bm.years)[None, :], 9999).min(axis=1) if sol.u.size else []
     c["chosen_quantity"] = c["max_quantity"] * share
     c["chosen_year"] = pd.Series(first, index=c.index).where(share > 1e-6).astype("Int64")
-    c["mandatory"] = False
+    c["mandatory"] = c.index.isin(sorted(bm.mandatory))
     c["city"] = _names(ds, c["city_code"])
     c["county"] = _names(ds, c["region_code"])
     cols = ["candidate_id", "kind", "family", "measure_id", "exclusive_group", "region_code", "county", "city_code",

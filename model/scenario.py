@@ -445,3 +445,20 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Loade
         raise ScenarioError(_format_validation(err, where, path, overridden)) from None
     return LoadedScenario(scenario=scenario, files=files, resolved=scenario.model_dump(mode="json"),
                           overrides=list(overrides or []), where=where)
+
+
+def scenario_list(folder: Path) -> "pd.DataFrame":
+    """Name, parent chain, objective and description of every scenario file in ``folder``."""
+    import pandas as pd
+
+    rows = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            loaded = load_scenario(path)
+            sc = loaded.scenario
+            rows.append(dict(file=path.name, name=sc.name, extends=" -> ".join(p.name for p in loaded.files[:-1]),
+                             objective=sc.objective, targets=len(sc.targets), description=sc.description.strip()))
+        except ScenarioError as err:
+            rows.append(dict(file=path.name, name="", extends="", objective="", targets=0,
+                             description=f"INVALID: {str(err).splitlines()[0]}"))
+    return pd.DataFrame(rows, columns=["file", "name", "extends", "objective", "targets", "description"])

@@ -292,3 +292,40 @@ def test_formulation_matches_golden_lp(tiny, tmp_path):
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+GOLDEN_ALL = Path(__file__).parent / "golden" / "tiny_all_families.lp"
+
+
+def test_household_freight_wastewater_formulation_matches_golden(tiny, tmp_path):
+    """Heating, rail (siding + shift, siding rule), wastewater, plain-coal rule and per-city budget rows."""
+    import os
+
+    e = pd.read_csv(tiny / "enterprises.csv", dtype=str, keep_default_na=False)
+    e.loc[1, ["bulk_freight_kt_per_yr", "rail_share", "has_siding", "road_haul_km"]] = ["2000", "0.1", "false", "40"]
+    e.to_csv(tiny / "enterprises.csv", index=False)
+    w = pd.read_csv(tiny / "wastewater.csv", dtype=str, keep_default_na=False)
+    w[w["county_code"].isin(["140322", "141002"])].head(2).to_csv(tiny / "wastewater.csv", index=False)
+    r = pd.read_csv(tiny / "regions.csv", dtype=str, keep_default_na=False)
+    counties = r["level"] == "county"
+    keep = r["region_code"].isin(["141002", "140322"])
+    r.loc[counties & ~keep, "rural_coal_households_2020"] = "0"
+    r.to_csv(tiny / "regions.csv", index=False)
+    path = tmp_path / "s.yaml"
+    path.write_text("name: t\nmeasures: {exclude: [efficiency, voc, boiler, ule]}\n"
+                    "horizon: {base_year: 2020, start_year: 2024, end_year: 2025}\n"
+                    "targets:\n  - {pollutant: COD, reduction: 100, unit: t}\n"
+                    "rules: {plain_coal_zero: {enabled: true}, siding_mandatory: {enabled: true}}\n"
+                    "budget: {per_city: {临汾: {value: 200, unit: 亿元}}}\n", encoding="utf-8")
+    sc = load_scenario(path).scenario
+    ds = load_dataset(tiny)
+    bm = build_model(ds, sc, build_candidates(ds, sc))
+    assert set(bm.candidates["kind"]) == {"household", "freight", "wastewater"}
+    lp = tmp_path / "all.lp"
+    bm.model.write(str(lp), io_options={"symbolic_solver_labels": True})
+    text = lp.read_text(encoding="utf-8")
+    if os.environ.get("ERSIM_UPDATE_GOLDEN"):
+        GOLDEN_ALL.write_text(text, encoding="utf-8")
+    assert text == GOLDEN_ALL.read_text(encoding="utf-8")
+    sol = solve(bm)
+    assert sol.status == "optimal"

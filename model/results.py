@@ -15,6 +15,7 @@ import pandas as pd
 from .build import BuiltModel
 from .candidates import EFFECTS
 from .inputs import Dataset
+from .regions import members
 from .scenario import POLLUTANT_NAMES
 from .solve import Solution
 
@@ -81,8 +82,6 @@ def portfolio_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame:
 
 def targets_table(ds: Dataset, bm: BuiltModel, sol: Solution, portfolio: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    from .regions import members
-
     for t in bm.targets:
         inside = portfolio["region_code"].isin(members(ds, t.region_code)) & (portfolio["year"] <= t.year)
         achieved = float(portfolio.loc[inside, f"{t.pollutant}_t"].sum())

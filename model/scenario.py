@@ -372,10 +372,7 @@ def _apply_override(data: dict, keys: list, value: Any, text: str) -> None:
             node = node[k]
         else:
             node = node.setdefault(k, {})
-    if isinstance(node, list):
-        node[keys[-1]] = value
-    else:
-        node[keys[-1]] = value
+    node[keys[-1]] = value
 
 
 def _format_validation(err: ValidationError, where: dict, fallback: Path, overridden: set[tuple]) -> str:

@@ -3,6 +3,10 @@
 Shadow prices of the targets come from the LP obtained by fixing every integer decision at its optimal
 value and re-solving: the dual of a target row is then the cost of one more tonne with the same projects
 chosen, in discounted CNY per t; dividing by the target year's discount factor gives CNY per t in that year.
+
+:class:`Solver` keeps one HiGHS instance per model, so a sweep that only changes mutable parameters
+(target levels) re-solves without handing the whole model to HiGHS again; the shadow-price LP is a relaxed
+clone kept alongside, with its own persistent instance.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ class Solution:
         return self.status in ("optimal", "time_limit")
 
 
-def _solver(time_limit: float | None, mip_gap: float | None) -> Highs:
+def _highs(time_limit: float | None, mip_gap: float | None) -> Highs:
     opt = Highs()
     if not opt.available():
         raise SolverFailure("HiGHS (highspy) is not available; reinstall with `make clean-venv run`")
@@ -57,59 +61,72 @@ def _solver(time_limit: float | None, mip_gap: float | None) -> Highs:
     return opt
 
 
-def solve(bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3, shadow_prices: bool = True) -> Solution:
-    """Solve ``bm``; returns a :class:`Solution` (status 'infeasible' carries no values)."""
-    m = bm.model
-    opt = _solver(time_limit, mip_gap)
-    t0 = time.perf_counter()
-    res = opt.solve(m)
-    t_solve = time.perf_counter() - t0
-    tc = res.termination_condition
-    version = ".".join(map(str, opt.version()))
-    n, years = len(bm.candidates), bm.years
-    if tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):
-        return Solution("infeasible", tc.name, None, None, None, np.zeros((n, len(years))), {}, {},
-                        seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=mip_gap)
-    if res.incumbent_objective is None:
-        raise SolverFailure(f"HiGHS {version} stopped with '{tc.name}' and no feasible portfolio "
-                            f"(time limit {time_limit:g} s); raise --time-limit or loosen targets")
-    res.solution_loader.load_vars()
-    status = "optimal" if tc == TerminationCondition.convergenceCriteriaSatisfied else (
-        "time_limit" if tc == TerminationCondition.maxTimeLimit else tc.name)
-    obj, bound = res.incumbent_objective, res.objective_bound
-    gap = abs(obj - bound) / max(abs(obj), 1e-9) if bound is not None and np.isfinite(bound) else None
-    u = np.array([[pyo.value(m.u[i, y]) for y in years] for i in range(n)]).reshape(n, len(years))
-    u[np.abs(u) < 1e-9] = 0.0
-    z = {int(i): np.array([round(pyo.value(m.z[i, y])) for y in years]) for i in m.S}
-    short = {int(k): float(pyo.value(m.short[k])) for k in m.TS}
-    sol = Solution(status, tc.name, obj, bound, gap, u, z, short, seconds={"solve": t_solve},
-                   solver_version=version, mip_gap_requested=mip_gap)
-    if shadow_prices and len(bm.targets):
-        t1 = time.perf_counter()
-        sol.shadow_cny_per_t = _shadow_prices(bm)
-        sol.seconds["shadow_prices"] = time.perf_counter() - t1
-    return sol
+def _integer_vars(m: pyo.ConcreteModel) -> list:
+    return [v for v in m.component_data_objects(pyo.Var, descend_into=True)
+            if v.is_integer() or v.is_binary()]
 
 
-def _shadow_prices(bm: BuiltModel) -> dict[int, float]:
-    """Duals of the target rows with the integer choices fixed (CNY per t in the target year)."""
-    m = bm.model
-    fixed = []  # (var, its domain): relaxed to a fixed continuous variable so HiGHS solves an LP
-    for v in m.component_data_objects(pyo.Var, active=True):
-        if (v.is_integer() or v.is_binary()) and not v.fixed:
-            fixed.append((v, v.domain))
-            v.domain = pyo.Reals
-            v.fix(round(pyo.value(v)))
-    try:
-        opt = _solver(None, None)
-        res = opt.solve(m)
+class Solver:
+    """A persistent HiGHS solver for one built model (and its shadow-price LP)."""
+
+    def __init__(self, bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3):
+        self.bm, self.time_limit, self.mip_gap = bm, time_limit, mip_gap
+        self.opt = _highs(time_limit, mip_gap)
+        self._lp = None  # (relaxed clone, its solver, pairs of (integer var, clone var))
+
+    def solve(self, shadow_prices: bool = True) -> Solution:
+        bm, m = self.bm, self.bm.model
+        t0 = time.perf_counter()
+        res = self.opt.solve(m)
+        t_solve = time.perf_counter() - t0
+        tc = res.termination_condition
+        version = ".".join(map(str, self.opt.version()))
+        n, years = len(bm.candidates), bm.years
+        if tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):
+            return Solution("infeasible", tc.name, None, None, None, np.zeros((n, len(years))), {}, {},
+                            seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=self.mip_gap)
+        if res.incumbent_objective is None:
+            raise SolverFailure(f"HiGHS {version} stopped with '{tc.name}' and no feasible portfolio "
+                                f"(time limit {self.time_limit:g} s); raise --time-limit or loosen targets")
+        res.solution_loader.load_vars()
+        status = "optimal" if tc == TerminationCondition.convergenceCriteriaSatisfied else (
+            "time_limit" if tc == TerminationCondition.maxTimeLimit else tc.name)
+        obj, bound = res.incumbent_objective, res.objective_bound
+        gap = abs(obj - bound) / max(abs(obj), 1e-9) if bound is not None and np.isfinite(bound) else None
+        u = np.array([[pyo.value(m.u[i, y]) for y in years] for i in range(n)]).reshape(n, len(years))
+        u[np.abs(u) < 1e-9] = 0.0
+        z = {int(i): np.array([round(pyo.value(m.z[i, y])) for y in years]) for i in m.S}
+        short = {int(k): float(pyo.value(m.short[k])) for k in m.TS}
+        sol = Solution(status, tc.name, obj, bound, gap, u, z, short, seconds={"solve": t_solve},
+                       solver_version=version, mip_gap_requested=self.mip_gap)
+        if shadow_prices and len(bm.targets):
+            t1 = time.perf_counter()
+            sol.shadow_cny_per_t = self.shadow_prices()
+            sol.seconds["shadow_prices"] = time.perf_counter() - t1
+        return sol
+
+    def shadow_prices(self) -> dict[int, float]:
+        """Duals of the target rows with the integer choices fixed (CNY per t in the target year)."""
+        m = self.bm.model
+        if self._lp is None:
+            lp = m.clone()
+            pairs = list(zip(_integer_vars(m), _integer_vars(lp)))
+            pyo.TransformationFactory("core.relax_integer_vars").apply_to(lp)
+            self._lp = (lp, _highs(None, None), pairs)
+        lp, opt, pairs = self._lp
+        for k in m.TK:  # the clone must follow parameter changes made since it was taken
+            lp.target_t[k] = pyo.value(m.target_t[k])
+        for v, w in pairs:
+            w.fix(round(pyo.value(v)))
+        res = opt.solve(lp)
         if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
             return {}
-        duals = res.solution_loader.get_duals([m.target[k] for k in m.TK])
-        sign = 1.0 if m.obj.sense == pyo.minimize else -1.0
-        return {int(k): sign * float(duals[m.target[k]]) / bm.discount.get(t.year, 1.0)
-                for k, t in zip(m.TK, bm.targets)}
-    finally:
-        for v, domain in fixed:
-            v.unfix()
-            v.domain = domain
+        duals = res.solution_loader.get_duals([lp.target[k] for k in lp.TK])
+        sign = 1.0 if lp.obj.sense == pyo.minimize else -1.0
+        return {int(k): sign * float(duals[lp.target[k]]) / self.bm.discount.get(t.year, 1.0)
+                for k, t in zip(lp.TK, self.bm.targets)}
+
+
+def solve(bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3, shadow_prices: bool = True) -> Solution:
+    """Solve ``bm`` once; returns a :class:`Solution` (status 'infeasible' carries no values)."""
+    return Solver(bm, time_limit, mip_gap).solve(shadow_prices)

@@ -169,6 +169,69 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
         sys.exit(INFEASIBLE)
 
 
+@main.command("sweep")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--target", "pollutant", required=True, help="pollutant whose target is swept (NOx, VOCs, COD ...)")
+@click.option("--from", "start", type=float, default=0.5, show_default=True, help="first level, fraction of the target")
+@click.option("--to", "stop", type=float, default=1.3, show_default=True, help="last level, fraction of the target")
+@click.option("--steps", type=int, default=17, show_default=True)
+@click.option("--values", help="explicit levels in tonnes, comma-separated (instead of --from/--to/--steps)")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="default: results/<scenario>-sweep-<pollutant>/<UTC timestamp>/")
+@click.option("--svg", is_flag=True, help="also write the figure as SVG")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
+@inputs_option
+@click.option("--force", is_flag=True)
+def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: int, values: str | None,
+              out: Path | None, svg: bool, overrides: tuple[str, ...], inputs: Path | None, force: bool) -> None:
+    """Cost curve: solve SCENARIO with one target at a range of levels (one model, re-solved)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from model.sweep import levels_from_range, scenario_target_level, sweep_scenario, write_sweep
+
+    try:
+        loaded = load_scenario(scenario, list(overrides))
+        ds = load_dataset(inputs)
+        check_against_dataset(loaded, ds)
+        sc = loaded.scenario
+        base = scenario_target_level(sc, pollutant)
+        if values:
+            levels = [float(v) for v in values.split(",")]
+        else:
+            levels = levels_from_range(base, start, stop, steps)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console) as bar:
+            task = bar.add_task("building", total=len(levels))
+
+            def tick(i: int, n: int, level: float) -> None:
+                bar.update(task, completed=i, description=f"solving {pollutant} = {level / 1e4:.2f} 万吨")
+
+            result = sweep_scenario(ds, sc, pollutant, levels, tick)
+            bar.update(task, completed=len(levels), description="done")
+        from datetime import datetime, timezone
+
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        target_dir = out or Path("results") / f"{sc.name}-sweep-{pollutant.lower()}" / stamp
+        write_sweep(result, target_dir, sc.name, svg=svg, force=force)
+    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, ValueError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    except SolverFailure as err:
+        err_console.print(f"[red]solver error:[/red] {err}")
+        sys.exit(SOLVER_ERROR)
+    c = result.curve
+    shown = pd.DataFrame({"level_%": c["level_pct"], "level_万吨": c["level_t"] / 1e4, "status": c["status"],
+                          "annual_cost_亿元": c.get("total_annual_cost_cny", pd.Series(dtype=float)) / 1e8,
+                          "marginal_CNY_per_t": c.get("marginal_cny_per_t"),
+                          "lp_marginal_CNY_per_t": c.get("lp_marginal_cny_per_t")})
+    print_table(shown, f"{result.target_label}: cost curve ({result.seconds['solve_all_s']:.1f} s for "
+                       f"{len(c)} points, build {result.seconds['build_s']:.1f} s)")
+    if result.max_achievable_t is not None:
+        console.print(f"largest achievable reduction: {result.max_achievable_t / 1e4:.3f} 万吨; "
+                      "levels above it are infeasible")
+    console.print(f"results written to [bold]{target_dir}[/bold]")
+
+
 def print_run_summary(outcome) -> None:
     sol, sc, t = outcome.solution, outcome.loaded.scenario, outcome.timings
     console.print(f"[bold]{sc.name}[/bold]: {sc.description.strip()}")

@@ -159,32 +159,23 @@ def summary(outcome: RunOutcome) -> dict:
     return out
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
+def write_csv(df: pd.DataFrame, path: Path) -> None:
     # fixed float format and row order make files byte-identical between identical runs
     df.to_csv(path, index=False, float_format="%.6g", encoding="utf-8")
 
 
-def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False) -> Path:
-    """Write every result file into ``out_dir`` atomically (temp dir + rename)."""
+def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = False) -> Path:
+    """Let ``fill`` write into a fresh temp dir next to ``out_dir``, then rename it into place.
+
+    An existing non-empty ``out_dir`` is an error unless ``force``; an exception leaves nothing behind.
+    """
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         raise OutputExistsError(f"{out_dir} exists and is not empty; choose another --out or pass --force")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
     try:
-        r = outcome.results
-        if outcome.diagnosis is not None:
-            _write_csv(outcome.diagnosis, tmp / "diagnosis.csv")
-        if r is not None:
-            _write_csv(r.portfolio, tmp / "portfolio.csv")
-            _write_csv(r.targets, tmp / "targets.csv")
-            _write_csv(r.county_summary, tmp / "county_summary.csv")
-            _write_csv(r.measure_summary, tmp / "measure_summary.csv")
-            _write_csv(r.candidates, tmp / "candidates.csv")
-        (tmp / "summary.json").write_text(json.dumps(summary(outcome), indent=2, ensure_ascii=False,
-                                                     default=_json_default), encoding="utf-8")
-        (tmp / "manifest.json").write_text(json.dumps(manifest(outcome), indent=2, ensure_ascii=False,
-                                                      default=_json_default), encoding="utf-8")
+        fill(tmp)
         if out_dir.exists():
             backup = out_dir.with_name(out_dir.name + ".old")
             out_dir.rename(backup)
@@ -195,8 +186,29 @@ def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False) -> Pa
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    outcome.out_dir = out_dir
     return out_dir
+
+
+def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False) -> Path:
+    """Write every result file into ``out_dir`` atomically (temp dir + rename)."""
+
+    def fill(tmp: Path) -> None:
+        r = outcome.results
+        if outcome.diagnosis is not None:
+            write_csv(outcome.diagnosis, tmp / "diagnosis.csv")
+        if r is not None:
+            write_csv(r.portfolio, tmp / "portfolio.csv")
+            write_csv(r.targets, tmp / "targets.csv")
+            write_csv(r.county_summary, tmp / "county_summary.csv")
+            write_csv(r.measure_summary, tmp / "measure_summary.csv")
+            write_csv(r.candidates, tmp / "candidates.csv")
+        (tmp / "summary.json").write_text(json.dumps(summary(outcome), indent=2, ensure_ascii=False,
+                                                     default=_json_default), encoding="utf-8")
+        (tmp / "manifest.json").write_text(json.dumps(manifest(outcome), indent=2, ensure_ascii=False,
+                                                      default=_json_default), encoding="utf-8")
+
+    outcome.out_dir = write_atomically(out_dir, fill, force)
+    return outcome.out_dir
 
 
 def _json_default(o):

@@ -31,6 +31,14 @@ class ScenarioError(Exception):
     """A mistake in a scenario file or override; the message says where and how to fix it."""
 
 
+def pollutant_key(text: str) -> str:
+    """Internal key ('nox', 'nh3n', ...) for a pollutant name as users write it (NOx, NH3-N, vocs ...)."""
+    key = _POLLUTANT_ALIASES.get(str(text).strip().lower())
+    if key is None:
+        raise ScenarioError(f"unknown pollutant '{text}'; use one of {', '.join(POLLUTANT_NAMES.values())}")
+    return key
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 

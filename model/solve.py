@@ -47,7 +47,7 @@ class Solution:
         return self.status in ("optimal", "time_limit")
 
 
-def _highs(time_limit: float | None, mip_gap: float | None) -> Highs:
+def highs_solver(time_limit: float | None, mip_gap: float | None) -> Highs:
     opt = Highs()
     if not opt.available():
         raise SolverFailure("HiGHS (highspy) is not available; reinstall with `make clean-venv run`")
@@ -71,7 +71,7 @@ class Solver:
 
     def __init__(self, bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3):
         self.bm, self.time_limit, self.mip_gap = bm, time_limit, mip_gap
-        self.opt = _highs(time_limit, mip_gap)
+        self.opt = highs_solver(time_limit, mip_gap)
         self._lp = None  # (relaxed clone, its solver, pairs of (integer var, clone var))
 
     def solve(self, shadow_prices: bool = True) -> Solution:
@@ -112,7 +112,7 @@ class Solver:
             lp = m.clone()
             pairs = list(zip(_integer_vars(m), _integer_vars(lp)))
             pyo.TransformationFactory("core.relax_integer_vars").apply_to(lp)
-            self._lp = (lp, _highs(None, None), pairs)
+            self._lp = (lp, highs_solver(None, None), pairs)
         lp, opt, pairs = self._lp
         for k in m.TK:  # the clone must follow parameter changes made since it was taken
             lp.target_t[k] = pyo.value(m.target_t[k])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from model.inputs import DEFAULT_INPUTS, Dataset, load_dataset
@@ -24,3 +25,28 @@ def inputs_copy(tmp_path: Path) -> Path:
         if f.suffix in (".csv", ".geojson"):
             shutil.copy(f, dst / f.name)
     return dst
+
+
+ONLY_CEMENT = "measures: {exclude: [heating, rail, wastewater, efficiency, voc, boiler]}\n"
+
+# three cement plants: capacity t/day, output t/yr, NOx t/yr (numbers chosen for the test)
+PLANTS = [("T1", "140311", 2500, 700_000, 500.0), ("T2", "140322", 4000, 1_200_000, 900.0),
+          ("T3", "141002", 1500, 400_000, 300.0)]
+
+
+@pytest.fixture()
+def tiny(inputs_copy: Path) -> Path:
+    """The default inputs with only three cement plants and no named projects."""
+    e = pd.read_csv(inputs_copy / "enterprises.csv", dtype=str, keep_default_na=False)
+    template = e[e["sector"] == "cement"].iloc[0]
+    rows = []
+    for eid, county, cap, out, nox in PLANTS:
+        r = template.copy()
+        r.update({"enterprise_id": eid, "name_zh": f"测试水泥{eid}", "county_code": county, "capacity": str(cap),
+                  "output": str(out), "nox_t": str(nox), "ule_status": "none", "bulk_freight_kt_per_yr": "0",
+                  "rail_share": "", "has_siding": "false", "source": "synthetic: unit-test plant"})
+        rows.append(r)
+    pd.DataFrame(rows).to_csv(inputs_copy / "enterprises.csv", index=False)
+    p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
+    p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
+    return inputs_copy

@@ -17,33 +17,9 @@ from model.inputs import load_dataset
 from model.results import make_results
 from model.scenario import load_scenario
 from model.solve import solve
+from conftest import ONLY_CEMENT, PLANTS
 
 ROOT = Path(__file__).resolve().parents[1]
-ONLY_CEMENT = "measures: {exclude: [heating, rail, wastewater, efficiency, voc, boiler]}\n"
-
-# three cement plants: capacity t/day, output t/yr, NOx t/yr (numbers chosen for the test)
-PLANTS = [("T1", "140311", 2500, 700_000, 500.0), ("T2", "140322", 4000, 1_200_000, 900.0),
-          ("T3", "141002", 1500, 400_000, 300.0)]
-
-
-@pytest.fixture()
-def tiny(inputs_copy: Path) -> Path:
-    """The default inputs with only three cement plants and no named projects."""
-    e = pd.read_csv(inputs_copy / "enterprises.csv", dtype=str, keep_default_na=False)
-    template = e[e["sector"] == "cement"].iloc[0]
-    rows = []
-    for eid, county, cap, out, nox in PLANTS:
-        r = template.copy()
-        r.update({"enterprise_id": eid, "name_zh": f"测试水泥{eid}", "county_code": county, "capacity": str(cap),
-                  "output": str(out), "nox_t": str(nox), "ule_status": "none", "bulk_freight_kt_per_yr": "0",
-                  "rail_share": "", "has_siding": "false", "source": "synthetic: unit-test plant"})
-        rows.append(r)
-    pd.DataFrame(rows).to_csv(inputs_copy / "enterprises.csv", index=False)
-    p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
-    p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
-    return inputs_copy
-
-
 def scenario(tmp_path: Path, body: str):
     path = tmp_path / "s.yaml"
     path.write_text("name: t\n" + ONLY_CEMENT + body, encoding="utf-8")

@@ -144,8 +144,10 @@ def check_inputs(inputs: Path | None) -> None:
 @click.option("--write-model", type=click.Path(path_type=Path), default=None,
               help="also write the model as .mps or .lp for other solvers")
 @click.option("--force", is_flag=True, help="replace --out if it already holds results")
+@click.option("--no-plots", is_flag=True, help="skip the figures (faster)")
 def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tuple[str, ...],
-            time_limit: float | None, mip_gap: float | None, write_model: Path | None, force: bool) -> None:
+            time_limit: float | None, mip_gap: float | None, write_model: Path | None, force: bool,
+            no_plots: bool) -> None:
     """Build and solve SCENARIO (a YAML file) and write the recommended portfolio."""
     stages = {"load": "loading scenario and inputs", "build": "building the model", "solve": "solving with HiGHS",
               "results": "making result tables"}
@@ -156,7 +158,7 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
                                    write_model=write_model)
             status.update("writing results ...")
             target_dir = out or default_out_dir(Path("results"), outcome.loaded.scenario.name)
-            write_results(outcome, target_dir, force=force)
+            write_results(outcome, target_dir, force=force, plots=not no_plots)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
@@ -167,6 +169,26 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
     console.print(f"results written to [bold]{outcome.out_dir}[/bold]")
     if outcome.solution.status == "infeasible":
         sys.exit(INFEASIBLE)
+
+
+@main.command("plot")
+@click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--svg", is_flag=True, help="also write SVG")
+@click.option("--force", is_flag=True, help="replace RUN_DIR/figures if it exists")
+def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
+    """Draw the figures of a finished run into RUN_DIR/figures/."""
+    from model.plots import plot_run
+    from model.run import run_info, write_atomically
+
+    try:
+        name, inputs = run_info(run_dir)
+        out = write_atomically(run_dir / "figures", lambda tmp: plot_run(run_dir, inputs / "counties.geojson", name,
+                                                                         tmp, svg), force)
+    except (FileNotFoundError, OutputExistsError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    for f in sorted(out.iterdir()):
+        console.print(f"wrote {f}")
 
 
 @main.command("sweep")

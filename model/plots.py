@@ -72,3 +72,95 @@ def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, 
     ax2.set_xlabel("减排目标 reduction target (万吨/年)")
     ax2.legend(loc="upper left", fontsize=8)
     return _save(fig, path, svg)
+
+
+# --------------------------------------------------------------------------- figures of one run
+def _read_run(run_dir: Path) -> dict[str, pd.DataFrame]:
+    dt = {"region_code": str, "city_code": str, "enterprise_id": str}
+    return {name: pd.read_csv(run_dir / f"{name}.csv", dtype=dt)
+            for name in ("portfolio", "targets", "county_summary") if (run_dir / f"{name}.csv").exists()}
+
+
+def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
+    """Capital spent per build year and family, and the annual cost each family adds (亿元)."""
+    use_cjk_font()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    capex = portfolio.pivot_table(index="year", columns="family", values="capex_cny", aggfunc="sum",
+                                  fill_value=0) / 1e8
+    if len(capex):  # show every year of the horizon, also those without projects
+        capex = capex.reindex(range(int(capex.index.min()), int(portfolio["year"].max()) + 1), fill_value=0)
+    capex.plot(kind="bar", stacked=True, ax=ax1, color=[FAMILY_COLOURS.get(c, "#999") for c in capex.columns],
+               rot=0)
+    ax1.set_ylabel("投资 capital (亿元)")
+    ax1.set_xlabel("建设年份 build year")
+    ax1.set_title("按年份和类别的投资 investment by year and family")
+    annual = portfolio.groupby("family")["total_annual_cost_cny"].sum().sort_values() / 1e8
+    ax2.barh(annual.index, annual.values, color=[FAMILY_COLOURS.get(c, "#999") for c in annual.index])
+    ax2.set_xlabel("年化总成本 total annual cost (亿元/年)")
+    ax2.set_title("按类别的年化成本 annual cost by family")
+    fig.suptitle(title)
+    return _save(fig, path, svg)
+
+
+def reductions_vs_targets(targets: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
+    """Achieved against required reduction for every target (万吨), met in colour, missed in grey-red."""
+    use_cjk_font()
+    t = targets[targets["pollutant"] != "CO2"].copy()
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(t) + 2))
+    y = np.arange(len(t))
+    ax.barh(y, t["achieved_t"] / 1e4, color=np.where(t["met"], "#55a868", "#c44e52"), label="达到 achieved")
+    ax.scatter(t["required_t"] / 1e4, y, marker="|", s=400, color="black", label="目标 required", zorder=3)
+    ax.set_yticks(y, [f"{r.target} ({r.kind})" for r in t.itertuples()])
+    ax.set_xlabel("减排量 reduction (万吨/年)")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    fig.suptitle(title)
+    return _save(fig, path, svg)
+
+
+def investment_by_city(portfolio: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
+    use_cjk_font()
+    inv = portfolio.pivot_table(index="city", columns="family", values="capex_cny", aggfunc="sum", fill_value=0) / 1e8
+    inv = inv.loc[inv.sum(axis=1).sort_values().index]
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    inv.plot(kind="barh", stacked=True, ax=ax, color=[FAMILY_COLOURS.get(c, "#999") for c in inv.columns])
+    ax.set_xlabel("投资 investment (亿元)")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    return _save(fig, path, svg)
+
+
+def county_maps(county_summary: pd.DataFrame, geojson: Path, title: str, path: Path, svg: bool = False) -> list[Path]:
+    """Choropleths of households converted, NOx reduction and investment per county."""
+    import geopandas as gpd
+
+    use_cjk_font()
+    g = gpd.read_file(geojson).merge(county_summary, on="region_code", how="left")
+    panels = [("households_converted", "清洁取暖改造户数 households converted", 1.0, "Reds"),
+              ("nox_t", "NOx 减排 reduction (吨/年)", 1.0, "Blues"),
+              ("capex_cny", "投资 investment (亿元)", 1e-8, "Greens")]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 7.5))
+    for ax, (col, label, scale, cmap) in zip(axes, panels):
+        g.assign(v=g[col].fillna(0) * scale).plot(column="v", ax=ax, cmap=cmap, legend=True, edgecolor="#888",
+                                                 linewidth=0.3, legend_kwds={"shrink": 0.6, "label": label})
+        ax.set_title(label)
+        ax.set_axis_off()
+    fig.suptitle(title)
+    return _save(fig, path, svg)
+
+
+def plot_run(run_dir: Path, geojson: Path, scenario_name: str, out_dir: Path, svg: bool = False) -> list[Path]:
+    """Every figure of a run (read from its CSV files), written into ``out_dir``."""
+    d = _read_run(run_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    if "portfolio" not in d:
+        return files
+    port = d["portfolio"]
+    files += cost_by_family_year(port, f"{scenario_name}: 成本 cost", out_dir / "cost_by_family_year", svg)
+    files += reductions_vs_targets(d["targets"], f"{scenario_name}: 减排与目标 reductions vs targets",
+                                   out_dir / "reductions_vs_targets", svg)
+    files += investment_by_city(port, f"{scenario_name}: 各市投资 investment per city", out_dir / "investment_by_city",
+                                svg)
+    files += county_maps(d["county_summary"], geojson, f"{scenario_name}: 区县分布 by county", out_dir / "county_maps",
+                         svg)
+    return files

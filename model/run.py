@@ -189,8 +189,8 @@ def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = 
     return out_dir
 
 
-def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False) -> Path:
-    """Write every result file into ``out_dir`` atomically (temp dir + rename)."""
+def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots: bool = True) -> Path:
+    """Write every result file (and figures/, unless ``plots`` is False) into ``out_dir`` atomically."""
 
     def fill(tmp: Path) -> None:
         r = outcome.results
@@ -206,6 +206,10 @@ def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False) -> Pa
                                                      default=_json_default), encoding="utf-8")
         (tmp / "manifest.json").write_text(json.dumps(manifest(outcome), indent=2, ensure_ascii=False,
                                                       default=_json_default), encoding="utf-8")
+        if plots and r is not None:
+            from .plots import plot_run
+
+            plot_run(tmp, outcome.dataset.root / "counties.geojson", outcome.loaded.scenario.name, tmp / "figures")
 
     outcome.out_dir = write_atomically(out_dir, fill, force)
     return outcome.out_dir
@@ -219,3 +223,15 @@ def _json_default(o):
     if isinstance(o, Path):
         return str(o)
     raise TypeError(type(o))
+
+
+def run_info(run_dir: Path) -> tuple[str, Path]:
+    """Scenario name and inputs directory of a finished run (from its manifest)."""
+    from .inputs import default_inputs_dir
+
+    man_path = Path(run_dir) / "manifest.json"
+    if not man_path.exists():
+        raise FileNotFoundError(f"{run_dir} is not an ersim run directory (no manifest.json)")
+    man = json.loads(man_path.read_text(encoding="utf-8"))
+    inputs = Path(man.get("inputs_dir", default_inputs_dir()))
+    return man.get("scenario", {}).get("name", Path(run_dir).name), inputs if inputs.exists() else default_inputs_dir()

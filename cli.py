@@ -191,6 +191,55 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
         console.print(f"wrote {f}")
 
 
+@main.command("export")
+@click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "geojson", "all"]), default="all",
+              show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="default: RUN_DIR/export/")
+@click.option("--force", is_flag=True)
+def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
+    """Export a finished run as an Excel workbook, county GeoJSON and/or CSV files."""
+    from model.export import export_run
+    from model.run import run_info, write_atomically
+
+    formats = ["xlsx", "csv", "geojson"] if fmt == "all" else [fmt]
+    try:
+        name, inputs = run_info(run_dir)
+        target = write_atomically(out or run_dir / "export",
+                                  lambda tmp: export_run(run_dir, tmp, formats, inputs / "counties.geojson", name),
+                                  force)
+    except (FileNotFoundError, OutputExistsError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    for f in sorted(target.rglob("*")):
+        if f.is_file():
+            console.print(f"wrote {f}")
+
+
+@main.command("report")
+@click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="replace RUN_DIR/report.html")
+def report_cmd(run_dir: Path, force: bool) -> None:
+    """Write RUN_DIR/report.html: one self-contained page (summary, targets, charts, maps, portfolio)."""
+    from model.report import build_report
+    from model.run import run_info
+
+    out = run_dir / "report.html"
+    try:
+        run_info(run_dir)
+        if out.exists() and not force:
+            raise OutputExistsError(f"{out} exists; pass --force to replace it")
+        if not (run_dir / "figures").exists():
+            err_console.print("[yellow]note:[/yellow] no figures/ in the run; draw them with `ersim plot` first")
+        tmp = out.with_suffix(".html.partial")
+        build_report(run_dir, tmp)
+        tmp.replace(out)
+    except (FileNotFoundError, OutputExistsError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
 @main.command("sweep")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--target", "pollutant", required=True, help="pollutant whose target is swept (NOx, VOCs, COD ...)")

@@ -10,6 +10,8 @@ import pytest
 
 from model.inputs import DEFAULT_INPUTS, Dataset, load_dataset
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture(scope="session")
 def ds() -> Dataset:
@@ -50,3 +52,14 @@ def tiny(inputs_copy: Path) -> Path:
     p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
     p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
     return inputs_copy
+
+
+@pytest.fixture(scope="session")
+def base_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "base"
+    from click.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
+    return result, out

@@ -123,13 +123,6 @@ def test_co2_intensity_requirement_by_hand(ds):
 
 
 # ----------------------------------------------------------------------------- the base scenario end to end
-@pytest.fixture(scope="module")
-def base_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("runs") / "base"
-    result = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
-    return result, out
-
-
 def test_base_run_writes_every_file(base_run):
     result, out = base_run
     assert result.exit_code == 0, result.output

@@ -1,0 +1,96 @@
+"""One self-contained HTML page per run: summary, targets, figures, maps and the portfolio table.
+
+Figures are embedded as base64 PNG and styles inline, so the file opens offline and can be mailed on.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .export import read_run
+
+FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
+
+STYLE = """
+body{font-family:'ersim-sc','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em auto;max-width:1200px;color:#222}
+h1{font-size:1.6em} h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0} th,td{border:1px solid #ddd;padding:.25em .5em}
+th{background:#ddebf7;position:sticky;top:0} td.num{text-align:right;font-variant-numeric:tabular-nums}
+.met{color:#2e7d32;font-weight:bold} .missed{color:#c62828;font-weight:bold}
+.cards{display:flex;gap:1em;flex-wrap:wrap} .card{background:#f5f7fa;border-radius:6px;padding:.8em 1.2em}
+.card b{display:block;font-size:1.4em} img{max-width:100%;border:1px solid #eee;margin:.5em 0}
+.scroll{max-height:600px;overflow:auto} footer{margin-top:2em;font-size:.8em;color:#666}
+"""
+
+
+def _table(df: pd.DataFrame, money_cols=(), max_rows: int | None = None) -> str:
+    shown = df if max_rows is None else df.head(max_rows)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    rows = []
+    for r in shown.itertuples(index=False):
+        cells = []
+        for c, v in zip(shown.columns, r):
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and pd.notna(v):
+                v = 0.0 if v == 0 else v  # no "-0"
+                text = f"{v / 1e8:,.2f}" if c in money_cols else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}")
+                cells.append(f'<td class="num">{text}</td>')
+            elif isinstance(v, bool) or v in ("True", "False"):
+                ok = v in (True, "True")
+                cells.append(f'<td class="{"met" if ok else "missed"}">{"✔" if ok else "✘"}</td>')
+            else:
+                cells.append(f"<td>{'' if pd.isna(v) else html.escape(str(v))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _img(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def build_report(run_dir: Path, out_path: Path) -> Path:
+    t = read_run(run_dir)
+    s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    tot = s.get("totals", {})
+    sc = man.get("scenario", {})
+    cards = [("状态 status", f"{s['status']} (gap {100 * (s.get('mip_gap') or 0):.2f}%)"),
+             ("投资 investment", f"{tot.get('capex_cny', 0) / 1e8:,.1f} 亿元"),
+             ("年化总成本 annual cost", f"{tot.get('total_annual_cost_cny', 0) / 1e8:,.1f} 亿元/年"),
+             ("项目 projects", f"{tot.get('projects', 0):,}")]
+    parts = [f"<h1>ersim: {html.escape(s['scenario'])}</h1>",
+             f"<p>{html.escape(sc.get('description', ''))}</p>",
+             '<div class="cards">' + "".join(f'<div class="card">{k}<b>{html.escape(v)}</b></div>' for k, v in cards)
+             + "</div>"]
+    tg = t["targets"][["target", "kind", "required_t", "achieved_t", "slack_t", "met", "shadow_price_cny_per_t"]]
+    parts += ["<h2>目标 Targets (t/yr; shadow price CNY/t)</h2>", _table(tg)]
+    figs = run_dir / "figures"
+    for name, title in [("reductions_vs_targets", "减排与目标 Reductions vs targets"),
+                        ("cost_by_family_year", "成本 Cost by family and year"),
+                        ("investment_by_city", "各市投资 Investment per city"),
+                        ("county_maps", "区县地图 County maps")]:
+        if (figs / f"{name}.png").exists():
+            parts += [f"<h2>{title}</h2>", _img(figs / f"{name}.png", title)]
+    ms = t["measure_summary"][["measure_id", "measure_name", "family", "projects", "capex_cny",
+                               "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t", "co2_t"]]
+    parts += ["<h2>措施汇总 Measures (money in 亿元)</h2>",
+              _table(ms, money_cols=("capex_cny", "total_annual_cost_cny"))]
+    port = t["portfolio"][["year", "family", "measure_name", "enterprise_name", "county", "city", "quantity", "unit",
+                           "capex_cny", "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t"]]
+    parts += [f"<h2>项目清单 Portfolio ({len(port):,} projects; money in 亿元)</h2>",
+              '<div class="scroll">' + _table(port, money_cols=("capex_cny", "total_annual_cost_cny")) + "</div>"]
+    parts.append(f"<footer>ersim {html.escape(str(man.get('ersim')))}, Pyomo {html.escape(str(man.get('pyomo')))}, "
+                 f"HiGHS {html.escape(str(man.get('highs')))}; created {html.escape(str(man.get('created_utc')))}; "
+                 "inputs and their sources: inputs/README.md; full tables in the run directory.</footer>")
+    # the bundled CJK font travels inside the page, so Chinese renders on machines without CJK fonts
+    font = base64.b64encode(FONT_FILE.read_bytes()).decode("ascii")
+    face = f"@font-face{{font-family:'ersim-sc';src:url(data:font/otf;base64,{font}) format('opentype')}}"
+    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>ersim {html.escape(s["scenario"])}'
+            f"</title><style>{face}{STYLE}</style></head><body>{''.join(parts)}</body></html>")
+    out_path.write_text(page, encoding="utf-8")
+    return out_path

@@ -240,6 +240,47 @@ def report_cmd(run_dir: Path, force: bool) -> None:
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
+@main.command("compare")
+@click.argument("items", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="default: results/compare/<UTC timestamp>/")
+@inputs_option
+@click.option("--force", is_flag=True)
+def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, force: bool) -> None:
+    """Compare runs side by side. ITEMS are run directories, sweep directories, or scenario files (run first)."""
+    from datetime import datetime, timezone
+
+    from model.compare import compare_runs, write_comparison
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    runs, sweeps = [], []
+    try:
+        for item in items:
+            if item.is_file():
+                console.print(f"running {item} ...")
+                outcome = run_scenario(item, inputs=inputs)
+                runs.append(write_results(outcome, default_out_dir(Path("results"), outcome.loaded.scenario.name),
+                                          plots=False))
+            elif (item / "curve.csv").exists():
+                sweeps.append(item)
+            elif (item / "summary.json").exists():
+                runs.append(item)
+            else:
+                raise FileNotFoundError(f"{item} is neither a scenario file, a run nor a sweep directory")
+        cmp = compare_runs(runs, sweeps)
+        target = write_comparison(cmp, out or Path("results") / "compare" / stamp, force)
+    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    if len(cmp.table.columns):
+        shown = cmp.table.drop(index=["projects per city"], level=0, errors="ignore").reset_index()
+        shown.insert(0, "row", shown.pop("group") + ": " + shown.pop("item"))
+        print_table(shown, "scenarios side by side")
+        counts = cmp.robustness["robustness"].value_counts()
+        console.print("projects chosen in all scenarios: {}, some: {}, one: {}".format(
+            counts.get("all", 0), counts.get("some", 0), counts.get("one", 0)))
+    console.print(f"results written to [bold]{target}[/bold]")
+
+
 @main.command("sweep")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--target", "pollutant", required=True, help="pollutant whose target is swept (NOx, VOCs, COD ...)")

@@ -164,3 +164,34 @@ def plot_run(run_dir: Path, geojson: Path, scenario_name: str, out_dir: Path, sv
     files += county_maps(d["county_summary"], geojson, f"{scenario_name}: 区县分布 by county", out_dir / "county_maps",
                          svg)
     return files
+
+
+# --------------------------------------------------------------------------- comparisons
+def compare_cost_by_family(family_cost: pd.DataFrame, path: Path, svg: bool = False) -> list[Path]:
+    """Stacked annual cost by family, one bar per scenario (亿元/yr); ``family_cost`` is family x scenario."""
+    use_cjk_font()
+    data = family_cost.T
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(data) + 3), 5))
+    data.plot(kind="bar", stacked=True, ax=ax, rot=0,
+              color=[FAMILY_COLOURS.get(c, "#999") for c in data.columns])
+    ax.set_ylabel("年化总成本 total annual cost (亿元/年)")
+    ax.set_xlabel("")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_title("各情景按类别的成本 cost by family per scenario")
+    ax.legend(title="family", bbox_to_anchor=(1.01, 1), loc="upper left")
+    return _save(fig, path, svg)
+
+
+def overlay_curves(curves: dict[str, pd.DataFrame], path: Path, svg: bool = False) -> list[Path]:
+    """Several sweeps' MILP cost curves in one figure (cost in target-year CNY incl. soft penalties)."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for label, c in curves.items():
+        ok = c[c["status"].isin(["optimal", "time_limit"])]
+        ax.step(ok["level_t"] / 1e4, ok["objective_cny_per_yr"] / 1e8, where="pre", lw=2, label=label)
+        ax.plot(ok["level_t"] / 1e4, ok["objective_cny_per_yr"] / 1e8, "o", ms=3, color=ax.lines[-1].get_color())
+    ax.set_xlabel("减排目标 reduction target (万吨/年)")
+    ax.set_ylabel("年度成本（含软目标罚金）cost in target year (亿元/年)")
+    ax.set_title("成本曲线对比 cost curves")
+    ax.legend(fontsize=8)
+    return _save(fig, path, svg)

@@ -1,0 +1,42 @@
+"""Scenario comparison and project robustness."""
+
+from __future__ import annotations
+
+import pandas as pd
+from click.testing import CliRunner
+
+import cli
+from conftest import ONLY_CEMENT
+
+
+def test_compare_scenarios_run_first_and_robustness(tiny, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # scenario runs land in ./results
+    low = tmp_path / "low.yaml"
+    low.write_text("name: low\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 300, unit: t}\n",
+                   encoding="utf-8")
+    high = tmp_path / "high.yaml"
+    high.write_text("name: high\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1400, unit: t}\n",
+                    encoding="utf-8")
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(cli.main, ["compare", str(low), str(high), "--inputs", str(tiny), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out / "comparison.csv").set_index(["group", "item"])
+    cost = table.loc[("cost", "total annual cost (亿元/yr)")].astype(float)
+    assert cost["high"] > cost["low"] > 0
+    rob = pd.read_csv(out / "robustness.csv")
+    # 1400 t needs SCR at all three plants (0.833 x 1700 = 1416 t; SNCR anywhere falls short, full ULE costs
+    # more); 300 t is one measure at one plant
+    assert set(rob.loc[rob["high"], "project"]) == {"cement_scr @ T1", "cement_scr @ T2", "cement_scr @ T3"}
+    assert rob["low"].sum() == 1
+    assert set(rob["robustness"]) <= {"all", "one", "some"}
+    assert (out / "cost_by_family.png").exists()
+
+
+def test_compare_identical_runs_are_all_robust(base_run, tmp_path):
+    _, run = base_run
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(cli.main, ["compare", str(run), str(run), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    rob = pd.read_csv(out / "robustness.csv")
+    assert (rob["robustness"] == "all").all()
+    assert list(pd.read_csv(out / "comparison.csv").columns[2:]) == ["base", "base (2)"]

@@ -195,3 +195,32 @@ def overlay_curves(curves: dict[str, pd.DataFrame], path: Path, svg: bool = Fals
     ax.set_title("成本曲线对比 cost curves")
     ax.legend(fontsize=8)
     return _save(fig, path, svg)
+
+
+def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None, rule: str, title: str,
+               path: Path, svg: bool = False) -> list[Path]:
+    """Bars as wide as each measure's reduction and as high as its CNY per tonne, coloured by family."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(11, 6))
+    left = 0.0
+    seen = set()
+    for r in table.itertuples():
+        width = r.reduction_t / 1e4
+        fam = r.family
+        ax.bar(left, r.cny_per_t / 1e4, width=width, align="edge", color=FAMILY_COLOURS.get(fam, "#999"),
+               edgecolor="white", linewidth=0.5, label=fam if fam not in seen else None)
+        seen.add(fam)
+        if width > 0.04 * max(table["cumulative_t"].max() / 1e4, 1e-9):
+            ax.text(left + width / 2, r.cny_per_t / 1e4, r.measure_id, rotation=90, fontsize=7, ha="center",
+                    va="bottom" if r.cny_per_t >= 0 else "top")
+        left += width
+    if target_t:
+        ax.axvline(target_t / 1e4, color="#c44e52", lw=1.5, ls="--", label=f"目标 target {target_t / 1e4:.2f} 万吨")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_yscale("symlog", linthresh=1.0)  # costs span 1-1000 万元/t: keep the cheap bars readable
+    ax.set_xlabel(f"{pollutant_name} 累计减排潜力 cumulative reduction (万吨/年)")
+    ax.set_ylabel(f"单位减排成本 cost per tonne of {pollutant_name} (万元/吨, symlog)")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.text(0.99, 0.005, rule, fontsize=7, color="#666666", ha="right")
+    return _save(fig, path, svg)

@@ -323,6 +323,62 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
     console.print(f"results written to [bold]{target}[/bold]")
 
 
+@main.command("alternatives")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--slack", type=float, default=0.05, show_default=True, help="extra cost allowed, fraction of the optimum")
+@click.option("--count", type=int, default=4, show_default=True, help="how many alternatives")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="default: results/<scenario>-alternatives/<UTC timestamp>/")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
+@inputs_option
+@click.option("--force", is_flag=True)
+def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None, overrides: tuple[str, ...],
+                     inputs: Path | None, force: bool) -> None:
+    """Near-optimal portfolios: at most SLACK dearer than the optimum, as different from it as possible."""
+    from datetime import datetime, timezone
+
+    from model.alternatives import generate_alternatives
+    from model.compare import compare_runs, write_comparison
+    from model.run import write_atomically
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        with console.status("solving the optimum ...") as status:
+            outcomes = generate_alternatives(scenario, slack, count, inputs, list(overrides),
+                                             progress=lambda msg: status.update(f"solving {msg} ..."))
+            name = outcomes[0].loaded.scenario.name
+            target = out or Path("results") / f"{name}-alternatives" / stamp
+            holder = {}
+
+            def fill(tmp: Path) -> None:
+                dirs = []
+                for k, o in enumerate(outcomes):
+                    dirs.append(write_results(o, tmp / ("optimum" if k == 0 else f"alt-{k}"), plots=False))
+                holder["cmp"] = compare_runs(dirs)
+                write_comparison(holder["cmp"], tmp / "comparison")
+
+            status.update("writing ...")
+            write_atomically(target, fill, force)
+    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    except SolverFailure as err:
+        err_console.print(f"[red]solver error:[/red] {err}")
+        sys.exit(SOLVER_ERROR)
+    cmp = holder["cmp"]
+    keep = [("cost", "investment (亿元)"), ("cost", "total annual cost (亿元/yr)"), ("result", "projects")]
+    rows = cmp.table.loc[[k for k in keep if k in cmp.table.index]]
+    fam = cmp.table.xs("projects per family", level=0, drop_level=False) if "projects per family" in \
+        cmp.table.index.get_level_values(0) else rows.iloc[:0]
+    shown = pd.concat([rows, fam]).reset_index()
+    shown.insert(0, "row", shown.pop("group") + ": " + shown.pop("item"))
+    print_table(shown, f"optimum and {len(outcomes) - 1} alternatives within {slack:.0%} of its cost")
+    counts = cmp.robustness["robustness"].value_counts()
+    console.print("projects in every portfolio: {}, in some: {}, in one only: {}".format(
+        counts.get("all", 0), counts.get("some", 0), counts.get("one", 0)))
+    console.print(f"results written to [bold]{target}[/bold]")
+
+
 @main.command("sweep")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--target", "pollutant", required=True, help="pollutant whose target is swept (NOx, VOCs, COD ...)")

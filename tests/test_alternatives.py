@@ -1,0 +1,32 @@
+"""Near-optimal alternatives stay within the cost slack, meet every target and differ from the optimum."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+
+import cli
+from conftest import ONLY_CEMENT
+
+
+def test_alternatives_within_slack_and_different(tiny, tmp_path):
+    scen = tmp_path / "s.yaml"
+    scen.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 700, unit: t}\n",
+                    encoding="utf-8")
+    out = tmp_path / "alt"
+    res = CliRunner().invoke(cli.main, ["alternatives", str(scen), "--slack", "0.5", "--count", "2",
+                                        "--inputs", str(tiny), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    best = json.loads((out / "optimum" / "summary.json").read_text(encoding="utf-8"))["objective_discounted_cny"]
+    chosen = {}
+    for d in ["optimum", "alt-1", "alt-2"]:
+        s = json.loads((out / d / "summary.json").read_text(encoding="utf-8"))
+        assert s["objective_discounted_cny"] <= best * 1.5 * (1 + 1e-6)
+        t = pd.read_csv(out / d / "targets.csv")
+        assert t["met"].all()
+        port = pd.read_csv(out / d / "portfolio.csv")
+        chosen[d] = set(port["enterprise_id"] + ":" + port["measure_id"])
+    assert chosen["alt-1"] != chosen["optimum"]
+    assert (out / "comparison" / "robustness.csv").exists()

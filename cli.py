@@ -68,10 +68,40 @@ inputs_option = click.option("--inputs", "inputs", type=click.Path(path_type=Pat
                              help="dataset directory (default: the embedded Shanxi data in inputs/)")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+INTERNAL_ERROR = 1
+INTERRUPTED = 130
+
+
+class ErsimGroup(click.Group):
+    """Turns anything unexpected into one short message (the traceback only with --debug) and Ctrl-C into a
+    clean stop; results are written atomically, so an interrupted command leaves nothing half-written."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            err_console.print("[yellow]interrupted[/yellow]: stopped; nothing was written for this command")
+            sys.exit(INTERRUPTED)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as err:  # noqa: BLE001 - the last line of defence for users
+            if ctx.params.get("debug"):
+                raise
+            err_console.print(f"[red]internal error[/red]: {type(err).__name__}: {err}\n"
+                              "This is a bug in ersim, not in your files; rerun with `ersim --debug ...` for the "
+                              "traceback and report it.")
+            sys.exit(INTERNAL_ERROR)
+
+
+@click.group(cls=ErsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ersim")
-def main() -> None:
-    """ersim: least-cost emission-reduction portfolios for Shanxi's 14th Five-Year Plan."""
+@click.option("--debug", is_flag=True, help="show Python tracebacks for unexpected errors")
+def main(debug: bool) -> None:
+    """ersim: least-cost emission-reduction portfolios for Shanxi's 14th Five-Year Plan.
+
+    Exit codes: 0 done, 1 internal error, 2 a mistake in a file or argument (the message says where),
+    3 targets cannot be met, 4 solver failure, 130 interrupted.
+    """
 
 
 @main.command("list")
@@ -158,7 +188,7 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
                                    write_model=write_model)
             status.update("writing results ...")
             target_dir = out or default_out_dir(Path("results"), outcome.loaded.scenario.name)
-            write_results(outcome, target_dir, force=force, plots=not no_plots)
+            write_results(outcome, target_dir, force=force, plots=not no_plots, unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
@@ -259,7 +289,7 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
                 console.print(f"running {item} ...")
                 outcome = run_scenario(item, inputs=inputs)
                 runs.append(write_results(outcome, default_out_dir(Path("results"), outcome.loaded.scenario.name),
-                                          plots=False))
+                                          plots=False, unique=True))
             elif (item / "curve.csv").exists():
                 sweeps.append(item)
             elif (item / "summary.json").exists():
@@ -267,7 +297,7 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
             else:
                 raise FileNotFoundError(f"{item} is neither a scenario file, a run nor a sweep directory")
         cmp = compare_runs(runs, sweeps)
-        target = write_comparison(cmp, out or Path("results") / "compare" / stamp, force)
+        target = write_comparison(cmp, out or Path("results") / "compare" / stamp, force, unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
@@ -312,7 +342,7 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
             macc_chart(m.table, name, m.target_t, ALLOCATION_RULE, f"{loaded.scenario.name}: {name} 边际减排成本曲线 MACC",
                        tmp / "macc", svg)
 
-        write_atomically(target, fill, force)
+        target = write_atomically(target, fill, force, unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
@@ -358,7 +388,7 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
                 write_comparison(holder["cmp"], tmp / "comparison")
 
             status.update("writing ...")
-            write_atomically(target, fill, force)
+            target = write_atomically(target, fill, force, unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
@@ -422,7 +452,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         target_dir = out or Path("results") / f"{sc.name}-sweep-{pollutant.lower()}" / stamp
-        write_sweep(result, target_dir, sc.name, svg=svg, force=force)
+        target_dir = write_sweep(result, target_dir, sc.name, svg=svg, force=force, unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, ValueError) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)

@@ -105,7 +105,7 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
     return Comparison(table, rob, pd.DataFrame(family_cost).fillna(0.0), curves)
 
 
-def write_comparison(cmp: Comparison, out_dir: Path, force: bool = False) -> Path:
+def write_comparison(cmp: Comparison, out_dir: Path, force: bool = False, unique: bool = False) -> Path:
     from .plots import compare_cost_by_family, overlay_curves
     from .run import write_atomically, write_csv
 
@@ -118,4 +118,4 @@ def write_comparison(cmp: Comparison, out_dir: Path, force: bool = False) -> Pat
         if cmp.curves:
             overlay_curves(cmp.curves, tmp / "cost_curves")
 
-    return write_atomically(out_dir, fill, force)
+    return write_atomically(out_dir, fill, force, unique)

@@ -164,32 +164,50 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, float_format="%.6g", encoding="utf-8")
 
 
-def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = False) -> Path:
+def _occupied(path: Path) -> bool:
+    return path.exists() and (not path.is_dir() or any(path.iterdir()))
+
+
+def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = False,
+                     unique: bool = False) -> Path:
     """Let ``fill`` write into a fresh temp dir next to ``out_dir``, then rename it into place.
 
-    An existing non-empty ``out_dir`` is an error unless ``force``; an exception leaves nothing behind.
+    An existing non-empty ``out_dir`` is an error unless ``force`` (replace it) or ``unique`` (use
+    ``out_dir-2``, ``-3`` ...: for automatic names, so two runs started in the same second both land).
+    The rename is atomic and fails if another process got there first; an exception leaves nothing behind.
     """
     out_dir = Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+    if _occupied(out_dir) and not (force or unique):
         raise OutputExistsError(f"{out_dir} exists and is not empty; choose another --out or pass --force")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
     try:
         fill(tmp)
-        if out_dir.exists():
-            backup = out_dir.with_name(out_dir.name + ".old")
-            out_dir.rename(backup)
+        if force and _occupied(out_dir):
+            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.replace(out_dir, backup / "old")
             os.replace(tmp, out_dir)
             shutil.rmtree(backup)
-        else:
-            os.replace(tmp, out_dir)
+            return out_dir
+        candidate, n = out_dir, 1
+        while True:
+            try:
+                if candidate.exists() and not any(candidate.iterdir()):
+                    candidate.rmdir()  # an empty directory the user made for us
+                os.rename(tmp, candidate)  # fails if another process created it meanwhile
+                return candidate
+            except OSError:
+                if not unique or not _occupied(candidate):
+                    raise OutputExistsError(f"{candidate} appeared while writing; choose another --out") from None
+                n += 1
+                candidate = out_dir.with_name(f"{out_dir.name}-{n}")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return out_dir
 
 
-def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots: bool = True) -> Path:
+def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots: bool = True,
+                  unique: bool = False) -> Path:
     """Write every result file (and figures/, unless ``plots`` is False) into ``out_dir`` atomically."""
 
     def fill(tmp: Path) -> None:
@@ -211,7 +229,7 @@ def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots
 
             plot_run(tmp, outcome.dataset.root / "counties.geojson", outcome.loaded.scenario.name, tmp / "figures")
 
-    outcome.out_dir = write_atomically(out_dir, fill, force)
+    outcome.out_dir = write_atomically(out_dir, fill, force, unique)
     return outcome.out_dir
 
 

@@ -80,6 +80,8 @@ class Solver:
         res = self.opt.solve(m)
         t_solve = time.perf_counter() - t0
         tc = res.termination_condition
+        if tc == TerminationCondition.interrupted:  # Ctrl-C inside HiGHS: stop, as Python would
+            raise KeyboardInterrupt
         version = ".".join(map(str, self.opt.version()))
         n, years = len(bm.candidates), bm.years
         if tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):

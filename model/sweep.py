@@ -135,7 +135,7 @@ def scenario_target_level(sc: Scenario, pollutant: str) -> float:
 
 
 def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: bool = False,
-                force: bool = False) -> Path:
+                force: bool = False, unique: bool = False) -> Path:
     """curve.csv, cost_curve.png (and .svg) and sweep.json, written atomically."""
     import json
 
@@ -153,4 +153,4 @@ def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: boo
                 "seconds": {k: round(v, 3) for k, v in result.seconds.items()}}
         (tmp / "sweep.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 
-    return write_atomically(out_dir, fill, force)
+    return write_atomically(out_dir, fill, force, unique)

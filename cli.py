@@ -175,17 +175,18 @@ def check_inputs(inputs: Path | None) -> None:
               help="also write the model as .mps or .lp for other solvers")
 @click.option("--force", is_flag=True, help="replace --out if it already holds results")
 @click.option("--no-plots", is_flag=True, help="skip the figures (faster)")
+@click.option("--diagnose", is_flag=True, help="also print what each target can achieve and which rules bind")
 def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tuple[str, ...],
             time_limit: float | None, mip_gap: float | None, write_model: Path | None, force: bool,
-            no_plots: bool) -> None:
+            no_plots: bool, diagnose: bool) -> None:
     """Build and solve SCENARIO (a YAML file) and write the recommended portfolio."""
     stages = {"load": "loading scenario and inputs", "build": "building the model", "solve": "solving with HiGHS",
-              "results": "making result tables"}
+              "results": "making result tables", "diagnose": "diagnosing: what can each target achieve"}
     try:
         with console.status("starting") as status:
             outcome = run_scenario(scenario, list(overrides), inputs, time_limit, mip_gap,
                                    progress=lambda s: status.update(stages.get(s, s) + " ..."),
-                                   write_model=write_model)
+                                   write_model=write_model, always_diagnose=diagnose)
             status.update("writing results ...")
             target_dir = out or default_out_dir(Path("results"), outcome.loaded.scenario.name)
             write_results(outcome, target_dir, force=force, plots=not no_plots, unique=out is None)
@@ -196,6 +197,8 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
         err_console.print(f"[red]solver error:[/red] {err}")
         sys.exit(SOLVER_ERROR)
     print_run_summary(outcome)
+    if diagnose and outcome.solution.status != "infeasible" and outcome.diagnosis is not None:
+        print_diagnosis(outcome.diagnosis)
     console.print(f"results written to [bold]{outcome.out_dir}[/bold]")
     if outcome.solution.status == "infeasible":
         sys.exit(INFEASIBLE)
@@ -472,19 +475,22 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
     console.print(f"results written to [bold]{target_dir}[/bold]")
 
 
+def print_diagnosis(d: pd.DataFrame) -> None:
+    shown = pd.DataFrame({"item": d["item"], "kind": d["kind"], "required_万吨": d["required_t"] / 1e4,
+                          "achievable_万吨": d["achievable_t"] / 1e4, "shortfall_万吨": d["shortfall_t"] / 1e4,
+                          "note": d["note"]})
+    print_table(shown, "what can be achieved with this scenario's measures, rules and budget")
+
+
 def print_run_summary(outcome) -> None:
     sol, sc, t = outcome.solution, outcome.loaded.scenario, outcome.timings
     console.print(f"[bold]{sc.name}[/bold]: {sc.description.strip()}")
     timing = ", ".join(f"{k.removesuffix('_s')} {v:.1f}s" for k, v in t.items())
     if sol.status == "infeasible":
         console.print("[red]infeasible[/red]: the targets and rules cannot all be met with the measures available.")
-        d = outcome.diagnosis
-        if d is not None:
-            shown = pd.DataFrame({"target": d["target"], "required_万吨": d["required_t"] / 1e4,
-                                  "achievable_万吨": d["achievable_t"] / 1e4, "shortfall_万吨": d["shortfall_t"] / 1e4,
-                                  "note": d["note"]})
-            print_table(shown, "what can be achieved with this scenario's measures, rules and budget")
-        console.print("Lower the targets that cannot be met, make them soft (kind: soft), or relax a rule.")
+        if outcome.diagnosis is not None:
+            print_diagnosis(outcome.diagnosis)
+        console.print("Lower the targets that cannot be met, make them soft (kind: soft), or relax a binding rule.")
         return
     gap = f", gap {sol.gap:.2%}" if sol.gap is not None else ""
     flag = "" if sol.status == "optimal" else " [yellow](time limit: best found, not proven optimal)[/yellow]"

@@ -49,32 +49,93 @@ class RunOutcome:
     diagnosis: pd.DataFrame | None = None  # per target: required, achievable, shortfall (infeasible runs)
 
 
-ELASTIC_PENALTY_CNY_PER_T = 1e9  # far above any project's cost per tonne, so shortfalls are minimised first
+def _elastic(ds: Dataset, sc, cands):
+    """Minimise the hard targets' shortfall (relative to each target), ignoring cost.
+
+    Every hard target gets a shortfall variable; the objective is the sum of shortfalls divided by the
+    required levels, so tonnes of different pollutants weigh alike. Soft targets keep their penalties but
+    do not enter this objective. Returns (built model, solution); ``solution.short`` holds the shortfalls.
+    """
+    import pyomo.environ as pyo
+
+    elastic = sc.model_copy(deep=True)
+    for t in elastic.targets:
+        if t.kind == "hard":
+            t.kind = "soft"
+    if elastic.co2_intensity is not None and elastic.co2_intensity.kind == "hard":
+        elastic.co2_intensity.kind = "soft"
+    bm = build_model(ds, elastic, cands)
+    was_hard = {row.key for row, orig in zip(bm.targets, _target_kinds(sc)) if orig == "hard"}
+    m = bm.model
+    m.obj.deactivate()
+    m.elastic_obj = pyo.Objective(expr=pyo.quicksum(m.short[k] / max(bm.targets[k].required_t, 1.0)
+                                                    for k in was_hard), sense=pyo.minimize)
+    sol = solve(bm, time_limit=sc.solver.time_limit_s, mip_gap=sc.solver.mip_gap, shadow_prices=False)
+    sol.short = {k: v for k, v in sol.short.items() if k in was_hard}
+    return bm, sol
+
+
+def _target_kinds(sc) -> list[str]:
+    """Kinds of the target rows in build order: each target, its milestones, then the CO2 row."""
+    kinds = []
+    for t in sc.targets:
+        kinds += [t.kind] * (1 + len(t.milestones))
+    if sc.co2_intensity is not None:
+        kinds.append(sc.co2_intensity.kind)
+    return kinds
+
+
+def _relaxations(sc) -> list[tuple[str, object]]:
+    """(description, scenario without one active rule or budget cap) for each active rule and cap."""
+    out = []
+    for name in ("ule_mandatory", "siding_mandatory", "plain_coal_zero", "voc_efficiency_floor", "boiler_phaseout"):
+        if getattr(sc.rules, name).enabled:
+            relaxed = sc.model_copy(deep=True)
+            getattr(relaxed.rules, name).enabled = False
+            out.append((f"rule {name}", relaxed))
+    for cap in ("total", "per_year"):
+        if getattr(sc.budget, cap) is not None:
+            relaxed = sc.model_copy(deep=True)
+            setattr(relaxed.budget, cap, None)
+            out.append((f"budget {cap}", relaxed))
+    if sc.budget.per_city:
+        relaxed = sc.model_copy(deep=True)
+        relaxed.budget.per_city = {}
+        out.append(("budget per_city", relaxed))
+    return out
 
 
 def diagnose(ds: Dataset, sc, cands) -> pd.DataFrame:
-    """Elastic re-solve: every target soft at a prohibitive penalty; what can be achieved and the shortfall.
+    """What can be achieved: an elastic re-solve, then which rules or budgets stand in the way.
 
-    If even that is infeasible, the rules or the budget conflict among themselves (not with the targets).
+    Per target: required, achievable and shortfall with every rule and budget in force. If anything falls
+    short, each active rule and budget cap is lifted in turn; those whose removal lowers the total shortfall
+    are reported as binding, with how much they cost in tonnes.
     """
-    elastic = sc.model_copy(deep=True)
-    for t in elastic.targets:
-        t.kind, t.penalty_cny_per_t = "soft", ELASTIC_PENALTY_CNY_PER_T
-    if elastic.co2_intensity is not None:
-        elastic.co2_intensity.kind = "soft"
-        elastic.co2_intensity.penalty_cny_per_t = ELASTIC_PENALTY_CNY_PER_T
-    bm = build_model(ds, elastic, cands)
-    sol = solve(bm, time_limit=sc.solver.time_limit_s, mip_gap=sc.solver.mip_gap, shadow_prices=False)
+    bm, sol = _elastic(ds, sc, cands)
     if sol.status == "infeasible":
-        return pd.DataFrame([{"target": "(rules and budget)", "required_t": float("nan"),
-                              "achievable_t": float("nan"), "shortfall_t": float("nan"),
-                              "note": "the policy rules and budget cannot all hold even without targets: "
-                                      "disable a rule or raise the budget"}])
+        rows = [{"item": "(rules and budget)", "kind": "rules", "required_t": float("nan"),
+                 "achievable_t": float("nan"), "shortfall_t": float("nan"),
+                 "note": "the policy rules and budget cannot all hold even without targets: disable a rule or "
+                         "raise the budget"}]
+        return pd.DataFrame(rows)
     rows = []
     for t in bm.targets:
-        short = sol.short.get(t.key, 0.0)
-        rows.append({"target": t.label, "required_t": t.required_t, "achievable_t": t.required_t - short,
-                     "shortfall_t": short, "note": "cannot be met" if short > 1e-6 else "met"})
+        if t.key not in sol.short:  # soft targets keep their own penalty: not part of the diagnosis
+            continue
+        short = sol.short[t.key]
+        rows.append({"item": t.label, "kind": "target", "required_t": t.required_t,
+                     "achievable_t": t.required_t - short, "shortfall_t": short,
+                     "note": "cannot be met" if short > 1e-6 else "met"})
+    total = sum(sol.short.values())
+    if total > 1e-6:
+        for what, relaxed in _relaxations(sc):
+            _, rsol = _elastic(ds, relaxed, cands)
+            if rsol.ok and sum(rsol.short.values()) < total - 1e-6:
+                gain = total - sum(rsol.short.values())
+                rows.append({"item": what, "kind": "binding", "required_t": float("nan"), "achievable_t": float("nan"),
+                             "shortfall_t": float("nan"),
+                             "note": f"binds: lifting it lowers the total shortfall by {gain:,.0f} t"})
     return pd.DataFrame(rows)
 
 
@@ -85,7 +146,8 @@ def default_out_dir(root: Path, scenario_name: str) -> Path:
 
 def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: Path | None = None,
                  time_limit: float | None = None, mip_gap: float | None = None,
-                 progress: Progress = lambda _msg: None, write_model: Path | None = None) -> RunOutcome:
+                 progress: Progress = lambda _msg: None, write_model: Path | None = None,
+                 always_diagnose: bool = False) -> RunOutcome:
     """Load, build and solve a scenario file; returns everything needed to report and write results."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -109,7 +171,7 @@ def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: P
     timings["solve_s"] = time.perf_counter() - t
     timings["solver_only_s"] = sol.seconds.get("solve", 0.0)
     results = None
-    if sol.status == "infeasible":
+    if sol.status == "infeasible" or always_diagnose:
         t = time.perf_counter()
         progress("diagnose")
         diagnosis = diagnose(ds, sc, cands)

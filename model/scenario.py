@@ -27,6 +27,12 @@ _POLLUTANT_ALIASES = {k: k for k in POLLUTANT_NAMES} | {v.lower(): k for k, v in
     "nh3-n": "nh3n", "nh3_n": "nh3n", "voc": "vocs"}
 
 
+def _suggest_pollutant(text: str) -> str:
+    """' (did you mean 'NOx'?)' with the display name of the closest pollutant, or ''."""
+    close = difflib.get_close_matches(str(text).strip().lower(), list(_POLLUTANT_ALIASES), n=1, cutoff=0.6)
+    return f" (did you mean '{POLLUTANT_NAMES[_POLLUTANT_ALIASES[close[0]]]}'?)" if close else ""
+
+
 class ScenarioError(Exception):
     """A mistake in a scenario file or override; the message says where and how to fix it."""
 
@@ -78,8 +84,8 @@ class Target(_Strict):
     def _known_pollutant(cls, v: str) -> str:
         key = _POLLUTANT_ALIASES.get(v.strip().lower())
         if key is None:
-            raise ValueError(f"unknown pollutant '{v}'{_did_you_mean(v.lower(), list(_POLLUTANT_ALIASES))}; use one "
-                             f"of {', '.join(POLLUTANT_NAMES.values())}")
+            raise ValueError(f"unknown pollutant '{v}'{_suggest_pollutant(v)}; use one of "
+                             f"{', '.join(POLLUTANT_NAMES.values())}")
         return key
 
     @property
@@ -178,7 +184,7 @@ class MaxReduction(_Strict):
         for k, w in v.items():
             key = _POLLUTANT_ALIASES.get(k.lower())
             if key is None:
-                raise ValueError(f"unknown pollutant '{k}'{_did_you_mean(k.lower(), list(_POLLUTANT_ALIASES))}")
+                raise ValueError(f"unknown pollutant '{k}'{_suggest_pollutant(k)}")
             out[key] = w
         return out
 

@@ -75,7 +75,7 @@ def test_bad_unit_and_pollutant(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_scenario(p)
     msg = str(info.value)
-    assert ":3:5: targets.0.pollutant: unknown pollutant 'NOy' (did you mean 'nox'?)" in msg
+    assert ":3:5: targets.0.pollutant: unknown pollutant 'NOy' (did you mean 'NOx'?)" in msg
     assert ":5:5: targets.0.unit: got 'tons'" in msg
 
 

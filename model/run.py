@@ -284,7 +284,10 @@ def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots
             write_csv(r.candidates, tmp / "candidates.csv")
         (tmp / "summary.json").write_text(json.dumps(summary(outcome), indent=2, ensure_ascii=False,
                                                      default=_json_default), encoding="utf-8")
-        (tmp / "manifest.json").write_text(json.dumps(manifest(outcome), indent=2, ensure_ascii=False,
+        man = manifest(outcome)
+        # identical scenario + inputs give identical tables: these hashes let anyone check (and cache) that
+        man["outputs_sha256"] = {p.name: _sha256(p) for p in sorted(tmp.glob("*.csv"))}
+        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, ensure_ascii=False,
                                                       default=_json_default), encoding="utf-8")
         if plots and r is not None:
             from .plots import plot_run

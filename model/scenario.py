@@ -317,8 +317,16 @@ def _read_yaml(path: Path) -> tuple[dict, dict[tuple, tuple[int, int]]]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
+        if mark is not None:
+            where = f":{mark.line + 1}:{mark.column + 1}"
+        elif isinstance(getattr(err, "position", None), int):  # reader errors (bad characters) give an offset
+            before = text[:err.position]
+            where = f":{before.count(chr(10)) + 1}:{err.position - before.rfind(chr(10))}"
+        else:
+            where = ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        if isinstance(getattr(err, "character", None), str):
+            problem = f"character {err.character!r} is not allowed in YAML; delete it"
         raise ScenarioError(f"{path}{where}: YAML syntax error: {problem}") from None
     if data is None:
         data, node = {}, None
@@ -362,7 +370,20 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict[tuple, tup
                             f"{_did_you_mean(parent_ref, siblings)}")
     pdata, pwhere, files = _resolve(parent_path, (*chain, path))
     merged = deep_merge(pdata, data)
+    # where the child replaces a list or value, the parent's marks below it no longer describe the document
+    replaced = list(_leaf_paths(data))
+    pwhere = {k: v for k, v in pwhere.items()
+              if not any(len(k) > len(q) and k[:len(q)] == q for q in replaced)}
     return merged, {**pwhere, **where}, [*files, path]
+
+
+def _leaf_paths(data: dict, path: tuple = ()):
+    """Key paths whose value a child file replaces outright (anything but a mapping)."""
+    for k, v in data.items():
+        if isinstance(v, dict):
+            yield from _leaf_paths(v, path + (k,))
+        else:
+            yield path + (k,)
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:

@@ -152,6 +152,10 @@ def test_same_scenario_gives_byte_identical_tables(tiny, tmp_path):
         outs.append(out)
     for f in ("portfolio.csv", "targets.csv", "candidates.csv", "county_summary.csv", "measure_summary.csv"):
         assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
+    import json
+
+    hashes = [json.loads((o / "manifest.json").read_text(encoding="utf-8"))["outputs_sha256"] for o in outs]
+    assert hashes[0] == hashes[1] and "portfolio.csv" in hashes[0]
 
 
 def test_two_runs_at_once_do_not_collide(tiny, tmp_path):

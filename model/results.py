@@ -48,6 +48,8 @@ def portfolio_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame:
         part = c.iloc[chosen].copy()
         s = share[chosen]
         part["year"] = year
+        if bm.early is not None and bm.early.any():  # collapsed model: money-saving projects go first
+            part.loc[bm.early[chosen], "year"] = bm.horizon_years[0]
         part["share_of_max"] = s
         part["quantity"] = part["max_quantity"].to_numpy() * s
         for col in (*EFFECTS, "capex_cny", "annual_cost_cny", "annualised_capex_cny"):
@@ -127,6 +129,8 @@ def candidates_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame
     c = bm.candidates.copy()
     share = sol.u.sum(axis=1) if sol.u.size else np.zeros(len(c))
     first = np.where(sol.u > 1e-6, np.array(bm.years)[None, :], 9999).min(axis=1) if sol.u.size else []
+    if bm.early is not None and len(first):
+        first = np.where(bm.early & (first < 9999), bm.horizon_years[0], first)
     c["chosen_quantity"] = c["max_quantity"] * share
     c["chosen_year"] = pd.Series(first, index=c.index).where(share > 1e-6).astype("Int64")
     c["mandatory"] = c.index.isin(sorted(bm.mandatory))

@@ -108,25 +108,45 @@ class Solver:
         return sol
 
     def shadow_prices(self) -> dict[int, float]:
-        """Duals of the target rows with the integer choices fixed (CNY per t in the target year)."""
-        m = self.bm.model
+        """Duals of the target rows with the integer choices fixed (CNY per t in the target year).
+
+        Done on the HiGHS instance itself: integer columns are made continuous and fixed at their solution
+        values, the LP is solved, and columns are restored; no Pyomo clone, no second hand-off.
+        """
+        import highspy
+
+        m, h = self.bm.model, self.opt._solver_model
+        vmap, cmap = self.opt._pyomo_var_to_solver_var_map, self.opt._pyomo_con_to_solver_con_map
         if self._lp is None:
-            lp = m.clone()
-            pairs = list(zip(_integer_vars(m), _integer_vars(lp)))
-            pyo.TransformationFactory("core.relax_integer_vars").apply_to(lp)
-            self._lp = (lp, highs_solver(None, None), pairs)
-        lp, opt, pairs = self._lp
-        for k in m.TK:  # the clone must follow parameter changes made since it was taken
-            lp.target_t[k] = pyo.value(m.target_t[k])
-        for v, w in pairs:
-            w.fix(round(pyo.value(v)))
-        res = opt.solve(lp)
-        if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
-            return {}
-        duals = res.solution_loader.get_duals([lp.target[k] for k in lp.TK])
-        sign = 1.0 if lp.obj.sense == pyo.minimize else -1.0
-        return {int(k): sign * float(duals[lp.target[k]]) / self.bm.discount.get(t.year, 1.0)
-                for k, t in zip(lp.TK, self.bm.targets)}
+            ints = _integer_vars(m)
+            self._lp = (ints, np.array([vmap[id(v)] for v in ints], dtype=np.int32))
+        ints, idx = self._lp
+        if not len(idx):
+            return self._duals(h, cmap)
+        lp = h.getLp()
+        lower = np.asarray(lp.col_lower_)[idx].copy()
+        upper = np.asarray(lp.col_upper_)[idx].copy()
+        values = np.round(np.array([pyo.value(v) for v in ints], dtype=float))
+        n = len(idx)
+        h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kContinuous))
+        h.changeColsBounds(n, idx, values, values)
+        try:
+            h.run()
+            ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal and h.getSolution().dual_valid
+            return self._duals(h, cmap) if ok else {}
+        finally:
+            h.changeColsBounds(n, idx, lower, upper)
+            h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kInteger))
+
+    def _duals(self, h, cmap) -> dict[int, float]:
+        m = self.bm.model
+        row_dual = h.getSolution().row_dual
+        sign = 1.0 if m.obj.sense == pyo.minimize else -1.0
+        active = [o for o in m.component_data_objects(pyo.Objective, active=True)]
+        if active and active[0].sense != pyo.minimize:
+            sign = -1.0
+        return {int(k): sign * float(row_dual[cmap[m.target[k]]]) / self.bm.discount.get(t.year, 1.0)
+                for k, t in zip(m.TK, self.bm.targets)}
 
 
 def solve(bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3, shadow_prices: bool = True) -> Solution:

@@ -39,13 +39,14 @@ def generate_alternatives(path: Path, slack: float, count: int, inputs: Path | N
     m.mga_weight = pyo.Param(m.I, mutable=True, initialize=0.0)
     m.mga_obj = pyo.Objective(expr=pyo.quicksum(m.mga_weight[i] * m.u[i, y] for i in m.I for y in m.Y),
                               sense=pyo.minimize)
-    solver = Solver(bm, best.loaded.scenario.solver.time_limit_s, best.loaded.scenario.solver.mip_gap)
     outcomes = [best]
     used = best.solution.u.sum(axis=1)
     for k in range(1, count + 1):
         for i in m.I:  # penalise what earlier portfolios built
             m.mga_weight[i] = float(used[i])
         progress(f"alternative {k} of {count}")
+        # the weights are compiled into the objective, so each alternative gets a fresh HiGHS instance
+        solver = Solver(bm, best.loaded.scenario.solver.time_limit_s, best.loaded.scenario.solver.mip_gap)
         sol = solver.solve(shadow_prices=False)
         if not sol.ok:
             break

@@ -188,11 +188,14 @@ def build_model(ds: Dataset, sc: Scenario, cands: Candidates) -> BuiltModel:
         m.K, rule=lambda _m, k: sum(maxq[i] * _m.u[i, y] for i in county_rows[k] for y in years) <= hh_total[k])
 
     # ---- reductions by region, pollutant and year
-    county_of = c["region_code"].to_numpy()
+    county_of = c["region_code"]
     eff = {p: c[p].to_numpy(dtype=float) for p in EFFECTS}
+    inside_cache: dict[str, np.ndarray] = {}
 
     def reduction(region_code: str, pollutant: str, t: int):
-        inside = np.isin(county_of, members(ds, region_code))
+        if region_code not in inside_cache:  # hash-based membership, once per region
+            inside_cache[region_code] = county_of.isin(set(members(ds, region_code))).to_numpy()
+        inside = inside_cache[region_code]
         col = eff[f"{pollutant}_t"]
         idx = np.flatnonzero(inside & (col != 0))
         return pyo.quicksum(col[i] * m.u[i, y] for i in idx for y in years if y <= t)
@@ -281,8 +284,9 @@ def _add_rules(m: pyo.ConcreteModel, ds: Dataset, sc: Scenario, c: pd.DataFrame,
     plants = ds.enterprises[in_scope(ds, sc, ds.enterprises["county_code"])]
 
     def require_one(name: str, plant_ids: list[str], mask: pd.Series, ys: list[int], why: str) -> None:
-        idx_by_plant = ent[mask].groupby("enterprise_id").apply(lambda g: list(g.index), include_groups=False)
-        missing = [p for p in plant_ids if p not in idx_by_plant.index]
+        sub = ent[mask]
+        idx_by_plant = {k: [int(i) for i in sub.index[v]] for k, v in sub.groupby("enterprise_id").indices.items()}
+        missing = [p for p in plant_ids if p not in idx_by_plant]
         if missing:
             names = ", ".join(f"{p} {ds.enterprises.loc[p, 'name_zh']}" for p in missing[:5])
             raise ModelSetupError(f"rule {name}: {len(missing)} plant(s) have no measure that satisfies it ({names}"
@@ -320,10 +324,10 @@ def _add_rules(m: pyo.ConcreteModel, ds: Dataset, sc: Scenario, c: pd.DataFrame,
         rules.append(f"coal boilers < {lim:g} t/h phased out ({len(boilers)} boilers; 000:L304)")
     if r.plain_coal_zero.enabled:
         hh = c[(c["kind"] == "household") & (c["terrain"] == "plain")]
-        rows = hh.groupby("region_code").apply(lambda g: list(g.index), include_groups=False)
+        rows = {k: [int(i) for i in hh.index[v]] for k, v in hh.groupby("region_code").indices.items()}
         totals = hh.groupby("region_code")["county_households"].first()
         ys = _by_year(r.plain_coal_zero.by_year, years)
-        keys = list(rows.index)
+        keys = sorted(rows)
         mandatory.update(int(i) for i in hh.index)
         maxq = c["max_quantity"].to_numpy(dtype=float)
         m.rule_plain_set = pyo.Set(initialize=range(len(keys)))

@@ -1,12 +1,10 @@
-"""Solve a built model with HiGHS (through Pyomo's persistent highspy interface) and read the solution.
+"""Solve a built Pyomo model with HiGHS (highspy) and read the solution.
 
-Shadow prices of the targets come from the LP obtained by fixing every integer decision at its optimal
-value and re-solving: the dual of a target row is then the cost of one more tonne with the same projects
-chosen, in discounted CNY per t; dividing by the target year's discount factor gives CNY per t in that year.
-
-:class:`Solver` keeps one HiGHS instance per model, so a sweep that only changes mutable parameters
-(target levels) re-solves without handing the whole model to HiGHS again; the shadow-price LP is a relaxed
-clone kept alongside, with its own persistent instance.
+The model is compiled to sparse arrays by Pyomo's standard-form compiler and passed to HiGHS in one call
+(:class:`Solver`); re-solves after target levels change only update those rows. Shadow prices of the targets
+come from the LP obtained by fixing every integer decision at its optimal value and re-solving on the same
+HiGHS instance: the dual of a target row is then the cost of one more tonne with the same projects chosen,
+in discounted CNY per t; dividing by the target year's discount factor gives CNY per t in that year.
 """
 
 from __future__ import annotations
@@ -16,8 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from .build import BuiltModel
 
@@ -47,59 +43,110 @@ class Solution:
         return self.status in ("optimal", "time_limit")
 
 
-def highs_solver(time_limit: float | None, mip_gap: float | None) -> Highs:
-    opt = Highs()
-    if not opt.available():
-        raise SolverFailure("HiGHS (highspy) is not available; reinstall with `make clean-venv run`")
-    opt.config.load_solutions = False
-    opt.config.raise_exception_on_nonoptimal_result = False
-    if time_limit is not None:
-        opt.config.time_limit = time_limit
-    if mip_gap is not None:
-        opt.config.rel_gap = mip_gap
-    opt.config.solver_options["output_flag"] = False
-    return opt
-
-
-def _integer_vars(m: pyo.ConcreteModel) -> list:
-    return [v for v in m.component_data_objects(pyo.Var, descend_into=True)
-            if v.is_integer() or v.is_binary()]
-
-
 class Solver:
-    """A persistent HiGHS solver for one built model (and its shadow-price LP)."""
+    """One HiGHS instance for one built model, loaded from Pyomo's standard-form compiler.
+
+    The Pyomo model is compiled once into sparse arrays (``LinearStandardFormCompiler``, vectorised) and
+    handed to HiGHS in one ``passModel`` call, instead of constraint by constraint. Re-solves after target
+    levels change (``m.target_t``) only update those rows' bounds; the MIP is then solved again on the same
+    instance. Shadow prices fix the integer columns on this instance and solve the LP.
+    """
 
     def __init__(self, bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3):
+        import highspy
+        from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
         self.bm, self.time_limit, self.mip_gap = bm, time_limit, mip_gap
-        self.opt = highs_solver(time_limit, mip_gap)
-        self._lp = None  # (relaxed clone, its solver, pairs of (integer var, clone var))
+        m = bm.model
+        t0 = time.perf_counter()
+        repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+        self.compile_s = time.perf_counter() - t0
+        self.columns = repn.columns
+        n_cols, n_rows = len(repn.columns), len(repn.rows)
+        A = repn.A.tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_cols, n_rows
+        col_lo = np.array([-highspy.kHighsInf if v.lb is None else v.lb for v in repn.columns], dtype=float)
+        col_up = np.array([highspy.kHighsInf if v.ub is None else v.ub for v in repn.columns], dtype=float)
+        lp.col_lower_, lp.col_upper_ = col_lo, col_up
+        cost = np.asarray(repn.c.toarray()).ravel() if repn.c.shape[0] else np.zeros(n_cols)
+        lp.col_cost_ = cost
+        self.offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+        lp.offset_ = self.offset
+        kind = np.array([t for _, t in repn.rows], dtype=int)
+        rhs = np.asarray(repn.rhs, dtype=float)
+        lp.row_lower_ = np.where(kind <= 0, rhs, -highspy.kHighsInf)
+        lp.row_upper_ = np.where(kind >= 0, rhs, highspy.kHighsInf)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = A.indices.astype(np.int32)
+        lp.a_matrix_.value_ = A.data.astype(float)
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
+        obj = repn.objectives[0] if repn.objectives else None
+        lp.sense_ = highspy.ObjSense.kMaximize if obj is not None and obj.sense == pyo.maximize \
+            else highspy.ObjSense.kMinimize
+        self.sense = 1.0 if lp.sense_ == highspy.ObjSense.kMinimize else -1.0
+        is_int = np.array([v.is_integer() or v.is_binary() for v in repn.columns], dtype=bool)
+        lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous for b in is_int]
+        self.int_idx = np.flatnonzero(is_int).astype(np.int32)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+        h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
+        h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
+        if hasattr(h, "HandleKeyboardInterrupt"):
+            h.HandleKeyboardInterrupt = True
+        self.h = h
+        # rows of the target constraints (each a single ">=" row), to change their levels and read duals
+        self.target_rows = {}
+        wanted = {id(m.target[k]): int(k) for k in m.TK}
+        for j, (con, _kind) in enumerate(repn.rows):
+            if id(con) in wanted:
+                self.target_rows[wanted[id(con)]] = j
+        self.handoff_s = time.perf_counter() - t0
+
+    def _sync_targets(self) -> None:
+        import highspy
+
+        m = self.bm.model
+        for k, j in self.target_rows.items():
+            self.h.changeRowBounds(j, float(pyo.value(m.target_t[k])), highspy.kHighsInf)
 
     def solve(self, shadow_prices: bool = True) -> Solution:
-        bm, m = self.bm, self.bm.model
+        import highspy
+
+        bm, m, h = self.bm, self.bm.model, self.h
+        self._sync_targets()
         t0 = time.perf_counter()
-        res = self.opt.solve(m)
+        h.run()
         t_solve = time.perf_counter() - t0
-        tc = res.termination_condition
-        if tc == TerminationCondition.interrupted:  # Ctrl-C inside HiGHS: stop, as Python would
-            raise KeyboardInterrupt
-        version = ".".join(map(str, self.opt.version()))
+        status = h.getModelStatus()
+        version = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
         n, years = len(bm.candidates), bm.years
-        if tc in (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded):
-            return Solution("infeasible", tc.name, None, None, None, np.zeros((n, len(years))), {}, {},
+        S = highspy.HighsModelStatus
+        if status in (S.kInterrupt, S.kHighsInterrupt):
+            raise KeyboardInterrupt
+        if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+            return Solution("infeasible", status.name, None, None, None, np.zeros((n, len(years))), {}, {},
                             seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=self.mip_gap)
-        if res.incumbent_objective is None:
-            raise SolverFailure(f"HiGHS {version} stopped with '{tc.name}' and no feasible portfolio "
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if not has_solution:
+            raise SolverFailure(f"HiGHS {version} stopped with '{status.name}' and no feasible portfolio "
                                 f"(time limit {self.time_limit:g} s); raise --time-limit or loosen targets")
-        res.solution_loader.load_vars()
-        status = "optimal" if tc == TerminationCondition.convergenceCriteriaSatisfied else (
-            "time_limit" if tc == TerminationCondition.maxTimeLimit else tc.name)
-        obj, bound = res.incumbent_objective, res.objective_bound
-        gap = abs(obj - bound) / max(abs(obj), 1e-9) if bound is not None and np.isfinite(bound) else None
+        values = np.asarray(h.getSolution().col_value)
+        for v, x in zip(self.columns, values):
+            v.set_value(float(x), skip_validation=True)
+        label = "optimal" if status == S.kOptimal else ("time_limit" if status == S.kTimeLimit else status.name)
+        obj = float(info.objective_function_value)
+        is_mip = len(self.int_idx) > 0
+        bound = float(info.mip_dual_bound) if is_mip else obj
+        gap = abs(obj - bound) / max(abs(obj), 1e-9) if np.isfinite(bound) else None
         u = np.array([[pyo.value(m.u[i, y]) for y in years] for i in range(n)]).reshape(n, len(years))
         u[np.abs(u) < 1e-9] = 0.0
         z = {int(i): np.array([round(pyo.value(m.z[i, y])) for y in years]) for i in m.S}
         short = {int(k): float(pyo.value(m.short[k])) for k in m.TS}
-        sol = Solution(status, tc.name, obj, bound, gap, u, z, short, seconds={"solve": t_solve},
+        sol = Solution(label, status.name, obj, bound, gap, u, z, short, seconds={"solve": t_solve},
                        solver_version=version, mip_gap_requested=self.mip_gap)
         if shadow_prices and len(bm.targets):
             t1 = time.perf_counter()
@@ -108,45 +155,31 @@ class Solver:
         return sol
 
     def shadow_prices(self) -> dict[int, float]:
-        """Duals of the target rows with the integer choices fixed (CNY per t in the target year).
-
-        Done on the HiGHS instance itself: integer columns are made continuous and fixed at their solution
-        values, the LP is solved, and columns are restored; no Pyomo clone, no second hand-off.
-        """
+        """Duals of the target rows with the integer choices fixed (CNY per t in the target year)."""
         import highspy
 
-        m, h = self.bm.model, self.opt._solver_model
-        vmap, cmap = self.opt._pyomo_var_to_solver_var_map, self.opt._pyomo_con_to_solver_con_map
-        if self._lp is None:
-            ints = _integer_vars(m)
-            self._lp = (ints, np.array([vmap[id(v)] for v in ints], dtype=np.int32))
-        ints, idx = self._lp
-        if not len(idx):
-            return self._duals(h, cmap)
-        lp = h.getLp()
-        lower = np.asarray(lp.col_lower_)[idx].copy()
-        upper = np.asarray(lp.col_upper_)[idx].copy()
-        values = np.round(np.array([pyo.value(v) for v in ints], dtype=float))
-        n = len(idx)
-        h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kContinuous))
-        h.changeColsBounds(n, idx, values, values)
+        h, idx = self.h, self.int_idx
+        if len(idx):
+            lp = h.getLp()
+            lower = np.asarray(lp.col_lower_)[idx].copy()
+            upper = np.asarray(lp.col_upper_)[idx].copy()
+            values = np.round(np.asarray(h.getSolution().col_value)[idx])
+            n = len(idx)
+            h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kContinuous))
+            h.changeColsBounds(n, idx, values, values)
         try:
             h.run()
             ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal and h.getSolution().dual_valid
-            return self._duals(h, cmap) if ok else {}
+            if not ok:
+                return {}
+            row_dual = np.asarray(h.getSolution().row_dual)
+            # HiGHS row duals are d(objective)/d(row bound); report CNY per tonne as a positive cost
+            return {k: self.sense * float(row_dual[j]) / self.bm.discount.get(self.bm.targets[k].year, 1.0)
+                    for k, j in self.target_rows.items()}
         finally:
-            h.changeColsBounds(n, idx, lower, upper)
-            h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kInteger))
-
-    def _duals(self, h, cmap) -> dict[int, float]:
-        m = self.bm.model
-        row_dual = h.getSolution().row_dual
-        sign = 1.0 if m.obj.sense == pyo.minimize else -1.0
-        active = [o for o in m.component_data_objects(pyo.Objective, active=True)]
-        if active and active[0].sense != pyo.minimize:
-            sign = -1.0
-        return {int(k): sign * float(row_dual[cmap[m.target[k]]]) / self.bm.discount.get(t.year, 1.0)
-                for k, t in zip(m.TK, self.bm.targets)}
+            if len(idx):
+                h.changeColsBounds(n, idx, lower, upper)
+                h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kInteger))
 
 
 def solve(bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3, shadow_prices: bool = True) -> Solution:

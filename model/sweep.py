@@ -14,6 +14,7 @@ also counts soft-target penalties (e.g. CO2 bought elsewhere). Marginal costs ar
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from .candidates import EFFECTS, build_candidates
 from .inputs import Dataset
 from .results import make_results
 from .scenario import POLLUTANT_NAMES, Scenario, ScenarioError, pollutant_key
-from .solve import Solver, highs_solver
+from .solve import Solver
 
 
 @dataclass
@@ -68,7 +69,7 @@ def sweep_scenario(ds: Dataset, sc: Scenario, pollutant: str, levels_t: list[flo
     solver = Solver(bm, sc.solver.time_limit_s, sc.solver.mip_gap)
     relaxed = bm.model.clone()
     pyo.TransformationFactory("core.relax_integer_vars").apply_to(relaxed)
-    lp_opt = highs_solver(None, None)
+    lp_solver = Solver(dataclasses.replace(bm, model=relaxed), None, None)
     df_year = bm.discount.get(target.year, 1.0)
 
     rows = []
@@ -98,12 +99,11 @@ def sweep_scenario(ds: Dataset, sc: Scenario, pollutant: str, levels_t: list[flo
             "marginal_cny_per_t": sol.shadow_cny_per_t.get(k, np.nan), "mip_gap": sol.gap,
             **{f"co_{p}": tot[f"reduction_{p}"] for p in EFFECTS},
         })
-        lp = lp_opt.solve(relaxed)
-        if lp.incumbent_objective is not None:
-            duals = lp.solution_loader.get_duals([relaxed.target[k]])
-            row["lp_objective_discounted_cny"] = lp.incumbent_objective
-            row["lp_objective_cny_per_yr"] = lp.incumbent_objective / df_year
-            row["lp_marginal_cny_per_t"] = float(duals[relaxed.target[k]]) / df_year
+        lp = lp_solver.solve(shadow_prices=True)
+        if lp.ok:
+            row["lp_objective_discounted_cny"] = lp.objective
+            row["lp_objective_cny_per_yr"] = lp.objective / df_year
+            row["lp_marginal_cny_per_t"] = lp.shadow_cny_per_t.get(k, np.nan)
         rows.append(row)
     seconds = {"build_s": t_build, "solve_all_s": time.perf_counter() - t_solve}
     curve = pd.DataFrame(rows)
@@ -117,8 +117,8 @@ def max_achievable(bm: BuiltModel, k: int) -> float:
     m.obj.deactivate()
     body = m.target[k].body - (m.short[k] if k in m.TS else 0)
     m.max_obj = pyo.Objective(expr=body, sense=pyo.maximize)
-    res = highs_solver(300.0, 1e-4).solve(m)
-    return float(res.incumbent_objective) if res.incumbent_objective is not None else float("nan")
+    sol = Solver(dataclasses.replace(bm, model=m), 300.0, 1e-4).solve(shadow_prices=False)
+    return float(sol.objective) if sol.ok else float("nan")
 
 
 def levels_from_range(base_t: float, start: float, stop: float, steps: int) -> list[float]:

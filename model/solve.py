@@ -89,7 +89,10 @@ class Solver:
         is_int = np.array([v.is_integer() or v.is_binary() for v in repn.columns], dtype=bool)
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous for b in is_int]
         self.int_idx = np.flatnonzero(is_int).astype(np.int32)
-        h = highspy.Highs()
+        from pyomo.common.tee import capture_output
+
+        with capture_output(capture_fd=True):  # HiGHS prints a banner when created
+            h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.passModel(lp)
         h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)

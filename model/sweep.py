@@ -110,6 +110,40 @@ def sweep_scenario(ds: Dataset, sc: Scenario, pollutant: str, levels_t: list[flo
     return SweepResult(curve, target.label, target.pollutant, target.required_t, max_ach, seconds)
 
 
+def _sweep_task(args: tuple) -> SweepResult:
+    """One worker's share of a sweep: load, build once, re-solve its contiguous block of levels."""
+    from .inputs import load_dataset
+    from .scenario import load_scenario
+
+    scenario_path, overrides, inputs, pollutant, levels = args
+    ds = load_dataset(inputs)
+    sc = load_scenario(scenario_path, overrides).scenario
+    return sweep_scenario(ds, sc, pollutant, levels)
+
+
+def sweep_parallel(scenario_path, overrides: list[str], inputs, pollutant: str, levels_t: list[float],
+                   run) -> SweepResult:
+    """The same sweep split into contiguous blocks of levels, one per worker (``run`` from model.parallel).
+
+    Each block builds its own model once and re-solves its levels; the blocks are joined in level order and,
+    as in a serial sweep, everything after the first infeasible level is dropped.
+    """
+    levels = sorted(levels_t)
+    n_blocks = max(1, min(len(levels), getattr(run, "workers", 0) or 2))
+    blocks = [list(b) for b in np.array_split(np.array(levels, dtype=float), n_blocks) if len(b)]
+    parts = run(_sweep_task, [(str(scenario_path), list(overrides), inputs, pollutant, b) for b in blocks])
+    curve = pd.concat([p.curve for p in parts], ignore_index=True)
+    infeasible = np.flatnonzero(curve["status"].to_numpy() == "infeasible")
+    max_ach = None
+    if len(infeasible):
+        curve = curve.iloc[: infeasible[0] + 1].reset_index(drop=True)
+        max_ach = next(p.max_achievable_t for p in parts if p.max_achievable_t is not None)
+    first = parts[0]
+    seconds = {"build_s": max(p.seconds["build_s"] for p in parts),
+               "solve_all_s": max(p.seconds["solve_all_s"] for p in parts)}
+    return SweepResult(curve, first.target_label, first.pollutant, first.base_level_t, max_ach, seconds)
+
+
 def max_achievable(bm: BuiltModel, k: int) -> float:
     """The largest reduction the target row can reach under every other constraint (MILP)."""
     m = bm.model.clone()

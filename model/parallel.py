@@ -1,0 +1,52 @@
+"""Independent solves in parallel through dask.distributed.
+
+``workers=1`` (and no scheduler) runs serially in this process, with no cluster at all. Otherwise a
+``LocalCluster`` of process workers (one thread each: HiGHS and Pyomo hold the GIL-bound Python work) is
+started, or an existing cluster is used with ``scheduler="tcp://HOST:PORT"``. Tasks receive file paths and
+plain data, not Pyomo objects, so any worker that sees the same files can run them; results come back as
+pandas tables and are assembled in the order the serial code would produce them.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+@contextmanager
+def executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[Callable]:
+    """Yields ``run(fn, items) -> list`` that maps ``fn`` over ``items`` serially or on a dask cluster."""
+    if scheduler is None and (workers or default_workers()) <= 1:
+        def serial(fn: Callable, items: Iterable[Any]) -> list:
+            return [fn(x) for x in items]
+
+        serial.workers = 1
+        yield serial
+        return
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    if scheduler is not None:
+        client, cluster = Client(scheduler), None
+    else:
+        cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
+                               dashboard_address=":0", silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        def run(fn: Callable, items: Iterable[Any]) -> list:
+            futures = client.map(fn, list(items), pure=False)
+            return client.gather(futures)
+
+        run.workers = len(client.scheduler_info().get("workers", {})) or (workers or default_workers())
+        yield run
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -278,21 +278,29 @@ def report_cmd(run_dir: Path, force: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="default: results/compare/<UTC timestamp>/")
 @inputs_option
 @click.option("--force", is_flag=True)
-def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, force: bool) -> None:
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="run scenario files in parallel (a dask LocalCluster when > 1)")
+@click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
+def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, force: bool, workers: int,
+                scheduler: str | None) -> None:
     """Compare runs side by side. ITEMS are run directories, sweep directories, or scenario files (run first)."""
     from datetime import datetime, timezone
 
     from model.compare import compare_runs, write_comparison
 
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    from model.parallel import executor
+    from model.run import run_and_write
+
     runs, sweeps = [], []
     try:
+        files = [i for i in items if i.is_file()]
+        if files:
+            with console.status(f"running {len(files)} scenario(s) ..."), executor(workers, scheduler) as run:
+                ran = dict(zip(files, run(run_and_write, [(str(f), inputs, "results") for f in files])))
         for item in items:
             if item.is_file():
-                console.print(f"running {item} ...")
-                outcome = run_scenario(item, inputs=inputs)
-                runs.append(write_results(outcome, default_out_dir(Path("results"), outcome.loaded.scenario.name),
-                                          plots=False, unique=True))
+                runs.append(Path(ran[item]))
             elif (item / "curve.csv").exists():
                 sweeps.append(item)
             elif (item / "summary.json").exists():
@@ -425,8 +433,12 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
 @inputs_option
 @click.option("--force", is_flag=True)
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="parallel workers (a dask LocalCluster when > 1)")
+@click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
 def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: int, values: str | None,
-              out: Path | None, svg: bool, overrides: tuple[str, ...], inputs: Path | None, force: bool) -> None:
+              out: Path | None, svg: bool, overrides: tuple[str, ...], inputs: Path | None, force: bool,
+              workers: int, scheduler: str | None) -> None:
     """Cost curve: solve SCENARIO with one target at a range of levels (one model, re-solved)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -442,15 +454,23 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
             levels = [float(v) for v in values.split(",")]
         else:
             levels = levels_from_range(base, start, stop, steps)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console) as bar:
-            task = bar.add_task("building", total=len(levels))
+        if workers > 1 or scheduler:
+            from model.parallel import executor
+            from model.sweep import sweep_parallel
 
-            def tick(i: int, n: int, level: float) -> None:
-                bar.update(task, completed=i, description=f"solving {pollutant} = {level / 1e4:.2f} 万吨")
+            where = scheduler or f"a local cluster of {workers} workers"
+            with console.status(f"solving {len(levels)} levels on {where} ..."), executor(workers, scheduler) as run:
+                result = sweep_parallel(scenario, list(overrides), inputs, pollutant, levels, run)
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console) as bar:
+                task = bar.add_task("building", total=len(levels))
 
-            result = sweep_scenario(ds, sc, pollutant, levels, tick)
-            bar.update(task, completed=len(levels), description="done")
+                def tick(i: int, n: int, level: float) -> None:
+                    bar.update(task, completed=i, description=f"solving {pollutant} = {level / 1e4:.2f} 万吨")
+
+                result = sweep_scenario(ds, sc, pollutant, levels, tick)
+                bar.update(task, completed=len(levels), description="done")
         from datetime import datetime, timezone
 
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

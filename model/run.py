@@ -318,3 +318,11 @@ def run_info(run_dir: Path) -> tuple[str, Path]:
     man = json.loads(man_path.read_text(encoding="utf-8"))
     inputs = Path(man.get("inputs_dir", default_inputs_dir()))
     return man.get("scenario", {}).get("name", Path(run_dir).name), inputs if inputs.exists() else default_inputs_dir()
+
+
+def run_and_write(args: tuple) -> str:
+    """Run a scenario file and write it under ``root/<name>/<timestamp>`` (a unit of parallel work)."""
+    path, inputs, root = args
+    outcome = run_scenario(path, inputs=inputs)
+    out = write_results(outcome, default_out_dir(Path(root), outcome.loaded.scenario.name), plots=False, unique=True)
+    return str(out)

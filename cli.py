@@ -420,6 +420,58 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
     console.print(f"results written to [bold]{target}[/bold]")
 
 
+@main.command("uncertainty")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--samples", type=int, default=None, help="number of samples (default: the scenario's)")
+@click.option("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="default: results/<scenario>-uncertainty/<UTC timestamp>/")
+@click.option("--workers", type=int, default=1, show_default=True, help="parallel workers (dask LocalCluster)")
+@click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
+@inputs_option
+@click.option("--force", is_flag=True)
+def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: Path | None, workers: int,
+                    scheduler: str | None, overrides: tuple[str, ...], inputs: Path | None, force: bool) -> None:
+    """Monte Carlo over the scenario's uncertain parameters: cost distribution and robust projects."""
+    import json as _json
+    from datetime import datetime, timezone
+
+    from model.parallel import executor
+    from model.plots import uncertainty_chart
+    from model.run import write_atomically, write_csv
+    from model.uncertainty import run_uncertainty
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        loaded = load_scenario(scenario, list(overrides))
+        check_against_dataset(loaded, load_dataset(inputs))
+        name = loaded.scenario.name
+        with console.status("sampling and solving ..."), executor(workers, scheduler) as run:
+            table, freq, meta = run_uncertainty(scenario, samples, run, inputs, tuple(overrides), seed)
+
+        def fill(tmp: Path) -> None:
+            write_csv(table, tmp / "samples.csv")
+            write_csv(freq, tmp / "project_frequency.csv")
+            (tmp / "uncertainty.json").write_text(_json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+            uncertainty_chart(table, freq, f"{name}: 不确定性分析 uncertainty ({meta['samples']} samples)",
+                              tmp / "uncertainty")
+
+        target = write_atomically(out or Path("results") / f"{name}-uncertainty" / stamp, fill, force,
+                                  unique=out is None)
+    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(USER_ERROR)
+    cost = table["total_annual_cost_cny"].dropna() / 1e8
+    console.print(f"{meta['solved']} of {meta['samples']} samples solved; total annual cost 亿元/yr: "
+                  f"5 % {cost.quantile(0.05):,.1f}, median {cost.median():,.1f}, 95 % {cost.quantile(0.95):,.1f}")
+    always = int((freq["share"] == 1).sum())
+    console.print(f"{always} projects chosen in every sample; {int((freq['share'] < 1).sum())} only in some")
+    print_table(freq[freq["share"] < 1].head(15).assign(share=lambda d: d["share"].round(2)),
+                "projects not always chosen (most frequent first)")
+    console.print(f"results written to [bold]{target}[/bold]")
+
+
 @main.command("sweep")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--target", "pollutant", required=True, help="pollutant whose target is swept (NOx, VOCs, COD ...)")

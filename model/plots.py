@@ -224,3 +224,27 @@ def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None,
     ax.legend(fontsize=8, loc="upper left")
     fig.text(0.99, 0.005, rule, fontsize=7, color="#666666", ha="right")
     return _save(fig, path, svg)
+
+
+def uncertainty_chart(samples: pd.DataFrame, freq: pd.DataFrame, title: str, path: Path, top: int = 25,
+                      svg: bool = False) -> list[Path]:
+    """Distribution of total annual cost over the samples, and how often the most-chosen projects appear."""
+    use_cjk_font()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 6), width_ratios=(1, 1.3))
+    cost = samples["total_annual_cost_cny"].dropna() / 1e8
+    sns.histplot(cost, ax=ax1, bins=min(30, max(5, len(cost) // 3)), color="#4c72b0")
+    for q, ls in ((0.05, ":"), (0.5, "--"), (0.95, ":")):
+        if len(cost):
+            ax1.axvline(cost.quantile(q), color="#c44e52", ls=ls, lw=1)
+    ax1.set_xlabel("年化总成本 total annual cost (亿元/年); lines: 5/50/95 %")
+    ax1.set_ylabel("样本数 samples")
+    ax1.set_title(f"成本分布 cost distribution ({len(cost)} solved samples)")
+    shown = freq[freq["share"] < 1].head(top) if (freq["share"] < 1).any() else freq.head(top)
+    ax2.barh(range(len(shown)), shown["share"] * 100, color="#55a868")
+    ax2.set_yticks(range(len(shown)), [(n or p)[:40] for n, p in zip(shown["name"], shown["project"])], fontsize=7)
+    ax2.invert_yaxis()
+    ax2.set_xlabel("被选中的样本比例 chosen in % of samples")
+    always = int((freq["share"] == 1).sum())
+    ax2.set_title(f"不确定的项目 projects not always chosen (另有 {always} 个始终入选 always chosen)")
+    fig.suptitle(title)
+    return _save(fig, path, svg)

@@ -194,6 +194,38 @@ class SolverOptions(_Strict):
     mip_gap: float = Field(1e-3, ge=0, le=1)
 
 
+class UncertainParam(_Strict):
+    """One uncertain parameter and its distribution (see model/uncertainty.py)."""
+
+    param: str
+    dist: Literal["uniform", "triangular", "normal", "lognormal"] = "uniform"
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = Field(None, ge=0)
+    median: float | None = Field(None, gt=0)
+    sigma: float | None = Field(None, ge=0)
+    how: Literal["set", "scale"] = "set"
+
+    @model_validator(mode="after")
+    def _arguments(self):
+        need = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"),
+                "lognormal": ("median", "sigma")}[self.dist]
+        missing = [k for k in need if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"{self.dist} distribution of {self.param} needs {', '.join(missing)}")
+        if self.dist in ("uniform", "triangular") and not self.low <= (self.mode or self.low) <= self.high:
+            raise ValueError(f"{self.param}: need low <= mode <= high")
+        return self
+
+
+class Uncertainty(_Strict):
+    samples: int = Field(50, ge=1, le=100000)
+    seed: int = 1
+    parameters: list[UncertainParam] = Field(default_factory=list)
+
+
 class Scenario(_Strict):
     """A complete, validated scenario (after ``extends:`` is resolved)."""
 
@@ -211,6 +243,7 @@ class Scenario(_Strict):
     scope: Scope = Field(default_factory=Scope)
     max_reduction: MaxReduction = Field(default_factory=MaxReduction)
     solver: SolverOptions = Field(default_factory=SolverOptions)
+    uncertainty: Uncertainty | None = None
 
     @model_validator(mode="after")
     def _years_in_horizon(self):

@@ -1,0 +1,162 @@
+"""Monte Carlo over the uncertain parameters a scenario marks; solved in parallel.
+
+A scenario lists its uncertain parameters under ``uncertainty:``, each with a distribution::
+
+    uncertainty:
+      samples: 50
+      seed: 1
+      parameters:
+        - {param: prices.natural_gas, dist: uniform, low: 2.5, high: 4.5}
+        - {param: measures.heat_pump.capex_cny_per_unit, dist: triangular, low: 18000, mode: 25000, high: 32000}
+        - {param: measures.*.capex_cny_per_unit, dist: normal, mean: 1.0, sd: 0.1, how: scale}
+        - {param: measures.cement_scr.nox_removal, dist: uniform, low: 0.75, high: 0.9}
+        - {param: regions.*.gdp_growth_pct_per_yr, dist: normal, mean: 5.0, sd: 1.0}
+        - {param: co2_intensity.bau_co2_growth_pct_per_yr, dist: uniform, low: 1, high: 3}
+
+``param`` is a scenario key path (``prices.…``, ``co2_intensity.…``, ``discount_rate``) or a data column:
+``measures.<id or *>.<column>`` or ``regions.<code or *>.<column>``. ``how: set`` (default) replaces the
+value, ``how: scale`` multiplies it. Sample ``i`` draws from ``numpy.random.default_rng([seed, i])``, so a
+sample is the same whichever worker solves it. Each sample is solved to the scenario's gap; the outputs are
+the distribution of total cost and, per project, the share of samples that chose it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .scenario import ScenarioError, load_scenario
+
+
+def draw(spec: dict, rng: np.random.Generator) -> float:
+    d = spec.get("dist", "uniform")
+    if d == "uniform":
+        return float(rng.uniform(spec["low"], spec["high"]))
+    if d == "triangular":
+        return float(rng.triangular(spec["low"], spec["mode"], spec["high"]))
+    if d == "normal":
+        return float(rng.normal(spec["mean"], spec["sd"]))
+    if d == "lognormal":
+        return float(rng.lognormal(np.log(spec["median"]), spec["sigma"]))
+    raise ScenarioError(f"uncertainty: unknown distribution '{d}' for {spec.get('param')}; use uniform, "
+                        "triangular, normal or lognormal")
+
+
+def check_parameters(params: list[dict], ds, sc_dict: dict) -> None:
+    """Every parameter must name something that exists; errors say which and what is allowed."""
+    for i, p in enumerate(params):
+        where = f"uncertainty.parameters.{i}"
+        if "param" not in p:
+            raise ScenarioError(f"{where}: needs param: (e.g. prices.natural_gas)")
+        parts = p["param"].split(".")
+        if parts[0] in ("measures", "regions"):
+            table = ds.measures if parts[0] == "measures" else ds.regions
+            if len(parts) != 3 or parts[2] not in table.columns:
+                raise ScenarioError(f"{where}: '{p['param']}' must be {parts[0]}.<id or *>.<column>, with a numeric "
+                                    f"column of {parts[0]}.csv")
+            if parts[1] != "*" and parts[1] not in table.index:
+                raise ScenarioError(f"{where}: unknown {parts[0][:-1]} '{parts[1]}'")
+        elif parts[0] not in ("prices", "co2_intensity", "discount_rate"):
+            raise ScenarioError(f"{where}: '{p['param']}' is not an uncertain parameter ersim knows; use prices.*, "
+                                "co2_intensity.*, discount_rate, measures.<id>.<column> or regions.<code>.<column>")
+        if p.get("how", "set") not in ("set", "scale"):
+            raise ScenarioError(f"{where}: how: must be set or scale")
+        draw(p, np.random.default_rng(0))  # validates the distribution and its arguments
+
+
+def apply_sample(ds, sc, params: list[dict], values: list[float]):
+    """A copy of (dataset, scenario) with the sampled values applied."""
+    measures, regions = ds.measures.copy(), ds.regions.copy()
+    sc = sc.model_copy(deep=True)
+    for p, v in zip(params, values):
+        parts = p["param"].split(".")
+        how = p.get("how", "set")
+        if parts[0] in ("measures", "regions"):
+            table = measures if parts[0] == "measures" else regions
+            rows = table.index if parts[1] == "*" else [parts[1]]
+            col = parts[2]
+            table.loc[rows, col] = table.loc[rows, col] * v if how == "scale" else v
+        elif parts[0] == "prices":
+            base = sc.prices.get(parts[1], float(ds.prices.loc[parts[1], "price_cny_per_unit"]))
+            sc.prices[parts[1]] = base * v if how == "scale" else v
+        elif parts[0] == "co2_intensity" and sc.co2_intensity is not None:
+            cur = getattr(sc.co2_intensity, parts[1])
+            setattr(sc.co2_intensity, parts[1], cur * v if how == "scale" else v)
+        elif parts[0] == "discount_rate":
+            sc.discount_rate = sc.discount_rate * v if how == "scale" else v
+    return dataclasses.replace(ds, measures=measures, regions=regions), sc
+
+
+@lru_cache(maxsize=4)
+def _base(scenario_path: str, overrides: tuple, inputs: str | None):
+    from .inputs import load_dataset
+
+    loaded = load_scenario(scenario_path, list(overrides))
+    return load_dataset(inputs), loaded.scenario, loaded.resolved
+
+
+def sample_task(args: tuple) -> dict:
+    """Solve sample ``i``; returns its drawn values, status, costs and the projects it chose."""
+    from .build import build_model
+    from .candidates import build_candidates
+    from .compare import project_key
+    from .results import make_results
+    from .solve import solve
+
+    scenario_path, overrides, inputs, params, seed, i = args
+    ds, sc, _ = _base(scenario_path, tuple(overrides), inputs)
+    rng = np.random.default_rng([seed, i])
+    values = [draw(p, rng) for p in params]
+    ds_i, sc_i = apply_sample(ds, sc, params, values)
+    bm = build_model(ds_i, sc_i, build_candidates(ds_i, sc_i))
+    sol = solve(bm, time_limit=sc_i.solver.time_limit_s, mip_gap=sc_i.solver.mip_gap, shadow_prices=False)
+    out = {"sample": i, "status": sol.status, "values": values}
+    if sol.ok:
+        res = make_results(ds_i, bm, sol)
+        out.update(total_annual_cost_cny=res.totals["total_annual_cost_cny"], capex_cny=res.totals["capex_cny"],
+                   objective_discounted_cny=sol.objective,
+                   projects=sorted(set(project_key(res.portfolio))),
+                   names=dict(zip(project_key(res.portfolio), res.portfolio["measure_name"].fillna("") + " | "
+                                  + res.portfolio["enterprise_name"].fillna("").where(
+                                      res.portfolio["kind"] != "household", res.portfolio["county"]))))
+    return out
+
+
+def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, overrides=(),
+                    seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(samples table, project frequency table, settings) for the scenario's ``uncertainty:`` block."""
+    ds, sc, resolved = _base(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
+    block = sc.uncertainty
+    if block is None or not block.parameters:
+        raise ScenarioError(f"{scenario_path}: no uncertainty: parameters; add e.g.\n  uncertainty:\n    parameters:"
+                            "\n      - {param: prices.natural_gas, dist: uniform, low: 2.5, high: 4.5}")
+    params = [p.model_dump() for p in block.parameters]
+    check_parameters(params, ds, resolved)
+    n = samples or block.samples
+    seed = block.seed if seed is None else seed
+    results = run(sample_task, [(str(scenario_path), list(overrides), None if inputs is None else str(inputs),
+                                 params, seed, i) for i in range(n)])
+    results.sort(key=lambda r: r["sample"])
+    rows = []
+    for r in results:
+        row = {"sample": r["sample"], "status": r["status"]}
+        row.update({p["param"]: v for p, v in zip(params, r["values"])})
+        row.update({k: r.get(k, np.nan) for k in ("total_annual_cost_cny", "capex_cny", "objective_discounted_cny")})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    ok = [r for r in results if "projects" in r]
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for r in ok:
+        for k in r["projects"]:
+            counts[k] = counts.get(k, 0) + 1
+        names.update(r["names"])
+    freq = pd.DataFrame({"project": list(counts), "name": [names.get(k, "") for k in counts],
+                         "chosen_in": list(counts.values())})
+    freq["share"] = freq["chosen_in"] / max(len(ok), 1)
+    freq = freq.sort_values(["share", "project"], ascending=[False, True]).reset_index(drop=True)
+    return table, freq, {"samples": n, "seed": seed, "solved": len(ok), "parameters": params}

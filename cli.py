@@ -284,11 +284,9 @@ def report_cmd(run_dir: Path, force: bool) -> None:
 def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, force: bool, workers: int,
                 scheduler: str | None) -> None:
     """Compare runs side by side. ITEMS are run directories, sweep directories, or scenario files (run first)."""
-    from datetime import datetime, timezone
 
     from model.compare import compare_runs, write_comparison
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     from model.parallel import executor
     from model.run import run_and_write
 
@@ -308,17 +306,13 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
             else:
                 raise FileNotFoundError(f"{item} is neither a scenario file, a run nor a sweep directory")
         cmp = compare_runs(runs, sweeps)
-        target = write_comparison(cmp, out or Path("results") / "compare" / stamp, force, unique=out is None)
+        target = write_comparison(cmp, out or default_out_dir(Path("results"), "compare"), force, unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
     if len(cmp.table.columns):
-        shown = cmp.table.drop(index=["projects per city"], level=0, errors="ignore").reset_index()
-        shown.insert(0, "row", shown.pop("group") + ": " + shown.pop("item"))
-        print_table(shown, "scenarios side by side")
-        counts = cmp.robustness["robustness"].value_counts()
-        console.print("projects chosen in all scenarios: {}, some: {}, one: {}".format(
-            counts.get("all", 0), counts.get("some", 0), counts.get("one", 0)))
+        print_comparison(cmp, cmp.table.drop(index=["projects per city"], level=0, errors="ignore"),
+                         "scenarios side by side")
     console.print(f"results written to [bold]{target}[/bold]")
 
 
@@ -332,7 +326,6 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
 @click.option("--force", is_flag=True)
 def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs: Path | None, force: bool) -> None:
     """Marginal abatement cost curve of the measures available for one pollutant."""
-    from datetime import datetime, timezone
 
     from model.macc import ALLOCATION_RULE, build_macc
     from model.plots import macc_chart
@@ -345,8 +338,7 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
         check_against_dataset(loaded, ds)
         m = build_macc(ds, loaded.scenario, pollutant)
         name = POLLUTANT_NAMES[pollutant_key(pollutant)]
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        target = out or Path("results") / f"{loaded.scenario.name}-macc-{m.pollutant}" / stamp
+        target = out or default_out_dir(Path("results"), f"{loaded.scenario.name}-macc-{m.pollutant}")
 
         def fill(tmp: Path) -> None:
             write_csv(m.table, tmp / "macc.csv")
@@ -376,19 +368,17 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
 def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None, overrides: tuple[str, ...],
                      inputs: Path | None, force: bool) -> None:
     """Near-optimal portfolios: at most SLACK dearer than the optimum, as different from it as possible."""
-    from datetime import datetime, timezone
 
     from model.alternatives import generate_alternatives
     from model.compare import compare_runs, write_comparison
     from model.run import write_atomically
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     try:
         with console.status("solving the optimum ...") as status:
             outcomes = generate_alternatives(scenario, slack, count, inputs, list(overrides),
                                              progress=lambda msg: status.update(f"solving {msg} ..."))
             name = outcomes[0].loaded.scenario.name
-            target = out or Path("results") / f"{name}-alternatives" / stamp
+            target = out or default_out_dir(Path("results"), f"{name}-alternatives")
             holder = {}
 
             def fill(tmp: Path) -> None:
@@ -411,12 +401,8 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
     rows = cmp.table.loc[[k for k in keep if k in cmp.table.index]]
     fam = cmp.table.xs("projects per family", level=0, drop_level=False) if "projects per family" in \
         cmp.table.index.get_level_values(0) else rows.iloc[:0]
-    shown = pd.concat([rows, fam]).reset_index()
-    shown.insert(0, "row", shown.pop("group") + ": " + shown.pop("item"))
-    print_table(shown, f"optimum and {len(outcomes) - 1} alternatives within {slack:.0%} of its cost")
-    counts = cmp.robustness["robustness"].value_counts()
-    console.print("projects in every portfolio: {}, in some: {}, in one only: {}".format(
-        counts.get("all", 0), counts.get("some", 0), counts.get("one", 0)))
+    print_comparison(cmp, pd.concat([rows, fam]),
+                     f"optimum and {len(outcomes) - 1} alternatives within {slack:.0%} of its cost")
     console.print(f"results written to [bold]{target}[/bold]")
 
 
@@ -435,14 +421,12 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
                     scheduler: str | None, overrides: tuple[str, ...], inputs: Path | None, force: bool) -> None:
     """Monte Carlo over the scenario's uncertain parameters: cost distribution and robust projects."""
     import json as _json
-    from datetime import datetime, timezone
 
     from model.parallel import executor
     from model.plots import uncertainty_chart
     from model.run import write_atomically, write_csv
     from model.uncertainty import run_uncertainty
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     try:
         loaded = load_scenario(scenario, list(overrides))
         check_against_dataset(loaded, load_dataset(inputs))
@@ -457,7 +441,7 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
             uncertainty_chart(table, freq, f"{name}: 不确定性分析 uncertainty ({meta['samples']} samples)",
                               tmp / "uncertainty")
 
-        target = write_atomically(out or Path("results") / f"{name}-uncertainty" / stamp, fill, force,
+        target = write_atomically(out or default_out_dir(Path("results"), f"{name}-uncertainty"), fill, force,
                                   unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
         err_console.print(f"[red]error:[/red] {err}")
@@ -523,10 +507,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 
                 result = sweep_scenario(ds, sc, pollutant, levels, tick)
                 bar.update(task, completed=len(levels), description="done")
-        from datetime import datetime, timezone
-
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        target_dir = out or Path("results") / f"{sc.name}-sweep-{pollutant.lower()}" / stamp
+        target_dir = out or default_out_dir(Path("results"), f"{sc.name}-sweep-{pollutant.lower()}")
         target_dir = write_sweep(result, target_dir, sc.name, svg=svg, force=force, unique=out is None)
     except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, ValueError) as err:
         err_console.print(f"[red]error:[/red] {err}")
@@ -545,6 +526,16 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
         console.print(f"largest achievable reduction: {result.max_achievable_t / 1e4:.3f} 万吨; "
                       "levels above it are infeasible")
     console.print(f"results written to [bold]{target_dir}[/bold]")
+
+
+def print_comparison(cmp, rows: pd.DataFrame, title: str) -> None:
+    """Side-by-side rows of a comparison, then how many projects every, some or one portfolio chose."""
+    shown = rows.reset_index()
+    shown.insert(0, "row", shown.pop("group") + ": " + shown.pop("item"))
+    print_table(shown, title)
+    counts = cmp.robustness["robustness"].value_counts()
+    console.print("projects chosen in every portfolio: {}, in some: {}, in one only: {}".format(
+        counts.get("all", 0), counts.get("some", 0), counts.get("one", 0)))
 
 
 def print_diagnosis(d: pd.DataFrame) -> None:

@@ -94,7 +94,7 @@ def assumptions_sheet(run_dir: Path) -> pd.DataFrame:
     man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     rows = [("ersim", man.get("ersim")), ("Pyomo", man.get("pyomo")), ("HiGHS", man.get("highs")),
             ("scenario files", ", ".join(man.get("scenario_files", []))), ("overrides", ", ".join(man.get("overrides", [])))]
-    rows += [(f"rule", r) for r in man.get("rules", [])]
+    rows += [("rule", r) for r in man.get("rules", [])]
     for k, v in (man.get("co2_intensity") or {}).items():
         rows.append((f"co2_intensity.{k}", v))
 

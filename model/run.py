@@ -191,8 +191,6 @@ def _sha256(path: Path) -> str:
 
 
 def manifest(outcome: RunOutcome) -> dict:
-    import highspy  # noqa: F401  (version recorded below)
-
     ds = outcome.dataset
     return {
         "ersim": version("ersim"), "python": platform.python_version(), "pyomo": version("pyomo"),

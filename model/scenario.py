@@ -512,7 +512,7 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Loade
                           overrides=list(overrides or []), where=where)
 
 
-def scenario_list(folder: Path) -> "pd.DataFrame":
+def scenario_list(folder: Path):
     """Name, parent chain, objective and description of every scenario file in ``folder``."""
     import pandas as pd
 

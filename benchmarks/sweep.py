@@ -25,12 +25,13 @@ def main() -> None:
     ap.add_argument("--start", type=float, default=0.5)
     ap.add_argument("--stop", type=float, default=1.3)
     ap.add_argument("--workers", type=int, default=2, help="also time a dask LocalCluster sweep (1 to skip)")
+    ap.add_argument("--inputs", default=None, help="dataset directory (e.g. one from make_dataset.py)")
     args = ap.parse_args()
     sc = load_scenario(args.scenario).scenario
     levels = levels_from_range(scenario_target_level(sc, args.pollutant), args.start, args.stop, args.steps)
 
     t = time.perf_counter()
-    ds = load_dataset()
+    ds = load_dataset(args.inputs)
     res = sweep_scenario(ds, sc, args.pollutant, levels)
     t_sweep = time.perf_counter() - t
 
@@ -39,7 +40,7 @@ def main() -> None:
     costs = []
     for level in levels:  # what a planner would do without sweep: one full run per level
         o = run_scenario(args.scenario, [f"targets.{idx}.reduction={level}", f"targets.{idx}.unit=t",
-                                         f"targets.{idx}.kind=hard"])
+                                         f"targets.{idx}.kind=hard"], inputs=args.inputs)
         costs.append(o.solution.objective)
     t_runs = time.perf_counter() - t
     same = all(abs(a - b) <= 2e-3 * abs(b) for a, b in zip(res.curve["objective_discounted_cny"], costs)
@@ -57,7 +58,7 @@ def main() -> None:
         with executor(args.workers) as run:
             t_ready = time.perf_counter() - t
             t1 = time.perf_counter()
-            par = sweep_parallel(args.scenario, [], None, args.pollutant, levels, run)
+            par = sweep_parallel(args.scenario, [], args.inputs, args.pollutant, levels, run)
             t_par = time.perf_counter() - t1
         identical = par.curve[["level_t", "status", "objective_discounted_cny"]].equals(
             res.curve[["level_t", "status", "objective_discounted_cny"]])

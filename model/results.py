@@ -142,6 +142,27 @@ def candidates_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame
     return c[cols]
 
 
+def portfolio_totals(bm: BuiltModel, sol: Solution) -> dict:
+    """The totals of ``make_results`` without building the tables (for sweeps that need only these)."""
+    c = bm.candidates
+    share = sol.u.sum(axis=1)
+    chosen = share > 1e-6
+    sid_share = np.zeros(len(c))
+    for i, built in sol.z.items():
+        sid_share[i] = built.sum()
+
+    def col(name: str) -> np.ndarray:
+        return c[name].fillna(0).to_numpy(dtype=float) if name in c else np.zeros(len(c))
+
+    capex = (col("capex_cny") * share).sum() + (col("siding_capex_cny") * sid_share).sum()
+    annualised = (col("annualised_capex_cny") * share).sum() + (col("siding_annualised_cny") * sid_share).sum()
+    om = (col("annual_cost_cny") * share).sum() + (col("siding_annual_cost_cny") * sid_share).sum()
+    return dict(projects=int(chosen.sum() + sid_share.sum()), capex_cny=float(capex),
+                total_annual_cost_cny=float(annualised + om), annualised_capex_cny=float(annualised),
+                annual_om_cny=float(om), objective_discounted_cny=sol.objective,
+                **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS})
+
+
 def make_results(ds: Dataset, bm: BuiltModel, sol: Solution) -> Results:
     port = portfolio_table(ds, bm, sol)
     tgt = targets_table(ds, bm, sol, port)

@@ -27,7 +27,7 @@ import pyomo.environ as pyo
 from .build import BuiltModel, build_model
 from .candidates import EFFECTS, build_candidates
 from .inputs import Dataset
-from .results import make_results
+from .results import portfolio_totals
 from .scenario import POLLUTANT_NAMES, Scenario, ScenarioError, pollutant_key
 from .solve import Solver
 
@@ -87,8 +87,7 @@ def sweep_scenario(ds: Dataset, sc: Scenario, pollutant: str, levels_t: list[flo
             rows.append(row)
             max_ach = max_achievable(bm, k)
             break
-        res = make_results(ds, bm, sol)
-        tot = res.totals
+        tot = portfolio_totals(bm, sol)
         achieved = tot[f"reduction_{target.pollutant}_t"] if f"reduction_{target.pollutant}_t" in tot else np.nan
         row.update({
             "achieved_t": achieved, "total_annual_cost_cny": tot["total_annual_cost_cny"],
@@ -123,16 +122,19 @@ def _sweep_task(args: tuple) -> SweepResult:
 
 def sweep_parallel(scenario_path, overrides: list[str], inputs, pollutant: str, levels_t: list[float],
                    run) -> SweepResult:
-    """The same sweep split into contiguous blocks of levels, one per worker (``run`` from model.parallel).
+    """The same sweep shared among the workers (``run`` from model.parallel).
 
-    Each block builds its own model once and re-solves its levels; the blocks are joined in level order and,
-    as in a serial sweep, everything after the first infeasible level is dropped.
+    Worker k takes every k-th level (tighter levels are harder to solve, so interleaving balances the load),
+    builds its own model once and re-solves its levels, stopping at its first infeasible one. The parts are
+    joined in level order and, as in a serial sweep, everything after the first infeasible level is dropped:
+    infeasibility is monotone in the level, so every level below it has been solved by some worker.
     """
     levels = sorted(levels_t)
     n_blocks = max(1, min(len(levels), getattr(run, "workers", 0) or 2))
-    blocks = [list(b) for b in np.array_split(np.array(levels, dtype=float), n_blocks) if len(b)]
+    blocks = [levels[k::n_blocks] for k in range(n_blocks)]
     parts = run(_sweep_task, [(str(scenario_path), list(overrides), inputs, pollutant, b) for b in blocks])
-    curve = pd.concat([p.curve for p in parts], ignore_index=True)
+    curve = pd.concat([p.curve for p in parts], ignore_index=True).sort_values("level_t", kind="stable")
+    curve = curve.reset_index(drop=True)
     infeasible = np.flatnonzero(curve["status"].to_numpy() == "infeasible")
     max_ach = None
     if len(infeasible):

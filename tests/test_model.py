@@ -298,3 +298,17 @@ def test_household_freight_wastewater_formulation_matches_golden(tiny, tmp_path)
     assert text == GOLDEN_ALL.read_text(encoding="utf-8")
     sol = solve(bm)
     assert sol.status == "optimal"
+
+
+def test_portfolio_totals_equal_the_tables(ds):
+    """The fast totals used by sweeps equal those computed from the full result tables."""
+    from model.results import portfolio_totals
+
+    sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
+    bm = build_model(ds, sc, build_candidates(ds, sc))
+    sol = solve(bm, shadow_prices=False)
+    full = make_results(ds, bm, sol).totals
+    fast = portfolio_totals(bm, sol)
+    assert fast.keys() == full.keys()
+    for k, v in full.items():
+        assert fast[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k

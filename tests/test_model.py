@@ -312,3 +312,41 @@ def test_portfolio_totals_equal_the_tables(ds):
     assert fast.keys() == full.keys()
     for k, v in full.items():
         assert fast[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k
+
+
+GOLDEN_RULES = Path(__file__).parent / "golden" / "tiny_rules_co2_budget.lp"
+
+
+def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path):
+    """VOC floor and boiler phase-out rules, the CO2-intensity row and a total budget, on two plants."""
+    import os
+
+    e = pd.read_csv(inputs_copy / "enterprises.csv", dtype=str, keep_default_na=False)
+    chem = e[(e["sector"] == "chemical") & (e["voc_treatment_eff"] != "")].iloc[0].copy()
+    boiler = e[e["sector"] == "boiler"].iloc[0].copy()
+    chem.update({"enterprise_id": "C1", "county_code": "141002", "vocs_t": "50", "voc_treatment_eff": "0.3",
+                 "bulk_freight_kt_per_yr": "0"})
+    boiler.update({"enterprise_id": "B1", "county_code": "140621", "capacity": "10", "boiler_t_per_h": "10",
+                   "bulk_freight_kt_per_yr": "0"})
+    pd.DataFrame([chem, boiler]).to_csv(inputs_copy / "enterprises.csv", index=False)
+    p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
+    p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
+    path = tmp_path / "s.yaml"
+    path.write_text("name: t\nmeasures: {exclude: [heating, rail, wastewater]}\n"
+                    "co2_intensity: {reduction_pct: 18, kind: soft, penalty_cny_per_t: 300}\n"
+                    "rules: {voc_efficiency_floor: {enabled: true}, boiler_phaseout: {enabled: true}}\n"
+                    "budget: {total: {value: 1, unit: 亿元}}\n", encoding="utf-8")
+    sc = load_scenario(path).scenario
+    ds = load_dataset(inputs_copy)
+    bm = build_model(ds, sc, build_candidates(ds, sc))
+    lp = tmp_path / "rules.lp"
+    bm.model.write(str(lp), io_options={"symbolic_solver_labels": True})
+    text = lp.read_text(encoding="utf-8")
+    if os.environ.get("ERSIM_UPDATE_GOLDEN"):
+        GOLDEN_RULES.write_text(text, encoding="utf-8")
+    assert text == GOLDEN_RULES.read_text(encoding="utf-8")
+    sol = solve(bm)
+    port = make_results(ds, bm, sol).portfolio
+    # the rules force a VOC tier of at least 80 % at C1 and a boiler replacement at B1
+    assert set(port["enterprise_id"]) >= {"C1", "B1"}
+    assert port.loc[port["enterprise_id"] == "C1", "measure_id"].isin(["voc_adsorb_regen", "voc_rto"]).any()

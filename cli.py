@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -53,12 +54,25 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def load_or_exit(inputs: Path | None):
+USER_ERRORS = (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError)
+
+
+@contextmanager
+def user_errors(*extra: type[Exception]):
+    """Mistakes in files or arguments -> one message and exit 2; solver failures -> exit 4."""
     try:
-        ds = load_dataset(inputs)
-    except InputDataError as err:
+        yield
+    except (*USER_ERRORS, *extra) as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(USER_ERROR)
+    except SolverFailure as err:
+        err_console.print(f"[red]solver error:[/red] {err}")
+        sys.exit(SOLVER_ERROR)
+
+
+def load_or_exit(inputs: Path | None):
+    with user_errors():
+        ds = load_dataset(inputs)
     for w in ds.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {w}")
     return ds
@@ -118,16 +132,13 @@ def list_cmd(what: str, city: str | None, sector: str | None, family: str | None
         print_table(scenario_list(Path("scenarios")), "scenarios in ./scenarios", None if limit == 0 else limit)
         return
     ds = load_or_exit(inputs)
-    try:
+    with user_errors(ValueError):
         if what == "regions":
             df = catalog.regions_view(ds, city)
         elif what == "enterprises":
             df = catalog.enterprises_view(ds, city, sector)
         else:
             df = catalog.measures_view(ds, sector, family)
-    except ValueError as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     print_table(df, f"{what} ({len(df)} rows) from {ds.root}", None if limit == 0 else limit)
 
 
@@ -137,13 +148,10 @@ def list_cmd(what: str, city: str | None, sector: str | None, family: str | None
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="as for `ersim run`")
 def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO and the inputs without solving."""
-    try:
+    with user_errors():
         loaded = load_scenario(scenario, list(overrides))
         ds = load_dataset(inputs)
         check_against_dataset(loaded, ds)
-    except (ScenarioError, InputDataError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     sc = loaded.scenario
     chain = " -> ".join(p.name for p in loaded.files)
     console.print(f"[green]ok[/green]: {sc.name} ({chain}): {len(sc.targets)} targets, objective {sc.objective}, "
@@ -182,7 +190,7 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
     """Build and solve SCENARIO (a YAML file) and write the recommended portfolio."""
     stages = {"load": "loading scenario and inputs", "build": "building the model", "solve": "solving with HiGHS",
               "results": "making result tables", "diagnose": "diagnosing: what can each target achieve"}
-    try:
+    with user_errors():
         with console.status("starting") as status:
             outcome = run_scenario(scenario, list(overrides), inputs, time_limit, mip_gap,
                                    progress=lambda s: status.update(stages.get(s, s) + " ..."),
@@ -190,12 +198,6 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
             status.update("writing results ...")
             target_dir = out or default_out_dir(Path("results"), outcome.loaded.scenario.name)
             write_results(outcome, target_dir, force=force, plots=not no_plots, unique=out is None)
-    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
-    except SolverFailure as err:
-        err_console.print(f"[red]solver error:[/red] {err}")
-        sys.exit(SOLVER_ERROR)
     print_run_summary(outcome)
     if diagnose and outcome.solution.status != "infeasible" and outcome.diagnosis is not None:
         print_diagnosis(outcome.diagnosis)
@@ -213,13 +215,10 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
     from model.plots import plot_run
     from model.run import run_info, write_atomically
 
-    try:
+    with user_errors():
         name, inputs = run_info(run_dir)
         out = write_atomically(run_dir / "figures", lambda tmp: plot_run(run_dir, inputs / "counties.geojson", name,
                                                                          tmp, svg), force)
-    except (FileNotFoundError, OutputExistsError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     for f in sorted(out.iterdir()):
         console.print(f"wrote {f}")
 
@@ -236,14 +235,11 @@ def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
     from model.run import run_info, write_atomically
 
     formats = ["xlsx", "csv", "geojson"] if fmt == "all" else [fmt]
-    try:
+    with user_errors():
         name, inputs = run_info(run_dir)
         target = write_atomically(out or run_dir / "export",
                                   lambda tmp: export_run(run_dir, tmp, formats, inputs / "counties.geojson", name),
                                   force)
-    except (FileNotFoundError, OutputExistsError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     for f in sorted(target.rglob("*")):
         if f.is_file():
             console.print(f"wrote {f}")
@@ -258,7 +254,7 @@ def report_cmd(run_dir: Path, force: bool) -> None:
     from model.run import run_info
 
     out = run_dir / "report.html"
-    try:
+    with user_errors():
         run_info(run_dir)
         if out.exists() and not force:
             raise OutputExistsError(f"{out} exists; pass --force to replace it")
@@ -267,9 +263,6 @@ def report_cmd(run_dir: Path, force: bool) -> None:
         tmp = out.with_suffix(".html.partial")
         build_report(run_dir, tmp)
         tmp.replace(out)
-    except (FileNotFoundError, OutputExistsError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
@@ -291,7 +284,7 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
     from model.run import run_and_write
 
     runs, sweeps = [], []
-    try:
+    with user_errors():
         files = [i for i in items if i.is_file()]
         if files:
             with console.status(f"running {len(files)} scenario(s) ..."), executor(workers, scheduler) as run:
@@ -307,9 +300,6 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
                 raise FileNotFoundError(f"{item} is neither a scenario file, a run nor a sweep directory")
         cmp = compare_runs(runs, sweeps)
         target = write_comparison(cmp, out or default_out_dir(Path("results"), "compare"), force, unique=out is None)
-    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     if len(cmp.table.columns):
         print_comparison(cmp, cmp.table.drop(index=["projects per city"], level=0, errors="ignore"),
                          "scenarios side by side")
@@ -332,7 +322,7 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
     from model.run import write_atomically, write_csv
     from model.scenario import POLLUTANT_NAMES, pollutant_key
 
-    try:
+    with user_errors():
         loaded = load_scenario(scenario)
         ds = load_dataset(inputs)
         check_against_dataset(loaded, ds)
@@ -346,9 +336,6 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
                        tmp / "macc", svg)
 
         target = write_atomically(target, fill, force, unique=out is None)
-    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     t = m.table
     print_table(pd.DataFrame({"measure": t["measure_id"], "family": t["family"], "candidates": t["candidates"],
                               "reduction_万吨": t["reduction_t"] / 1e4, "CNY_per_t": t["cny_per_t"],
@@ -373,7 +360,7 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
     from model.compare import compare_runs, write_comparison
     from model.run import write_atomically
 
-    try:
+    with user_errors():
         with console.status("solving the optimum ...") as status:
             outcomes = generate_alternatives(scenario, slack, count, inputs, list(overrides),
                                              progress=lambda msg: status.update(f"solving {msg} ..."))
@@ -390,12 +377,6 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
 
             status.update("writing ...")
             target = write_atomically(target, fill, force, unique=out is None)
-    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
-    except SolverFailure as err:
-        err_console.print(f"[red]solver error:[/red] {err}")
-        sys.exit(SOLVER_ERROR)
     cmp = holder["cmp"]
     keep = [("cost", "investment (亿元)"), ("cost", "total annual cost (亿元/yr)"), ("result", "projects")]
     rows = cmp.table.loc[[k for k in keep if k in cmp.table.index]]
@@ -427,7 +408,7 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
     from model.run import write_atomically, write_csv
     from model.uncertainty import run_uncertainty
 
-    try:
+    with user_errors():
         loaded = load_scenario(scenario, list(overrides))
         check_against_dataset(loaded, load_dataset(inputs))
         name = loaded.scenario.name
@@ -443,9 +424,6 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
 
         target = write_atomically(out or default_out_dir(Path("results"), f"{name}-uncertainty"), fill, force,
                                   unique=out is None)
-    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
     cost = table["total_annual_cost_cny"].dropna() / 1e8
     console.print(f"{meta['solved']} of {meta['samples']} samples solved; total annual cost 亿元/yr: "
                   f"5 % {cost.quantile(0.05):,.1f}, median {cost.median():,.1f}, 95 % {cost.quantile(0.95):,.1f}")
@@ -480,7 +458,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 
     from model.sweep import levels_from_range, scenario_target_level, sweep_scenario, write_sweep
 
-    try:
+    with user_errors(ValueError):
         loaded = load_scenario(scenario, list(overrides))
         ds = load_dataset(inputs)
         check_against_dataset(loaded, ds)
@@ -509,12 +487,6 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
                 bar.update(task, completed=len(levels), description="done")
         target_dir = out or default_out_dir(Path("results"), f"{sc.name}-sweep-{pollutant.lower()}")
         target_dir = write_sweep(result, target_dir, sc.name, svg=svg, force=force, unique=out is None)
-    except (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, ValueError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
-    except SolverFailure as err:
-        err_console.print(f"[red]solver error:[/red] {err}")
-        sys.exit(SOLVER_ERROR)
     c = result.curve
     shown = pd.DataFrame({"level_%": c["level_pct"], "level_万吨": c["level_t"] / 1e4, "status": c["status"],
                           "annual_cost_亿元": c.get("total_annual_cost_cny", pd.Series(dtype=float)) / 1e8,

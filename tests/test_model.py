@@ -243,24 +243,28 @@ def test_written_mps_solved_by_highspy_gives_same_objective(tiny, tmp_path):
 GOLDEN = Path(__file__).parent / "golden" / "tiny_model.lp"
 
 
-def test_formulation_matches_golden_lp(tiny, tmp_path):
-    """A formulation change shows up here; regenerate with ERSIM_UPDATE_GOLDEN=1 after reviewing the diff."""
+def assert_matches_golden(bm, golden: Path, tmp_path: Path) -> None:
+    """The model's LP file equals the reviewed snapshot; ERSIM_UPDATE_GOLDEN=1 rewrites it after a review."""
     import os
 
+    path = tmp_path / golden.name
+    bm.model.write(str(path), io_options={"symbolic_solver_labels": True})
+    text = path.read_text(encoding="utf-8")
+    if os.environ.get("ERSIM_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_formulation_matches_golden_lp(tiny, tmp_path):
+    """A formulation change shows up here; regenerate with ERSIM_UPDATE_GOLDEN=1 after reviewing the diff."""
     sc = scenario(tmp_path, "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t, kind: soft, "
                             "penalty_cny_per_t: 1.0e5, milestones: {2023: 500}}\n"
                             "rules: {ule_mandatory: {enabled: true, sectors: [cement], by_year: 2024}}\n"
                             "budget: {per_year: {value: 10, unit: 亿元}}\n"
                             "horizon: {base_year: 2020, start_year: 2022, end_year: 2024}\n")
     ds = load_dataset(tiny)
-    bm = build_model(ds, sc, build_candidates(ds, sc))
-    path = tmp_path / "tiny.lp"
-    bm.model.write(str(path), io_options={"symbolic_solver_labels": True})
-    text = path.read_text(encoding="utf-8")
-    if os.environ.get("ERSIM_UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+    assert_matches_golden(build_model(ds, sc, build_candidates(ds, sc)), GOLDEN, tmp_path)
 
 
 GOLDEN_ALL = Path(__file__).parent / "golden" / "tiny_all_families.lp"
@@ -268,7 +272,6 @@ GOLDEN_ALL = Path(__file__).parent / "golden" / "tiny_all_families.lp"
 
 def test_household_freight_wastewater_formulation_matches_golden(tiny, tmp_path):
     """Heating, rail (siding + shift, siding rule), wastewater, plain-coal rule and per-city budget rows."""
-    import os
 
     e = pd.read_csv(tiny / "enterprises.csv", dtype=str, keep_default_na=False)
     e.loc[1, ["bulk_freight_kt_per_yr", "rail_share", "has_siding", "road_haul_km"]] = ["2000", "0.1", "false", "40"]
@@ -290,12 +293,7 @@ def test_household_freight_wastewater_formulation_matches_golden(tiny, tmp_path)
     ds = load_dataset(tiny)
     bm = build_model(ds, sc, build_candidates(ds, sc))
     assert set(bm.candidates["kind"]) == {"household", "freight", "wastewater"}
-    lp = tmp_path / "all.lp"
-    bm.model.write(str(lp), io_options={"symbolic_solver_labels": True})
-    text = lp.read_text(encoding="utf-8")
-    if os.environ.get("ERSIM_UPDATE_GOLDEN"):
-        GOLDEN_ALL.write_text(text, encoding="utf-8")
-    assert text == GOLDEN_ALL.read_text(encoding="utf-8")
+    assert_matches_golden(bm, GOLDEN_ALL, tmp_path)
     sol = solve(bm)
     assert sol.status == "optimal"
 
@@ -319,7 +317,6 @@ GOLDEN_RULES = Path(__file__).parent / "golden" / "tiny_rules_co2_budget.lp"
 
 def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path):
     """VOC floor and boiler phase-out rules, the CO2-intensity row and a total budget, on two plants."""
-    import os
 
     e = pd.read_csv(inputs_copy / "enterprises.csv", dtype=str, keep_default_na=False)
     chem = e[(e["sector"] == "chemical") & (e["voc_treatment_eff"] != "")].iloc[0].copy()
@@ -339,12 +336,7 @@ def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path
     sc = load_scenario(path).scenario
     ds = load_dataset(inputs_copy)
     bm = build_model(ds, sc, build_candidates(ds, sc))
-    lp = tmp_path / "rules.lp"
-    bm.model.write(str(lp), io_options={"symbolic_solver_labels": True})
-    text = lp.read_text(encoding="utf-8")
-    if os.environ.get("ERSIM_UPDATE_GOLDEN"):
-        GOLDEN_RULES.write_text(text, encoding="utf-8")
-    assert text == GOLDEN_RULES.read_text(encoding="utf-8")
+    assert_matches_golden(bm, GOLDEN_RULES, tmp_path)
     sol = solve(bm)
     port = make_results(ds, bm, sol).portfolio
     # the rules force a VOC tier of at least 80 % at C1 and a boiler replacement at B1

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from .candidates import EFFECTS, Candidates, in_scope
 from .inputs import Dataset
@@ -64,6 +65,11 @@ class BuiltModel:
     mandatory: set[int] = field(default_factory=set)  # candidates in a rule's "one of these" set
     horizon_years: list[int] = field(default_factory=list)  # the plan's years (``years`` may be collapsed)
     early: np.ndarray | None = None  # collapsed models: candidates built in the first year (they save money)
+
+
+def linear(coefs: list[float], variables: list) -> LinearExpression:
+    """sum(coef * var) built in one step (several times faster than a generator of products)."""
+    return LinearExpression(linear_coefs=coefs, linear_vars=variables)
 
 
 def discount_factors(sc: Scenario) -> dict[int, float]:
@@ -198,7 +204,8 @@ def build_model(ds: Dataset, sc: Scenario, cands: Candidates) -> BuiltModel:
         inside = inside_cache[region_code]
         col = eff[f"{pollutant}_t"]
         idx = np.flatnonzero(inside & (col != 0))
-        return pyo.quicksum(col[i] * m.u[i, y] for i in idx for y in years if y <= t)
+        ys = [y for y in years if y <= t]
+        return linear([float(col[i]) for i in idx for _ in ys], [m.u[i, y] for i in idx for y in ys])
 
     targets = _targets(ds, sc)
     co2_row, co2_ctx = co2_requirement(ds, sc)
@@ -248,8 +255,9 @@ def build_model(ds: Dataset, sc: Scenario, cands: Candidates) -> BuiltModel:
     remaining = {y: sum(df[t] for t in years if t >= y) for y in years}  # discounted years served
     early = (annual < 0) if collapse else np.zeros(n, dtype=bool)
     whole = sum(df.values())  # a money-saving project in a collapsed model is built first and saves every year
-    cost = (pyo.quicksum(annual[i] * (whole if early[i] else remaining[y]) * m.u[i, y]
-                         for i in range(n) for y in years if annual[i])
+    paying = np.flatnonzero(annual != 0)
+    cost = (linear([float(annual[i] * (whole if early[i] else remaining[y])) for i in paying for y in years],
+                   [m.u[i, y] for i in paying for y in years])
             + pyo.quicksum(siding_annual[i] * remaining[y] * m.z[i, y] for i in m.S for y in years)
             + pyo.quicksum(tmap[k].penalty_cny_per_t * df.get(tmap[k].year, 1.0) * m.short[k] for k in soft))
     m.cost = pyo.Expression(expr=cost)

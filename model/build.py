@@ -229,9 +229,13 @@ def build_model(ds: Dataset, sc: Scenario, cands: Candidates) -> BuiltModel:
     capex = c["capex_cny"].to_numpy(dtype=float)
     siding_capex = c.get("siding_capex_cny", pd.Series(0.0, index=c.index)).fillna(0).to_numpy(dtype=float)
 
+    siding_set = set(siding_idx)
+
     def spend(idx, ys):
-        return (pyo.quicksum(capex[i] * m.u[i, y] for i in idx for y in ys if capex[i])
-                + pyo.quicksum(siding_capex[i] * m.z[i, y] for i in idx if i in m.S for y in ys))
+        paid = [i for i in idx if capex[i]]
+        sid = [i for i in idx if i in siding_set]
+        return linear([float(capex[i]) for i in paid for _ in ys] + [float(siding_capex[i]) for i in sid for _ in ys],
+                      [m.u[i, y] for i in paid for y in ys] + [m.z[i, y] for i in sid for y in ys])
 
     all_idx = range(n)
     if sc.budget.total is not None:

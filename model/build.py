@@ -91,6 +91,16 @@ def _targets(ds: Dataset, sc: Scenario) -> list[TargetRow]:
     return rows
 
 
+def target_rows(ds: Dataset, sc: Scenario) -> tuple[list[TargetRow], dict]:
+    """Every requirement row in model order (targets, their milestones, then CO2), and the CO2 arithmetic."""
+    targets = _targets(ds, sc)
+    co2_row, co2_ctx = co2_requirement(ds, sc)
+    if co2_row is not None:
+        co2_row.key = len(targets)
+        targets.append(co2_row)
+    return targets, co2_ctx
+
+
 def co2_requirement(ds: Dataset, sc: Scenario) -> tuple[TargetRow | None, dict]:
     """CO2 cut (t) the projects must deliver in the target year for the intensity target.
 
@@ -207,11 +217,7 @@ def build_model(ds: Dataset, sc: Scenario, cands: Candidates) -> BuiltModel:
         ys = [y for y in years if y <= t]
         return linear([float(col[i]) for i in idx for _ in ys], [m.u[i, y] for i in idx for y in ys])
 
-    targets = _targets(ds, sc)
-    co2_row, co2_ctx = co2_requirement(ds, sc)
-    if co2_row is not None:
-        co2_row.key = len(targets)
-        targets.append(co2_row)
+    targets, co2_ctx = target_rows(ds, sc)
     m.TK = pyo.Set(initialize=[t.key for t in targets])
     m.target_t = pyo.Param(m.TK, mutable=True, initialize={t.key: t.required_t for t in targets})
     soft = [t.key for t in targets if t.kind == "soft"]

@@ -75,12 +75,6 @@ def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, 
 
 
 # --------------------------------------------------------------------------- figures of one run
-def _read_run(run_dir: Path) -> dict[str, pd.DataFrame]:
-    dt = {"region_code": str, "city_code": str, "enterprise_id": str}
-    return {name: pd.read_csv(run_dir / f"{name}.csv", dtype=dt)
-            for name in ("portfolio", "targets", "county_summary") if (run_dir / f"{name}.csv").exists()}
-
-
 def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
     """Capital spent per build year and family, and the annual cost each family adds (亿元)."""
     use_cjk_font()
@@ -150,7 +144,9 @@ def county_maps(county_summary: pd.DataFrame, geojson: Path, title: str, path: P
 
 def plot_run(run_dir: Path, geojson: Path, scenario_name: str, out_dir: Path, svg: bool = False) -> list[Path]:
     """Every figure of a run (read from its CSV files), written into ``out_dir``."""
-    d = _read_run(run_dir)
+    from .export import read_run
+
+    d = read_run(run_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     if "portfolio" not in d:

@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .build import BuiltModel, build_model
+from .build import BuiltModel, build_model, target_rows
 from .candidates import build_candidates
 from .inputs import Dataset, load_dataset
 from .results import Results, make_results
@@ -65,7 +65,7 @@ def _elastic(ds: Dataset, sc, cands):
     if elastic.co2_intensity is not None and elastic.co2_intensity.kind == "hard":
         elastic.co2_intensity.kind = "soft"
     bm = build_model(ds, elastic, cands)
-    was_hard = {row.key for row, orig in zip(bm.targets, _target_kinds(sc)) if orig == "hard"}
+    was_hard = {row.key for row in target_rows(ds, sc)[0] if row.kind == "hard"}
     m = bm.model
     m.obj.deactivate()
     m.elastic_obj = pyo.Objective(expr=pyo.quicksum(m.short[k] / max(bm.targets[k].required_t, 1.0)
@@ -73,16 +73,6 @@ def _elastic(ds: Dataset, sc, cands):
     sol = solve(bm, time_limit=sc.solver.time_limit_s, mip_gap=sc.solver.mip_gap, shadow_prices=False)
     sol.short = {k: v for k, v in sol.short.items() if k in was_hard}
     return bm, sol
-
-
-def _target_kinds(sc) -> list[str]:
-    """Kinds of the target rows in build order: each target, its milestones, then the CO2 row."""
-    kinds = []
-    for t in sc.targets:
-        kinds += [t.kind] * (1 + len(t.milestones))
-    if sc.co2_intensity is not None:
-        kinds.append(sc.co2_intensity.kind)
-    return kinds
 
 
 def _relaxations(sc) -> list[tuple[str, object]]:

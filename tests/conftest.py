@@ -63,3 +63,16 @@ def base_run(tmp_path_factory):
 
     result = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
     return result, out
+
+
+def write_yaml(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    """Write a scenario file for a test and return its path."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def cement_yaml(tmp_path: Path, nox_t: float) -> Path:
+    """A scenario on the ``tiny`` instance: only cement measures, one NOx target in tonnes."""
+    target = f"targets:\n  - {{pollutant: NOx, reduction: {nox_t}, unit: t}}\n"
+    return write_yaml(tmp_path, f"name: t\n{ONLY_CEMENT}{target}")

@@ -8,13 +8,11 @@ import pandas as pd
 from click.testing import CliRunner
 
 import cli
-from conftest import ONLY_CEMENT
+from conftest import cement_yaml
 
 
 def test_alternatives_within_slack_and_different(tiny, tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 700, unit: t}\n",
-                    encoding="utf-8")
+    scen = cement_yaml(tmp_path, 700)
     out = tmp_path / "alt"
     res = CliRunner().invoke(cli.main, ["alternatives", str(scen), "--slack", "0.5", "--count", "2",
                                         "--inputs", str(tiny), "--out", str(out)])

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from conftest import ONLY_CEMENT, ROOT
+from conftest import ONLY_CEMENT, ROOT, cement_yaml, write_yaml
 
 BASE = (ROOT / "scenarios" / "base.yaml").as_posix()
 
@@ -45,8 +45,7 @@ SCENARIO_ERRORS = [
 
 @pytest.mark.parametrize("name,text,fragments", SCENARIO_ERRORS, ids=[c[0] for c in SCENARIO_ERRORS])
 def test_scenario_error_classes(tmp_path, name, text, fragments):
-    path = tmp_path / "s.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = write_yaml(tmp_path, text)
     res = CliRunner().invoke(cli.main, ["validate", str(path)])
     assert res.exit_code == 2, res.output
     for f in fragments:
@@ -79,9 +78,8 @@ def test_bad_input_table_via_cli(inputs_copy):
 
 
 def test_infeasible_run_exits_3_with_diagnosis(tiny, tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 2000, unit: t}\n"
-                    "  - {pollutant: SO2, reduction: 1, unit: t, kind: soft}\n", encoding="utf-8")
+    path = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 2000, unit: t}\n"
+                    "  - {pollutant: SO2, reduction: 1, unit: t, kind: soft}\n")
     out = tmp_path / "out"
     res = CliRunner().invoke(cli.main, ["run", str(path), "--inputs", str(tiny), "--out", str(out), "--no-plots"])
     assert res.exit_code == 3, res.output
@@ -93,9 +91,8 @@ def test_infeasible_run_exits_3_with_diagnosis(tiny, tmp_path):
 
 
 def test_rule_without_any_measure_is_a_clear_user_error(tiny, tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text("name: t\nmeasures: {exclude: [ule]}\nrules: {ule_mandatory: {enabled: true, sectors: [cement]}}\n",
-                    encoding="utf-8")
+    path = write_yaml(tmp_path, "name: t\nmeasures: {exclude: [ule]}\n"
+                                "rules: {ule_mandatory: {enabled: true, sectors: [cement]}}\n")
     res = CliRunner().invoke(cli.main, ["run", str(path), "--inputs", str(tiny), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2
     assert "rule rule_ule: 3 plant(s) have no measure that satisfies it" in res.output
@@ -140,9 +137,7 @@ def test_ctrl_c_writes_nothing(monkeypatch, tmp_path):
 
 
 def test_same_scenario_gives_byte_identical_tables(tiny, tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t}\n",
-                    encoding="utf-8")
+    path = cement_yaml(tmp_path, 1100)
     outs = []
     for k in range(2):
         out = tmp_path / f"o{k}"
@@ -161,9 +156,7 @@ def test_two_runs_at_once_do_not_collide(tiny, tmp_path):
     """Two runs finishing at once with the same automatic name both land, in distinct directories."""
     from model.run import run_scenario, write_results
 
-    path = tmp_path / "s.yaml"
-    path.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 500, unit: t}\n",
-                    encoding="utf-8")
+    path = cement_yaml(tmp_path, 500)
     outcome = run_scenario(path, inputs=tiny)
     target = tmp_path / "results" / "t" / "same-second"
     landed, barrier = [], threading.Barrier(2)

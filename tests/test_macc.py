@@ -7,16 +7,14 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from conftest import ONLY_CEMENT, PLANTS
+from conftest import PLANTS, cement_yaml
 from model.inputs import load_dataset
 from model.macc import build_macc
 from model.scenario import load_scenario
 
 
 def test_macc_bars_add_up_and_take_the_deepest_option(tiny, tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1000, unit: t}\n",
-                    encoding="utf-8")
+    scen = cement_yaml(tmp_path, 1000)
     m = build_macc(load_dataset(tiny), load_scenario(scen).scenario, "NOx")
     # SNCR, SCR and full ULE exclude each other at a kiln: only the deepest (cement_ule, 85 %) counts
     assert m.table["measure_id"].tolist() == ["cement_ule"]

@@ -17,12 +17,11 @@ from model.inputs import load_dataset
 from model.results import make_results
 from model.scenario import load_scenario
 from model.solve import solve
-from conftest import ONLY_CEMENT, PLANTS
+from conftest import ONLY_CEMENT, PLANTS, cement_yaml, write_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 def scenario(tmp_path: Path, body: str):
-    path = tmp_path / "s.yaml"
-    path.write_text("name: t\n" + ONLY_CEMENT + body, encoding="utf-8")
+    path = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + body)
     return load_scenario(path).scenario
 
 
@@ -225,9 +224,7 @@ def test_base_portfolio_recomputed_from_inputs_meets_targets(base_run, ds):
 def test_written_mps_solved_by_highspy_gives_same_objective(tiny, tmp_path):
     import highspy
 
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t}\n",
-                    encoding="utf-8")
+    scen = cement_yaml(tmp_path, 1100)
     mps = tmp_path / "model.mps"
     res = CliRunner().invoke(cli.main, ["run", str(scen), "--inputs", str(tiny), "--out", str(tmp_path / "out"),
                                         "--write-model", str(mps), "--mip-gap", "0"])
@@ -283,12 +280,11 @@ def test_household_freight_wastewater_formulation_matches_golden(tiny, tmp_path)
     keep = r["region_code"].isin(["141002", "140322"])
     r.loc[counties & ~keep, "rural_coal_households_2020"] = "0"
     r.to_csv(tiny / "regions.csv", index=False)
-    path = tmp_path / "s.yaml"
-    path.write_text("name: t\nmeasures: {exclude: [efficiency, voc, boiler, ule]}\n"
+    path = write_yaml(tmp_path, "name: t\nmeasures: {exclude: [efficiency, voc, boiler, ule]}\n"
                     "horizon: {base_year: 2020, start_year: 2024, end_year: 2025}\n"
                     "targets:\n  - {pollutant: COD, reduction: 100, unit: t}\n"
                     "rules: {plain_coal_zero: {enabled: true}, siding_mandatory: {enabled: true}}\n"
-                    "budget: {per_city: {临汾: {value: 200, unit: 亿元}}}\n", encoding="utf-8")
+                    "budget: {per_city: {临汾: {value: 200, unit: 亿元}}}\n")
     sc = load_scenario(path).scenario
     ds = load_dataset(tiny)
     bm = build_model(ds, sc, build_candidates(ds, sc))
@@ -328,11 +324,10 @@ def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path
     pd.DataFrame([chem, boiler]).to_csv(inputs_copy / "enterprises.csv", index=False)
     p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
     p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
-    path = tmp_path / "s.yaml"
-    path.write_text("name: t\nmeasures: {exclude: [heating, rail, wastewater]}\n"
+    path = write_yaml(tmp_path, "name: t\nmeasures: {exclude: [heating, rail, wastewater]}\n"
                     "co2_intensity: {reduction_pct: 18, kind: soft, penalty_cny_per_t: 300}\n"
                     "rules: {voc_efficiency_floor: {enabled: true}, boiler_phaseout: {enabled: true}}\n"
-                    "budget: {total: {value: 1, unit: 亿元}}\n", encoding="utf-8")
+                    "budget: {total: {value: 1, unit: 亿元}}\n")
     sc = load_scenario(path).scenario
     ds = load_dataset(inputs_copy)
     bm = build_model(ds, sc, build_candidates(ds, sc))

@@ -5,13 +5,11 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 import cli
-from conftest import ONLY_CEMENT
+from conftest import cement_yaml
 
 
 def test_two_worker_sweep_equals_serial(tiny, tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1000, unit: t}\n",
-                    encoding="utf-8")
+    scen = cement_yaml(tmp_path, 1000)
     common = ["sweep", str(scen), "--target", "NOx", "--values", "200,400,600,800,1000,1200,1400,1500,1600",
               "--inputs", str(tiny)]
     serial = CliRunner().invoke(cli.main, [*common, "--out", str(tmp_path / "serial")])

@@ -12,7 +12,7 @@ import cli
 from model.inputs import load_dataset
 from model.scenario import load_scenario
 from model.sweep import sweep_scenario
-from conftest import ONLY_CEMENT, PLANTS
+from conftest import PLANTS, cement_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,9 +44,7 @@ def test_marginal_cost_matches_finite_difference(base_nox_curve):
 
 
 def test_sweep_stops_at_the_largest_achievable_reduction(tiny, tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1000, unit: t}\n",
-                    encoding="utf-8")
+    scen = cement_yaml(tmp_path, 1000)
     out = tmp_path / "sweep"
     res = CliRunner().invoke(cli.main, ["sweep", str(scen), "--target", "NOx", "--values", "500,1000,1400,1500,1600",
                                         "--inputs", str(tiny), "--out", str(out)])

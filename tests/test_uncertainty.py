@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from conftest import ONLY_CEMENT
+from conftest import ONLY_CEMENT, write_yaml
 
 UNCERTAIN = """
 uncertainty:
@@ -20,9 +20,8 @@ uncertainty:
 
 
 def test_uncertainty_serial_and_parallel_agree(tiny, tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t}\n"
-                    + UNCERTAIN, encoding="utf-8")
+    scen = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t}\n"
+                    + UNCERTAIN)
     args = ["uncertainty", str(scen), "--inputs", str(tiny)]
     a = CliRunner().invoke(cli.main, [*args, "--out", str(tmp_path / "a")])
     assert a.exit_code == 0, a.output
@@ -38,9 +37,9 @@ def test_uncertainty_serial_and_parallel_agree(tiny, tmp_path):
 
 
 def test_unknown_uncertain_parameter_is_a_user_error(tiny, tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\nuncertainty:\n  parameters:\n    - {param: measures.cement_scx.nox_removal, low: 0, "
-                    "high: 1}\n", encoding="utf-8")
+    scen = write_yaml(tmp_path, "name: t\nuncertainty:\n  parameters:\n"
+                      "    - {param: measures.cement_scx.nox_removal, low: 0, "
+                      "high: 1}\n")
     res = CliRunner().invoke(cli.main, ["uncertainty", str(scen), "--inputs", str(tiny), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "unknown measure 'cement_scx'" in res.output
 
@@ -48,8 +47,7 @@ def test_unknown_uncertain_parameter_is_a_user_error(tiny, tmp_path):
 def test_distribution_needs_its_arguments(tmp_path):
     from model.scenario import ScenarioError, load_scenario
 
-    scen = tmp_path / "s.yaml"
-    scen.write_text("name: t\nuncertainty:\n  parameters:\n    - {param: prices.natural_gas, dist: normal, mean: 3}\n",
-                    encoding="utf-8")
+    scen = write_yaml(tmp_path, "name: t\nuncertainty:\n  parameters:\n"
+                      "    - {param: prices.natural_gas, dist: normal, mean: 3}\n")
     with pytest.raises(ScenarioError, match="normal distribution of prices.natural_gas needs sd"):
         load_scenario(scen)

@@ -12,10 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from model import catalog, units
-from model.build import ModelSetupError
+from model.errors import ModelSetupError
 from model.inputs import InputDataError, load_dataset
-from model.run import OutputExistsError, default_out_dir, run_scenario, write_results
-from model.scenario import ScenarioError, check_against_dataset, load_scenario, scenario_list
+from model.resolve import resolve
+from model.rundir import OutputExistsError, default_out_dir
+from model.run import run_scenario, write_results
+from model.scenario import ScenarioError, load_scenario, scenario_list
 from model.solve import SolverFailure
 
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -148,10 +150,10 @@ def list_cmd(what: str, city: str | None, sector: str | None, family: str | None
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="as for `ersim run`")
 def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO and the inputs without solving."""
-    with user_errors():
+    with user_errors(ModelSetupError):
         loaded = load_scenario(scenario, list(overrides))
         ds = load_dataset(inputs)
-        check_against_dataset(loaded, ds)
+        resolve(ds, loaded)
     sc = loaded.scenario
     chain = " -> ".join(p.name for p in loaded.files)
     console.print(f"[green]ok[/green]: {sc.name} ({chain}): {len(sc.targets)} targets, objective {sc.objective}, "
@@ -209,16 +211,13 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
 @main.command("plot")
 @click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--svg", is_flag=True, help="also write SVG")
-@click.option("--force", is_flag=True, help="replace RUN_DIR/figures if it exists")
+@click.option("--force", is_flag=True, hidden=True, help="accepted for old scripts: a run's figures are always redrawn")
 def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
-    """Draw the figures of a finished run into RUN_DIR/figures/."""
-    from model.plots import plot_run
-    from model.run import run_info, write_atomically
+    """Draw (or redraw) the figures of a finished run into RUN_DIR/figures/."""
+    from model.outputs.plots import draw_figures
 
     with user_errors():
-        name, inputs = run_info(run_dir)
-        out = write_atomically(run_dir / "figures", lambda tmp: plot_run(run_dir, inputs / "counties.geojson", name,
-                                                                         tmp, svg), force)
+        out = draw_figures(run_dir, svg)
     for f in sorted(out.iterdir()):
         console.print(f"wrote {f}")
 
@@ -231,15 +230,10 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
 @click.option("--force", is_flag=True)
 def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
     """Export a finished run as an Excel workbook, county GeoJSON and/or CSV files."""
-    from model.export import export_run
-    from model.run import run_info, write_atomically
+    from model.outputs.export import write_export
 
-    formats = ["xlsx", "csv", "geojson"] if fmt == "all" else [fmt]
     with user_errors():
-        name, inputs = run_info(run_dir)
-        target = write_atomically(out or run_dir / "export",
-                                  lambda tmp: export_run(run_dir, tmp, formats, inputs / "counties.geojson", name),
-                                  force)
+        target = write_export(run_dir, fmt, out, force)
     for f in sorted(target.rglob("*")):
         if f.is_file():
             console.print(f"wrote {f}")
@@ -250,19 +244,12 @@ def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
 @click.option("--force", is_flag=True, help="replace RUN_DIR/report.html")
 def report_cmd(run_dir: Path, force: bool) -> None:
     """Write RUN_DIR/report.html: one self-contained page (summary, targets, charts, maps, portfolio)."""
-    from model.report import build_report
-    from model.run import run_info
+    from model.outputs.report import write_report
 
-    out = run_dir / "report.html"
     with user_errors():
-        run_info(run_dir)
-        if out.exists() and not force:
-            raise OutputExistsError(f"{out} exists; pass --force to replace it")
         if not (run_dir / "figures").exists():
             err_console.print("[yellow]note:[/yellow] no figures/ in the run; draw them with `ersim plot` first")
-        tmp = out.with_suffix(".html.partial")
-        build_report(run_dir, tmp)
-        tmp.replace(out)
+        out = write_report(run_dir, force)
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
@@ -277,28 +264,13 @@ def report_cmd(run_dir: Path, force: bool) -> None:
 def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, force: bool, workers: int,
                 scheduler: str | None) -> None:
     """Compare runs side by side. ITEMS are run directories, sweep directories, or scenario files (run first)."""
+    from model.studies.compare import compare_items, split_items, write_comparison
+    from model.studies.parallel import executor
 
-    from model.compare import compare_runs, write_comparison
-
-    from model.parallel import executor
-    from model.run import run_and_write
-
-    runs, sweeps = [], []
     with user_errors():
-        files = [i for i in items if i.is_file()]
-        if files:
-            with console.status(f"running {len(files)} scenario(s) ..."), executor(workers, scheduler) as run:
-                ran = dict(zip(files, run(run_and_write, [(str(f), inputs, "results") for f in files])))
-        for item in items:
-            if item.is_file():
-                runs.append(Path(ran[item]))
-            elif (item / "curve.csv").exists():
-                sweeps.append(item)
-            elif (item / "summary.json").exists():
-                runs.append(item)
-            else:
-                raise FileNotFoundError(f"{item} is neither a scenario file, a run nor a sweep directory")
-        cmp = compare_runs(runs, sweeps)
+        files = split_items(list(items))[0]
+        with console.status(f"running {len(files)} scenario(s) ..."), executor(workers, scheduler) as run:
+            cmp = compare_items(list(items), inputs, run)
         target = write_comparison(cmp, out or default_out_dir(Path("results"), "compare"), force, unique=out is None)
     if len(cmp.table.columns):
         print_comparison(cmp, cmp.table.drop(index=["projects per city"], level=0, errors="ignore"),
@@ -316,30 +288,20 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
 @click.option("--force", is_flag=True)
 def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs: Path | None, force: bool) -> None:
     """Marginal abatement cost curve of the measures available for one pollutant."""
-
-    from model.macc import ALLOCATION_RULE, build_macc
-    from model.plots import macc_chart
-    from model.run import write_atomically, write_csv
-    from model.scenario import POLLUTANT_NAMES, pollutant_key
+    from model.names import pollutant_name
+    from model.studies.macc import ALLOCATION_RULE, build_macc, write_macc
 
     with user_errors():
         loaded = load_scenario(scenario)
-        ds = load_dataset(inputs)
-        check_against_dataset(loaded, ds)
-        m = build_macc(ds, loaded.scenario, pollutant)
-        name = POLLUTANT_NAMES[pollutant_key(pollutant)]
-        target = out or default_out_dir(Path("results"), f"{loaded.scenario.name}-macc-{m.pollutant}")
-
-        def fill(tmp: Path) -> None:
-            write_csv(m.table, tmp / "macc.csv")
-            macc_chart(m.table, name, m.target_t, ALLOCATION_RULE, f"{loaded.scenario.name}: {name} 边际减排成本曲线 MACC",
-                       tmp / "macc", svg)
-
-        target = write_atomically(target, fill, force, unique=out is None)
+        m = build_macc(resolve(load_dataset(inputs), loaded), pollutant)
+        name = loaded.scenario.name
+        target = write_macc(m, name, out or default_out_dir(Path("results"), f"{name}-macc-{m.pollutant}"), svg,
+                            force, unique=out is None)
     t = m.table
     print_table(pd.DataFrame({"measure": t["measure_id"], "family": t["family"], "candidates": t["candidates"],
-                              "reduction_万吨": t["reduction_t"] / 1e4, "CNY_per_t": t["cny_per_t"],
-                              "cumulative_万吨": t["cumulative_t"] / 1e4}), f"{name} MACC ({ALLOCATION_RULE})")
+                              "reduction_万吨": units.t_to_wan_t(t["reduction_t"]), "CNY_per_t": t["cny_per_t"],
+                              "cumulative_万吨": units.t_to_wan_t(t["cumulative_t"])}),
+                f"{pollutant_name(m.pollutant)} MACC in {m.region} ({ALLOCATION_RULE})")
     console.print(f"results written to [bold]{target}[/bold]")
 
 
@@ -355,29 +317,16 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
 def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None, overrides: tuple[str, ...],
                      inputs: Path | None, force: bool) -> None:
     """Near-optimal portfolios: at most SLACK dearer than the optimum, as different from it as possible."""
-
-    from model.alternatives import generate_alternatives
-    from model.compare import compare_runs, write_comparison
-    from model.run import write_atomically
+    from model.studies.alternatives import generate_alternatives, write_alternatives
 
     with user_errors():
         with console.status("solving the optimum ...") as status:
             outcomes = generate_alternatives(scenario, slack, count, inputs, list(overrides),
                                              progress=lambda msg: status.update(f"solving {msg} ..."))
-            name = outcomes[0].loaded.scenario.name
-            target = out or default_out_dir(Path("results"), f"{name}-alternatives")
-            holder = {}
-
-            def fill(tmp: Path) -> None:
-                dirs = []
-                for k, o in enumerate(outcomes):
-                    dirs.append(write_results(o, tmp / ("optimum" if k == 0 else f"alt-{k}"), plots=False))
-                holder["cmp"] = compare_runs(dirs)
-                write_comparison(holder["cmp"], tmp / "comparison")
-
             status.update("writing ...")
-            target = write_atomically(target, fill, force, unique=out is None)
-    cmp = holder["cmp"]
+            name = outcomes[0].name
+            target, cmp = write_alternatives(outcomes, out or default_out_dir(Path("results"), f"{name}-alternatives"),
+                                             force, unique=out is None)
     keep = [("cost", "investment (亿元)"), ("cost", "total annual cost (亿元/yr)"), ("result", "projects")]
     rows = cmp.table.loc[[k for k in keep if k in cmp.table.index]]
     fam = cmp.table.xs("projects per family", level=0, drop_level=False) if "projects per family" in \
@@ -401,30 +350,17 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
 def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: Path | None, workers: int,
                     scheduler: str | None, overrides: tuple[str, ...], inputs: Path | None, force: bool) -> None:
     """Monte Carlo over the scenario's uncertain parameters: cost distribution and robust projects."""
-    import json as _json
-
-    from model.parallel import executor
-    from model.plots import uncertainty_chart
-    from model.run import write_atomically, write_csv
-    from model.uncertainty import run_uncertainty
+    from model.studies.parallel import executor
+    from model.studies.uncertainty import run_uncertainty, write_uncertainty
 
     with user_errors():
-        loaded = load_scenario(scenario, list(overrides))
-        check_against_dataset(loaded, load_dataset(inputs))
-        name = loaded.scenario.name
         with console.status("sampling and solving ..."), executor(workers, scheduler) as run:
             table, freq, meta = run_uncertainty(scenario, samples, run, inputs, tuple(overrides), seed)
-
-        def fill(tmp: Path) -> None:
-            write_csv(table, tmp / "samples.csv")
-            write_csv(freq, tmp / "project_frequency.csv")
-            (tmp / "uncertainty.json").write_text(_json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-            uncertainty_chart(table, freq, f"{name}: 不确定性分析 uncertainty ({meta['samples']} samples)",
-                              tmp / "uncertainty")
-
-        target = write_atomically(out or default_out_dir(Path("results"), f"{name}-uncertainty"), fill, force,
-                                  unique=out is None)
-    cost = table["total_annual_cost_cny"].dropna() / 1e8
+        name = meta["scenario"]
+        target = write_uncertainty(table, freq, meta, name, out or default_out_dir(Path("results"),
+                                                                                  f"{name}-uncertainty"),
+                                   force, unique=out is None)
+    cost = units.cny_to_yi(table["total_annual_cost_cny"].dropna())
     console.print(f"{meta['solved']} of {meta['samples']} samples solved; total annual cost 亿元/yr: "
                   f"5 % {cost.quantile(0.05):,.1f}, median {cost.median():,.1f}, 95 % {cost.quantile(0.95):,.1f}")
     always = int((freq["share"] == 1).sum())
@@ -456,21 +392,18 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
     """Cost curve: solve SCENARIO with one target at a range of levels (one model, re-solved)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from model.sweep import levels_from_range, scenario_target_level, sweep_scenario, write_sweep
+    from model.studies.sweep import levels_from_range, sweep_scenario, write_sweep
 
-    with user_errors(ValueError):
+    with user_errors(ValueError, ModelSetupError):
         loaded = load_scenario(scenario, list(overrides))
-        ds = load_dataset(inputs)
-        check_against_dataset(loaded, ds)
-        sc = loaded.scenario
-        base = scenario_target_level(sc, pollutant)
+        md = resolve(load_dataset(inputs), loaded)
         if values:
             levels = [float(v) for v in values.split(",")]
         else:
-            levels = levels_from_range(base, start, stop, steps)
+            levels = levels_from_range(md, pollutant, start, stop, steps)
         if workers > 1 or scheduler:
-            from model.parallel import executor
-            from model.sweep import sweep_parallel
+            from model.studies.parallel import executor
+            from model.studies.sweep import sweep_parallel
 
             where = scheduler or f"a local cluster of {workers} workers"
             with console.status(f"solving {len(levels)} levels on {where} ..."), executor(workers, scheduler) as run:
@@ -481,21 +414,24 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
                 task = bar.add_task("building", total=len(levels))
 
                 def tick(i: int, n: int, level: float) -> None:
-                    bar.update(task, completed=i, description=f"solving {pollutant} = {level / 1e4:.2f} 万吨")
+                    bar.update(task, completed=i, description=f"solving {pollutant} = "
+                                                              f"{units.t_to_wan_t(level):.2f} 万吨")
 
-                result = sweep_scenario(ds, sc, pollutant, levels, tick)
+                result = sweep_scenario(md, pollutant, levels, tick)
                 bar.update(task, completed=len(levels), description="done")
-        target_dir = out or default_out_dir(Path("results"), f"{sc.name}-sweep-{pollutant.lower()}")
-        target_dir = write_sweep(result, target_dir, sc.name, svg=svg, force=force, unique=out is None)
+        name = md.scenario.name
+        target_dir = out or default_out_dir(Path("results"), f"{name}-sweep-{result.pollutant}")
+        target_dir = write_sweep(result, target_dir, name, svg=svg, force=force, unique=out is None)
     c = result.curve
-    shown = pd.DataFrame({"level_%": c["level_pct"], "level_万吨": c["level_t"] / 1e4, "status": c["status"],
-                          "annual_cost_亿元": c.get("total_annual_cost_cny", pd.Series(dtype=float)) / 1e8,
+    shown = pd.DataFrame({"level_%": c["level_pct"], "level_万吨": units.t_to_wan_t(c["level_t"]),
+                          "status": c["status"],
+                          "annual_cost_亿元": units.cny_to_yi(c.get("total_annual_cost_cny", pd.Series(dtype=float))),
                           "marginal_CNY_per_t": c.get("marginal_cny_per_t"),
                           "lp_marginal_CNY_per_t": c.get("lp_marginal_cny_per_t")})
     print_table(shown, f"{result.target_label}: cost curve ({result.seconds['solve_all_s']:.1f} s for "
                        f"{len(c)} points, build {result.seconds['build_s']:.1f} s)")
     if result.max_achievable_t is not None:
-        console.print(f"largest achievable reduction: {result.max_achievable_t / 1e4:.3f} 万吨; "
+        console.print(f"largest achievable reduction: {units.t_to_wan_t(result.max_achievable_t):.3f} 万吨; "
                       "levels above it are infeasible")
     console.print(f"results written to [bold]{target_dir}[/bold]")
 
@@ -511,9 +447,9 @@ def print_comparison(cmp, rows: pd.DataFrame, title: str) -> None:
 
 
 def print_diagnosis(d: pd.DataFrame) -> None:
-    shown = pd.DataFrame({"item": d["item"], "kind": d["kind"], "required_万吨": d["required_t"] / 1e4,
-                          "achievable_万吨": d["achievable_t"] / 1e4, "shortfall_万吨": d["shortfall_t"] / 1e4,
-                          "note": d["note"]})
+    shown = pd.DataFrame({"item": d["item"], "kind": d["kind"], "required_万吨": units.t_to_wan_t(d["required_t"]),
+                          "achievable_万吨": units.t_to_wan_t(d["achievable_t"]),
+                          "shortfall_万吨": units.t_to_wan_t(d["shortfall_t"]), "note": d["note"]})
     print_table(shown, "what can be achieved with this scenario's measures, rules and budget")
 
 
@@ -528,7 +464,8 @@ def print_run_summary(outcome) -> None:
         console.print("Lower the targets that cannot be met, make them soft (kind: soft), or relax a binding rule.")
         return
     gap = f", gap {sol.gap:.2%}" if sol.gap is not None else ""
-    flag = "" if sol.status == "optimal" else " [yellow](time limit: best found, not proven optimal)[/yellow]"
+    flag = "" if sol.status == "optimal" else \
+        f" [yellow](stopped by {sol.termination.removeprefix('k')}: best found, not proven optimal)[/yellow]"
     console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
     r = outcome.results
     tot = r.totals
@@ -536,16 +473,22 @@ def print_run_summary(outcome) -> None:
                   f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "
                   f"{units.cny_to_yi(tot['annualised_capex_cny']):,.1f} + O&M and energy "
                   f"{units.cny_to_yi(tot['annual_om_cny']):,.1f}); {tot['projects']} projects")
-    tg = r.targets.copy()
-    tg = pd.DataFrame({
-        "target": tg["target"], "kind": tg["kind"], "required_万吨": tg["required_t"] / 1e4,
-        "achieved_万吨": tg["achieved_t"] / 1e4, "slack_万吨": tg["slack_t"] / 1e4,
-        "met": tg["met"], "shadow_price_CNY_per_t": tg["shadow_price_cny_per_t"]})
-    print_table(tg, "targets (reduction versus 2020; shadow price = cost of one more tonne)")
+    tg = r.targets
+    if len(tg):
+        shadow = next(c for c in tg.columns if c.startswith("shadow_price_"))
+        label = "shadow_price_CNY_per_t" if shadow == "shadow_price_cny_per_t" else "shadow_weighted_t_per_t"
+        shown = pd.DataFrame({
+            "target": tg["target"], "kind": tg["kind"], "required_万吨": units.t_to_wan_t(tg["required_t"]),
+            "achieved_万吨": units.t_to_wan_t(tg["achieved_t"]), "slack_万吨": units.t_to_wan_t(tg["slack_t"]),
+            "met": tg["met"], label: tg[shadow]})
+        print_table(shown, "targets (reduction versus 2020; shadow price = cost of one more tonne)")
+    else:
+        console.print("no targets in this scenario")
     port = r.portfolio
-    fam = port.pivot_table(index="city", columns="family", values="candidate_id", aggfunc="count", fill_value=0)
-    fam["capex_亿元"] = port.groupby("city")["capex_cny"].sum() / 1e8
-    print_table(fam.reset_index(), "projects chosen per city and family")
+    if len(port):
+        fam = port.pivot_table(index="city", columns="family", values="candidate_id", aggfunc="count", fill_value=0)
+        fam["capex_亿元"] = units.cny_to_yi(port.groupby("city")["capex_cny"].sum())
+        print_table(fam.reset_index(), "projects chosen per city and family")
 
 
 if __name__ == "__main__":

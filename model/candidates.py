@@ -10,7 +10,7 @@ Four candidate tables, one per kind of decision, each with the yearly reduction 
 * ``wastewater``: one row per treatment candidate: built or not, up to ``max_quantity`` m3/day.
 
 Costs are capex (CNY, spent in the build year) and ``annual_cost_cny`` (O&M and energy, CNY/yr); the
-model annualises capex with the capital recovery factor at the scenario's discount rate.
+capex is annualised with the capital recovery factor of the resolved scenario (``ModelData.crf``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .inputs import Dataset
-from .scenario import Scenario
-
-EFFECTS = ["nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
+from .names import EFFECTS
+from .resolve import ModelData
 #: columns every candidate table has (empty tables too), in this order
 COMMON = ["kind", "enterprise_id", "enterprise_name", "region_code", "measure_id", "family", "exclusive_group",
           "sector", "max_quantity", "unit", "ule_compliant", "vocs_efficiency_after", *EFFECTS, "capex_cny",
@@ -42,23 +41,9 @@ class Candidates:
         return pd.concat([self.enterprise, self.household, self.freight, self.wastewater], ignore_index=True)
 
 
-def crf(rate: float, lifetime_yr: pd.Series | float) -> pd.Series | float:
-    """Capital recovery factor: the annuity that repays 1 CNY over ``lifetime_yr`` at ``rate``."""
-    if rate == 0:
-        return 1.0 / lifetime_yr
-    growth = (1 + rate) ** lifetime_yr
-    return rate * growth / (growth - 1)
-
-
-def _excluded(measures: pd.DataFrame, sc: Scenario) -> pd.Series:
-    ex = set(sc.measures.exclude)
+def _excluded(measures: pd.DataFrame, md: ModelData) -> pd.Series:
+    ex = set(md.scenario.measures.exclude)
     return measures["measure_id"].isin(ex) | measures["family"].isin(ex)
-
-
-def _prices(ds: Dataset, sc: Scenario) -> dict[str, float]:
-    prices = ds.prices["price_cny_per_unit"].to_dict()
-    prices.update(sc.prices)
-    return prices
 
 
 def _running_cost(m: pd.DataFrame, qty: pd.Series, prices: dict[str, float]) -> pd.Series:
@@ -69,19 +54,10 @@ def _running_cost(m: pd.DataFrame, qty: pd.Series, prices: dict[str, float]) -> 
     return per_unit.to_numpy() * qty.to_numpy()
 
 
-def in_scope(ds: Dataset, sc: Scenario, county_codes: pd.Series) -> pd.Series:
-    """True where the county is inside the scenario's scope (its cities, or everywhere)."""
-    if not sc.scope.cities:
-        return pd.Series(True, index=county_codes.index)
-    from .regions import resolve_region
-
-    cities = {resolve_region(ds, c) for c in sc.scope.cities}
-    return county_codes.map(ds.regions["city_code"]).isin(cities)
-
-
-def enterprise_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
-    e = ds.enterprises[in_scope(ds, sc, ds.enterprises["county_code"])]
-    m = ds.measures[(ds.measures["applies_to"] == "enterprise") & ~_excluded(ds.measures, sc)].copy()
+def enterprise_candidates(md: ModelData) -> pd.DataFrame:
+    ds = md.dataset
+    e = md.plants
+    m = ds.measures[(ds.measures["applies_to"] == "enterprise") & ~_excluded(ds.measures, md)].copy()
     m["sector_item"] = m["sector"].str.split("|")
     m = m.explode("sector_item")
     pairs = e.reset_index(drop=True).merge(m.reset_index(drop=True), left_on="sector", right_on="sector_item",
@@ -116,7 +92,7 @@ def enterprise_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
     out["cod_t"] = 0.0
     out["nh3n_t"] = 0.0
     out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
-    out["annual_cost_cny"] = _running_cost(pairs, qty, _prices(ds, sc)) + pairs[
+    out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices) + pairs[
         "var_om_cny_per_t_output"].fillna(0) * pairs["output"]
     out["lifetime_yr"] = pairs["lifetime_yr"]
     out["source"] = "catalogue"
@@ -145,10 +121,11 @@ def _apply_stated_projects(ds: Dataset, cand: pd.DataFrame) -> None:
     cand.loc[hit, "source"] = "stated: " + rows["project_id"].to_numpy()
 
 
-def household_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
-    counties = ds.counties[in_scope(ds, sc, ds.counties["region_code"])]
+def household_candidates(md: ModelData) -> pd.DataFrame:
+    ds = md.dataset
+    counties = ds.counties[md.in_scope(ds.counties["region_code"])]
     counties = counties[counties["rural_coal_households_2020"] > 0]
-    m = ds.measures[(ds.measures["applies_to"] == "household") & ~_excluded(ds.measures, sc)]
+    m = ds.measures[(ds.measures["applies_to"] == "household") & ~_excluded(ds.measures, md)]
     pairs = counties.reset_index(drop=True).merge(m.reset_index(drop=True), how="cross", suffixes=("", "_m"))
     pairs = pairs[(pairs["terrain_m"] == "any") | (pairs["terrain_m"] == pairs["terrain"])]
     share = np.where(pairs["terrain"] == "plain", pairs["max_share_plain"], pairs["max_share_mountain"])
@@ -165,19 +142,20 @@ def household_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
     for p in EFFECTS:
         out[p] = pairs[f"{p.removesuffix('_t')}_t_per_unit"].fillna(0.0) * qty
     out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
-    out["annual_cost_cny"] = _running_cost(pairs, qty, _prices(ds, sc))
+    out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices)
     out["lifetime_yr"] = pairs["lifetime_yr"]
     out["source"] = "catalogue"
     return out
 
 
-def freight_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
-    m = ds.measures[(ds.measures["applies_to"] == "freight") & ~_excluded(ds.measures, sc)]
+def freight_candidates(md: ModelData) -> pd.DataFrame:
+    ds = md.dataset
+    m = ds.measures[(ds.measures["applies_to"] == "freight") & ~_excluded(ds.measures, md)]
     if "rail_shift" not in m.index:
         return pd.DataFrame(columns=COMMON)
     shift = m.loc["rail_shift"]
     siding = m.loc["rail_siding"] if "rail_siding" in m.index else None
-    e = ds.enterprises[in_scope(ds, sc, ds.enterprises["county_code"])]
+    e = md.plants
     road_kt = e["bulk_freight_kt_per_yr"] * (1 - e["rail_share"])
     e = e[(road_kt > 0) & (e["road_haul_km"].fillna(0) > 0)]
     if siding is None:  # without the siding measure only shippers that already have one can shift
@@ -211,9 +189,10 @@ def freight_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
     return out
 
 
-def wastewater_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
-    w = ds.wastewater[in_scope(ds, sc, ds.wastewater["county_code"])].reset_index(drop=True)
-    m = ds.measures[(ds.measures["applies_to"] == "wastewater") & ~_excluded(ds.measures, sc)]
+def wastewater_candidates(md: ModelData) -> pd.DataFrame:
+    ds = md.dataset
+    w = ds.wastewater[md.in_scope(ds.wastewater["county_code"])].reset_index(drop=True)
+    m = ds.measures[(ds.measures["applies_to"] == "wastewater") & ~_excluded(ds.measures, md)]
     # the measure for a candidate: same kind, and the same action unless the measure takes any action
     key = w["kind"] + "/" + w["action"]
     lookup = {}
@@ -245,10 +224,11 @@ def wastewater_candidates(ds: Dataset, sc: Scenario) -> pd.DataFrame:
     return out
 
 
-def build_candidates(ds: Dataset, sc: Scenario) -> Candidates:
-    c = Candidates(enterprise=enterprise_candidates(ds, sc), household=household_candidates(ds, sc),
-                   freight=freight_candidates(ds, sc), wastewater=wastewater_candidates(ds, sc))
-    regions = ds.regions
+def build_candidates(md: ModelData) -> Candidates:
+    """Every candidate of the resolved scenario ``md``, with ids, city codes and annualised capex."""
+    c = Candidates(enterprise=enterprise_candidates(md), household=household_candidates(md),
+                   freight=freight_candidates(md), wastewater=wastewater_candidates(md))
+    regions = md.dataset.regions
     for name in ("enterprise", "household", "freight", "wastewater"):
         df = getattr(c, name)
         df = df.reindex(columns=list(dict.fromkeys([*COMMON, *df.columns]))).reset_index(drop=True)
@@ -256,9 +236,9 @@ def build_candidates(ds: Dataset, sc: Scenario) -> Candidates:
         prefix = name[0].upper()
         df.insert(0, "candidate_id", [f"{prefix}{i:05d}" for i in range(len(df))])
         df["city_code"] = df["region_code"].map(regions["city_code"])
-        df["crf"] = crf(sc.discount_rate, df["lifetime_yr"].astype(float)) if len(df) else []
+        df["crf"] = md.crf(df["lifetime_yr"].astype(float)) if len(df) else []
         df["annualised_capex_cny"] = df["capex_cny"] * df["crf"] if len(df) else []
     f = c.freight
     if len(f):
-        f["siding_annualised_cny"] = f["siding_capex_cny"] * crf(sc.discount_rate, f["siding_lifetime_yr"].astype(float))
+        f["siding_annualised_cny"] = f["siding_capex_cny"] * md.crf(f["siding_lifetime_yr"].astype(float))
     return c

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .inputs import AIR_POLLUTANTS, Dataset
-from .regions import resolve_region
+from .inputs import Dataset
+from .names import AIR_POLLUTANTS
+from .resolve import region_code
 
 
 def resolve_city(ds: Dataset, city: str) -> str:
     """City code for a code, Chinese name (with or without 市) or pinyin; ValueError lists the problem."""
-    return resolve_region(ds, city, levels=("city",))
+    return region_code(ds, city, levels=("city",))
 
 
 def with_places(ds: Dataset, df: pd.DataFrame, county_col: str) -> pd.DataFrame:

@@ -17,11 +17,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .names import AIR_POLLUTANTS
+from .names import TARGET_POLLUTANTS as POLLUTANTS
+
 #: the embedded default Shanxi dataset (repository checkout; ``ERSIM_INPUTS`` overrides it)
 DEFAULT_INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
-POLLUTANTS = ("nox", "so2", "pm", "vocs", "cod", "nh3n")
-AIR_POLLUTANTS = ("nox", "so2", "pm", "vocs")
 SECTORS = ("steel", "coking", "cement", "power", "captive_power", "kiln", "chemical", "coating", "other_voc",
            "coal_mine", "logistics", "boiler", "other_industry")
 FAMILIES = ("ule", "voc", "heating", "boiler", "rail", "wastewater", "efficiency")

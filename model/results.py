@@ -1,4 +1,5 @@
-"""Result tables from a solution: portfolio, targets, per-county and per-measure summaries, candidates.
+"""Result tables from a solution: portfolio, targets, per-county and per-measure summaries, candidates;
+the one totals function; the run's summary and manifest.
 
 Column names follow EPA CoST's outputs where they overlap (Strategy Detailed Result, County Summary,
 Measure Summary, Least Cost Control Measure Worksheet; see ../shared/docs/anchors.md) and carry units.
@@ -7,19 +8,24 @@ All tables are sorted deterministically so the same run gives byte-identical fil
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import version
 
 import numpy as np
 import pandas as pd
 
 from .build import BuiltModel
-from .candidates import EFFECTS
 from .inputs import Dataset
-from .regions import members
-from .scenario import POLLUTANT_NAMES
+from .names import EFFECTS, pollutant_name
+from .resolve import ModelData
+from .rundir import sha256
 from .solve import Solution
 
 QTY_UNITS = {"household": "households", "kt_per_yr": "kt/yr shifted to rail", "m3_per_day": "m3/day"}
+TARGET_COLUMNS = ["target", "pollutant", "region_code", "region", "year", "kind", "required_t", "achieved_t",
+                  "slack_t", "shortfall_t", "met"]
 
 
 @dataclass
@@ -32,13 +38,57 @@ class Results:
     totals: dict
 
 
+def shadow_column(objective_unit: str) -> str:
+    """Name of the targets table's dual column: CNY per t (min_cost) or weighted t per t (max_reduction)."""
+    return "shadow_price_cny_per_t" if objective_unit == "cny" else "shadow_price_weighted_t_per_t"
+
+
+def objective_key(objective_unit: str) -> str:
+    """Name of the objective in totals and summary.json, saying what it counts."""
+    return "objective_discounted_cny" if objective_unit == "cny" else "objective_weighted_t"
+
+
 def _names(ds: Dataset, codes: pd.Series) -> pd.Series:
     return codes.map(ds.regions["name_zh"])
 
 
-def portfolio_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame:
-    """One row per chosen project and build year (continuous programmes may span years)."""
+def _first_years(bm: BuiltModel, sol: Solution) -> np.ndarray:
+    """Build year of each candidate's first share (money-saving ones of a collapsed model: the first year)."""
+    if not sol.u.size:
+        return np.full(len(bm.candidates), 9999)
+    first = np.where(sol.u > 1e-6, np.array(bm.years)[None, :], 9999).min(axis=1)
+    if bm.early is not None:
+        first = np.where(bm.early & (first < 9999), bm.md.horizon_years[0], first)
+    return first
+
+
+def totals(bm: BuiltModel, sol: Solution) -> dict:
+    """Money, projects and reductions of the portfolio of ``sol`` (the one place they are added up).
+
+    ``projects`` counts chosen candidates and sidings (a programme built over two years is one project);
+    money is capex (CNY), annualised capex and O&M and energy (CNY/yr); reductions are t/yr in the end year.
+    """
     c = bm.candidates
+    share = sol.u.sum(axis=1) if sol.u.size else np.zeros(len(c))
+    sid_share = np.zeros(len(c))
+    for i, built in sol.z.items():
+        sid_share[i] = built.sum()
+
+    def col(name: str) -> np.ndarray:
+        return c[name].fillna(0).to_numpy(dtype=float) if name in c else np.zeros(len(c))
+
+    capex = (col("capex_cny") * share).sum() + (col("siding_capex_cny") * sid_share).sum()
+    annualised = (col("annualised_capex_cny") * share).sum() + (col("siding_annualised_cny") * sid_share).sum()
+    om = (col("annual_cost_cny") * share).sum() + (col("siding_annual_cost_cny") * sid_share).sum()
+    return {"projects": int((share > 1e-6).sum() + sid_share.sum()), "capex_cny": float(capex),
+            "total_annual_cost_cny": float(annualised + om), "annualised_capex_cny": float(annualised),
+            "annual_om_cny": float(om), objective_key(sol.objective_unit): sol.objective,
+            **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS}}
+
+
+def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
+    """One row per chosen project and build year (continuous programmes may span years)."""
+    ds, c = bm.md.dataset, bm.candidates
     rows = []
     for j, year in enumerate(bm.years):
         share = sol.u[:, j]
@@ -49,15 +99,14 @@ def portfolio_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame:
         s = share[chosen]
         part["year"] = year
         if bm.early is not None and bm.early.any():  # collapsed model: money-saving projects go first
-            part.loc[bm.early[chosen], "year"] = bm.horizon_years[0]
+            part.loc[bm.early[chosen], "year"] = bm.md.horizon_years[0]
         part["share_of_max"] = s
         part["quantity"] = part["max_quantity"].to_numpy() * s
         for col in (*EFFECTS, "capex_cny", "annual_cost_cny", "annualised_capex_cny"):
             part[col] = part[col].to_numpy() * s
         rows.append(part)
     port = pd.concat(rows, ignore_index=True) if rows else c.iloc[:0].assign(year=[], share_of_max=[], quantity=[])
-    # sidings are projects of their own
-    sid = []
+    sid = []  # sidings are projects of their own
     for i, built in sol.z.items():
         for j, year in enumerate(bm.years):
             if built[j]:
@@ -76,37 +125,42 @@ def portfolio_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     port["measure_name"] = port["measure_id"].map(ds.measures["name_zh"])
     port["unit"] = port["unit"].replace(QTY_UNITS)
     port["total_annual_cost_cny"] = port["annualised_capex_cny"] + port["annual_cost_cny"]
+    port["year"] = port["year"].astype(int)
     cols = ["candidate_id", "kind", "family", "measure_id", "measure_name", "enterprise_id", "enterprise_name",
             "region_code", "county", "city_code", "city", "year", "quantity", "unit", "capex_cny",
             "annualised_capex_cny", "annual_cost_cny", "total_annual_cost_cny", *EFFECTS, "source"]
     return port[cols].sort_values(["year", "family", "city_code", "region_code", "candidate_id"]).reset_index(drop=True)
 
 
-def targets_table(ds: Dataset, bm: BuiltModel, sol: Solution, portfolio: pd.DataFrame) -> pd.DataFrame:
+def targets_table(bm: BuiltModel, sol: Solution, portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Per requirement row: required, achieved (recomputed from the portfolio), slack, shortfall, dual."""
     rows = []
     for t in bm.targets:
-        inside = portfolio["region_code"].isin(members(ds, t.region_code)) & (portfolio["year"] <= t.year)
-        achieved = float(portfolio.loc[inside, f"{t.pollutant}_t"].sum())
+        inside = portfolio["region_code"].isin(t.members) & (portfolio["year"] <= t.year)
+        achieved = float(portfolio.loc[inside, t.column].sum())
         rows.append(dict(
-            target=t.label, pollutant=POLLUTANT_NAMES.get(t.pollutant, "CO2"), region_code=t.region_code,
+            target=t.label, pollutant=pollutant_name(t.pollutant), region_code=t.region_code,
             region=t.region_name, year=t.year, kind=t.kind, required_t=t.required_t, achieved_t=achieved,
             slack_t=achieved - t.required_t, shortfall_t=sol.short.get(t.key, 0.0),
             met=achieved >= t.required_t * (1 - 1e-6) - 1e-6,
-            shadow_price_cny_per_t=sol.shadow_cny_per_t.get(t.key, np.nan), source=t.source))
-    return pd.DataFrame(rows)
+            shadow=sol.shadow.get(t.key, np.nan), source=t.source))
+    cols = [*TARGET_COLUMNS, "shadow", "source"]
+    return pd.DataFrame(rows, columns=cols).rename(columns={"shadow": shadow_column(sol.objective_unit)})
 
 
-def county_summary(ds: Dataset, portfolio: pd.DataFrame) -> pd.DataFrame:
+def county_summary(md: ModelData, portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Per county of the scope: projects, money, reductions, households converted."""
+    ds = md.dataset
+    counties = ds.counties[md.in_scope(ds.counties["region_code"])]
     g = portfolio.groupby("region_code")
     out = g[["capex_cny", "total_annual_cost_cny", *EFFECTS]].sum()
     out.insert(0, "projects", g.size())
-    hh = portfolio[portfolio["kind"] == "household"].groupby("region_code")["quantity"].sum()
-    out["households_converted"] = hh
-    out = out.reindex(ds.counties.index).fillna(0.0)
-    out.insert(0, "county", ds.counties["name_zh"])
-    out.insert(1, "city", _names(ds, ds.counties["city_code"]))
-    out.insert(2, "terrain", ds.counties["terrain"])
-    out["coal_households_2020"] = ds.counties["rural_coal_households_2020"]
+    out["households_converted"] = portfolio[portfolio["kind"] == "household"].groupby("region_code")["quantity"].sum()
+    out = out.reindex(counties.index).fillna(0.0)
+    out.insert(0, "county", counties["name_zh"])
+    out.insert(1, "city", _names(ds, counties["city_code"]))
+    out.insert(2, "terrain", counties["terrain"])
+    out["coal_households_2020"] = counties["rural_coal_households_2020"]
     return out.rename_axis("region_code").reset_index()
 
 
@@ -118,21 +172,19 @@ def measure_summary(ds: Dataset, portfolio: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "unit", g["unit"].first())
     out.insert(0, "family", g["family"].first())
     out.insert(0, "measure_name", ds.measures["name_zh"].reindex(out.index))
-    for p in ("nox", "so2", "vocs", "cod", "nh3n", "co2"):
-        tonnes = out[f"{p}_t"].where(out[f"{p}_t"] > 0)
-        out[f"cny_per_t_{p}"] = out["total_annual_cost_cny"] / tonnes
+    for col in EFFECTS:
+        tonnes = out[col].where(out[col] > 0)
+        out[f"cny_per_t_{col.removesuffix('_t')}"] = out["total_annual_cost_cny"] / tonnes
     return out.rename_axis("measure_id").reset_index().sort_values(["family", "measure_id"]).reset_index(drop=True)
 
 
-def candidates_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame:
+def candidates_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     """Every candidate the model could choose, chosen or not (EPA CoST's Least Cost worksheet)."""
+    ds = bm.md.dataset
     c = bm.candidates.copy()
     share = sol.u.sum(axis=1) if sol.u.size else np.zeros(len(c))
-    first = np.where(sol.u > 1e-6, np.array(bm.years)[None, :], 9999).min(axis=1) if sol.u.size else []
-    if bm.early is not None and len(first):
-        first = np.where(bm.early & (first < 9999), bm.horizon_years[0], first)
     c["chosen_quantity"] = c["max_quantity"] * share
-    c["chosen_year"] = pd.Series(first, index=c.index).where(share > 1e-6).astype("Int64")
+    c["chosen_year"] = pd.Series(_first_years(bm, sol), index=c.index).where(share > 1e-6).astype("Int64")
     c["mandatory"] = c.index.isin(sorted(bm.mandatory))
     c["city"] = _names(ds, c["city_code"])
     c["county"] = _names(ds, c["region_code"])
@@ -142,38 +194,52 @@ def candidates_table(ds: Dataset, bm: BuiltModel, sol: Solution) -> pd.DataFrame
     return c[cols]
 
 
-def portfolio_totals(bm: BuiltModel, sol: Solution) -> dict:
-    """The totals of ``make_results`` without building the tables (for sweeps that need only these)."""
-    c = bm.candidates
-    share = sol.u.sum(axis=1)
-    chosen = share > 1e-6
-    sid_share = np.zeros(len(c))
-    for i, built in sol.z.items():
-        sid_share[i] = built.sum()
-
-    def col(name: str) -> np.ndarray:
-        return c[name].fillna(0).to_numpy(dtype=float) if name in c else np.zeros(len(c))
-
-    capex = (col("capex_cny") * share).sum() + (col("siding_capex_cny") * sid_share).sum()
-    annualised = (col("annualised_capex_cny") * share).sum() + (col("siding_annualised_cny") * sid_share).sum()
-    om = (col("annual_cost_cny") * share).sum() + (col("siding_annual_cost_cny") * sid_share).sum()
-    return dict(projects=int(chosen.sum() + sid_share.sum()), capex_cny=float(capex),
-                total_annual_cost_cny=float(annualised + om), annualised_capex_cny=float(annualised),
-                annual_om_cny=float(om), objective_discounted_cny=sol.objective,
-                **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS})
+def make_results(bm: BuiltModel, sol: Solution) -> Results:
+    port = portfolio_table(bm, sol)
+    return Results(portfolio=port, targets=targets_table(bm, sol, port),
+                   county_summary=county_summary(bm.md, port), measure_summary=measure_summary(bm.md.dataset, port),
+                   candidates=candidates_table(bm, sol), totals=totals(bm, sol))
 
 
-def make_results(ds: Dataset, bm: BuiltModel, sol: Solution) -> Results:
-    port = portfolio_table(ds, bm, sol)
-    tgt = targets_table(ds, bm, sol, port)
-    totals = dict(
-        projects=int(len(port)), capex_cny=float(port["capex_cny"].sum()),
-        total_annual_cost_cny=float(port["total_annual_cost_cny"].sum()),
-        annualised_capex_cny=float(port["annualised_capex_cny"].sum()),
-        annual_om_cny=float(port["annual_cost_cny"].sum()),
-        objective_discounted_cny=sol.objective,
-        **{f"reduction_{p}": float(port[p].sum()) for p in EFFECTS},
-    )
-    return Results(portfolio=port, targets=tgt, county_summary=county_summary(ds, port),
-                   measure_summary=measure_summary(ds, port), candidates=candidates_table(ds, bm, sol),
-                   totals=totals)
+def project_key(port: pd.DataFrame) -> pd.Series:
+    """A project's natural key across runs: measure @ enterprise (or @ county for household programmes)."""
+    who = np.where(port["kind"] == "household", port["region_code"].astype(str), port["enterprise_id"].astype(str))
+    return port["measure_id"].astype(str) + " @ " + pd.Series(who, index=port.index)
+
+
+def project_names(port: pd.DataFrame) -> dict[str, str]:
+    """project key -> 'measure name | enterprise (or county)', for tables people read."""
+    who = port["enterprise_name"].fillna("").where(port["kind"] != "household", port["county"])
+    return dict(zip(project_key(port), port["measure_name"].fillna("") + " | " + who))
+
+
+# --------------------------------------------------------------------------- summary and manifest
+def summary(name: str, md: ModelData, sol: Solution, results: Results | None) -> dict:
+    """summary.json: status, objective (named for what it counts), gap, totals, whether every target is met."""
+    out = {"scenario": name, "status": sol.status, "termination": sol.termination,
+           objective_key(sol.objective_unit): sol.objective, "objective_bound": sol.bound, "mip_gap": sol.gap,
+           "mip_gap_requested": sol.mip_gap_requested, "objective_sense": md.scenario.objective}
+    if results is not None:
+        out["totals"] = results.totals
+        out["targets_met"] = bool(results.targets["met"].all()) if len(results.targets) else True
+    return out
+
+
+def manifest(loaded, md: ModelData, sol: Solution, rules: list[str], timings: dict[str, float]) -> dict:
+    """manifest.json: versions, scenario files and overrides, the resolved scenario, input hashes, rules."""
+    ds = md.dataset
+    return {
+        "ersim": version("ersim"), "python": platform.python_version(), "pyomo": version("pyomo"),
+        "highspy": version("highspy"), "highs": sol.solver_version,
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scenario_files": [str(p) for p in loaded.files],
+        "overrides": loaded.overrides,
+        "scenario": loaded.resolved,
+        "inputs_dir": str(ds.root),
+        "inputs_sha256": {p.name: sha256(p) for p in ds.files()},
+        "scenario_sha256": {p.name: sha256(p) for p in loaded.files},
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "rules": rules,
+        "co2_intensity": md.co2_context,
+        "scope_cities": list(md.scope_cities),
+    }

@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from . import units
+from .names import POLLUTANTS, TARGET_POLLUTANTS
+from .rules import RULES
 
-POLLUTANT_NAMES = {"nox": "NOx", "so2": "SO2", "pm": "PM", "vocs": "VOCs", "cod": "COD", "nh3n": "NH3-N"}
+#: display names of the pollutants a target may name (from the one table in model/names.py)
+POLLUTANT_NAMES = {k: POLLUTANTS[k].en for k in TARGET_POLLUTANTS}
 _POLLUTANT_ALIASES = {k: k for k in POLLUTANT_NAMES} | {v.lower(): k for k, v in POLLUTANT_NAMES.items()} | {
     "nh3-n": "nh3n", "nh3_n": "nh3n", "voc": "vocs"}
 
@@ -31,6 +35,9 @@ def _suggest_pollutant(text: str) -> str:
     """' (did you mean 'NOx'?)' with the display name of the closest pollutant, or ''."""
     close = difflib.get_close_matches(str(text).strip().lower(), list(_POLLUTANT_ALIASES), n=1, cutoff=0.6)
     return f" (did you mean '{POLLUTANT_NAMES[_POLLUTANT_ALIASES[close[0]]]}'?)" if close else ""
+
+
+_SAFE_NAME = re.compile(r"[^\W][\w.+-]{0,99}")
 
 
 class ScenarioError(Exception):
@@ -111,41 +118,9 @@ class Co2Intensity(_Strict):
     assumption: str = ""
 
 
-class Rule(_Strict):
-    enabled: bool = True
-
-
-class UleRule(Rule):
-    sectors: list[str] = Field(default_factory=lambda: ["steel", "coking", "cement"])
-    by_year: int | None = None
-
-
-class SidingRule(Rule):
-    threshold_kt_per_yr: float = Field(1500.0, ge=0, description="002:L322, 003:L272: 150万吨/年")
-    min_rail_share: float = Field(0.8, ge=0, le=1, description="002:L324: bulk by rail >= 80 % once a siding exists")
-    by_year: int | None = None
-
-
-class PlainCoalRule(Rule):
-    by_year: int | None = None
-
-
-class VocFloorRule(Rule):
-    min_efficiency: float = Field(0.8, ge=0, le=1, description="001:L330: VOC treatment efficiency > 80 %")
-    by_year: int | None = None
-
-
-class BoilerRule(Rule):
-    below_t_per_h: float = Field(35.0, ge=0, description="000:L304: coal boilers < 35 t/h to zero")
-    by_year: int | None = None
-
-
-class Rules(_Strict):
-    ule_mandatory: UleRule = Field(default_factory=lambda: UleRule(enabled=False))
-    siding_mandatory: SidingRule = Field(default_factory=lambda: SidingRule(enabled=False))
-    plain_coal_zero: PlainCoalRule = Field(default_factory=lambda: PlainCoalRule(enabled=False))
-    voc_efficiency_floor: VocFloorRule = Field(default_factory=lambda: VocFloorRule(enabled=False))
-    boiler_phaseout: BoilerRule = Field(default_factory=lambda: BoilerRule(enabled=False))
+# every rule's schema lives with its constraint builder in model/rules.py; the block is assembled from there
+Rules = create_model("Rules", __base__=_Strict, **{
+    spec.key: (spec.schema, Field(default_factory=spec.disabled)) for spec in RULES})
 
 
 class Money(_Strict):
@@ -192,6 +167,8 @@ class MaxReduction(_Strict):
 class SolverOptions(_Strict):
     time_limit_s: float = Field(300.0, gt=0)
     mip_gap: float = Field(1e-3, ge=0, le=1)
+    highs_options: dict[str, bool | int | float | str] = Field(
+        default_factory=dict, description="passed to HiGHS as they are, e.g. {mip_max_nodes: 1000}")
 
 
 class UncertainParam(_Strict):
@@ -229,7 +206,7 @@ class Uncertainty(_Strict):
 class Scenario(_Strict):
     """A complete, validated scenario (after ``extends:`` is resolved)."""
 
-    name: str
+    name: str = Field(description="the results folder is named after it: letters, digits, 中文, '-', '_', '.'")
     description: str = ""
     horizon: Horizon = Field(default_factory=Horizon)
     discount_rate: float = Field(0.08, ge=0, le=0.5, description="PM §6: 8 % social discount rate")
@@ -244,6 +221,15 @@ class Scenario(_Strict):
     max_reduction: MaxReduction = Field(default_factory=MaxReduction)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     uncertainty: Uncertainty | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        # the name becomes a directory under results/: a shared scenario file must not write anywhere else
+        if not _SAFE_NAME.fullmatch(v) or ".." in v:
+            raise ValueError(f"'{v}' cannot name a results folder; use letters, digits, Chinese characters, '-', "
+                             "'_' or '.' (no '/', '\\', spaces or leading '.'), e.g. linfen-2025")
+        return v
 
     @model_validator(mode="after")
     def _years_in_horizon(self):
@@ -279,41 +265,6 @@ class LoadedScenario:
                 f, line, col = self.where[tuple(path[:n])]
                 return f"{f}:{line}:{col}"
         return str(self.files[-1]) if self.files else "scenario"
-
-
-def check_against_dataset(loaded: LoadedScenario, ds) -> None:
-    """Names in the scenario (regions, cities, measures, prices) must exist in the dataset."""
-    from .regions import resolve_region
-
-    sc = loaded.scenario
-    problems = []
-
-    def region(path: tuple, text, levels=("province", "city", "county")):
-        try:
-            resolve_region(ds, text, levels)
-        except ValueError as err:
-            problems.append(f"{loaded.place(*path)}: {'.'.join(map(str, path))}: {err}")
-
-    for i, t in enumerate(sc.targets):
-        region(("targets", i, "region"), t.region)
-    if sc.co2_intensity is not None:
-        region(("co2_intensity", "region"), sc.co2_intensity.region)
-    for i, c in enumerate(sc.scope.cities):
-        region(("scope", "cities", i), c, ("city",))
-    for k in sc.budget.per_city:
-        region(("budget", "per_city", k), k, ("city",))
-    known = set(ds.measures["measure_id"]) | set(ds.measures["family"])
-    for i, mid in enumerate(sc.measures.exclude):
-        if mid not in known:
-            problems.append(f"{loaded.place('measures', 'exclude', i)}: measures.exclude.{i}: unknown measure or "
-                            f"family '{mid}'{_did_you_mean(mid, sorted(known))}")
-    carriers = set(ds.prices["carrier"])
-    for k in sc.prices:
-        if k not in carriers:
-            problems.append(f"{loaded.place('prices', k)}: prices.{k}: unknown carrier{_did_you_mean(k, sorted(carriers))}"
-                            f"; known: {', '.join(sorted(carriers))}")
-    if problems:
-        raise ScenarioError("\n".join(problems))
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
@@ -432,15 +383,30 @@ def parse_override(text: str) -> tuple[list[str], Any]:
 
 
 def _apply_override(data: dict, keys: list, value: Any, text: str) -> None:
+    """Set ``keys`` to ``value`` in ``data``; an index equal to a list's length appends to it."""
     node: Any = data
-    for i, k in enumerate(keys[:-1]):
+    for i, k in enumerate(keys):
+        last = i == len(keys) - 1
+        where = ".".join(map(str, keys[:i + 1]))
         if isinstance(node, list):
-            if not isinstance(k, int) or k >= len(node):
-                raise ScenarioError(f"--set {text}: '{'.'.join(map(str, keys[:i + 1]))}' is not an item of the list")
+            if not isinstance(k, int):
+                raise ScenarioError(f"--set {text}: '{where}': {'.'.join(map(str, keys[:i])) or 'this'} is a list; "
+                                    f"give an item number (0 to {len(node)})")
+            if k > len(node):
+                raise ScenarioError(f"--set {text}: '{where}': the list has {len(node)} item(s); use an index up to "
+                                    f"{len(node) - 1} to change one, or {len(node)} to append")
+            if k == len(node):
+                node.append(value if last else {})
+            elif last:
+                node[k] = value
             node = node[k]
+        elif isinstance(node, dict):
+            if last:
+                node[k] = value
+            else:
+                node = node.setdefault(k, {})
         else:
-            node = node.setdefault(k, {})
-    node[keys[-1]] = value
+            raise ScenarioError(f"--set {text}: '{'.'.join(map(str, keys[:i]))}' is a value, not a mapping or list")
 
 
 def _format_validation(err: ValidationError, where: dict, fallback: Path, overridden: set[tuple]) -> str:

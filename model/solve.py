@@ -1,10 +1,14 @@
-"""Solve a built Pyomo model with HiGHS (highspy) and read the solution.
+"""Solve a built model with HiGHS (highspy) and read the solution.
 
-The model is compiled to sparse arrays by Pyomo's standard-form compiler and passed to HiGHS in one call
-(:class:`Solver`); re-solves after target levels change only update those rows. Shadow prices of the targets
-come from the LP obtained by fixing every integer decision at its optimal value and re-solving on the same
-HiGHS instance: the dual of a target row is then the cost of one more tonne with the same projects chosen,
-in discounted CNY per t; dividing by the target year's discount factor gives CNY per t in that year.
+The Pyomo model is compiled to sparse arrays by Pyomo's standard-form compiler and passed to HiGHS in one
+call (:class:`Solver`); the instance persists, so studies re-solve it after changing what they may change:
+target levels (rows' bounds), the objective's coefficients, or an added cost cap (``alternatives``).
+
+Shadow prices of the targets come from the LP obtained by fixing every integer decision at its optimal value
+and re-solving on the same HiGHS instance: the dual of a target row is then the cost of one more tonne with
+the same projects chosen. In a ``min_cost`` model it is reported in CNY per tonne in the target year (the
+discounted dual divided by that year's discount factor); in a ``max_reduction`` model the objective counts
+weighted tonnes and the dual is weighted tonnes per tonne, reported as such.
 """
 
 from __future__ import annotations
@@ -24,35 +28,45 @@ class SolverFailure(Exception):
 
 @dataclass
 class Solution:
-    status: str  # optimal | time_limit | infeasible
-    termination: str
-    objective: float | None
+    status: str  # optimal | best_found (a limit stopped HiGHS with a feasible portfolio) | infeasible
+    termination: str  # HiGHS's model status, e.g. kOptimal, kTimeLimit, kSolutionLimit
+    objective: float | None  # in ``objective_unit``
     bound: float | None
     gap: float | None
     u: np.ndarray  # (candidates x years) share built in each year
     z: dict[int, np.ndarray]  # siding built per year, by candidate index
     short: dict[int, float]  # shortfall of soft targets, t
-    shadow_cny_per_t: dict[int, float] = field(default_factory=dict)
+    shadow: dict[int, float] = field(default_factory=dict)  # per target row, in ``shadow_unit``
     seconds: dict[str, float] = field(default_factory=dict)
     solver: str = "highs"
     solver_version: str = ""
     mip_gap_requested: float = 0.0
+    objective_unit: str = "cny"  # cny (discounted to the base year) | weighted_t
+    cost_cny: float | None = None  # the discounted cost (m.cost), whatever the objective
 
     @property
     def ok(self) -> bool:
-        return self.status in ("optimal", "time_limit")
+        return self.status in ("optimal", "best_found")
+
+    @property
+    def shadow_unit(self) -> str:
+        return "cny_per_t" if self.objective_unit == "cny" else "weighted_t_per_t"
+
+
+def _column_map(columns, variables) -> np.ndarray:
+    """Positions of ``variables`` among the compiled ``columns`` (-1 where a variable is in no row)."""
+    pos = {id(v): j for j, v in enumerate(columns)}
+    return np.array([pos.get(id(v), -1) for v in variables], dtype=np.int64)
 
 
 class Solver:
     """One HiGHS instance for one built model, loaded from Pyomo's standard-form compiler.
 
-    The Pyomo model is compiled once into sparse arrays (``LinearStandardFormCompiler``, vectorised) and
-    handed to HiGHS in one ``passModel`` call, instead of constraint by constraint. Re-solves after target
-    levels change (``m.target_t``) only update those rows' bounds; the MIP is then solved again on the same
-    instance. Shadow prices fix the integer columns on this instance and solve the LP.
+    ``highs_options`` are passed to HiGHS as they are (e.g. ``{"mip_max_nodes": 100}``).
     """
 
-    def __init__(self, bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3):
+    def __init__(self, bm: BuiltModel, time_limit: float | None = 300.0, mip_gap: float | None = 1e-3,
+                 highs_options: dict | None = None):
         import highspy
         from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -61,16 +75,14 @@ class Solver:
         t0 = time.perf_counter()
         repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
         self.compile_s = time.perf_counter() - t0
-        self.columns = repn.columns
         n_cols, n_rows = len(repn.columns), len(repn.rows)
         A = repn.A.tocsc()
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = n_cols, n_rows
-        col_lo = np.array([-highspy.kHighsInf if v.lb is None else v.lb for v in repn.columns], dtype=float)
-        col_up = np.array([highspy.kHighsInf if v.ub is None else v.ub for v in repn.columns], dtype=float)
-        lp.col_lower_, lp.col_upper_ = col_lo, col_up
-        cost = np.asarray(repn.c.toarray()).ravel() if repn.c.shape[0] else np.zeros(n_cols)
-        lp.col_cost_ = cost
+        lp.col_lower_ = np.array([-highspy.kHighsInf if v.lb is None else v.lb for v in repn.columns], dtype=float)
+        lp.col_upper_ = np.array([highspy.kHighsInf if v.ub is None else v.ub for v in repn.columns], dtype=float)
+        self.cost = np.asarray(repn.c.toarray()).ravel() if repn.c.shape[0] else np.zeros(n_cols)
+        lp.col_cost_ = self.cost
         self.offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
         lp.offset_ = self.offset
         kind = np.array([t for _, t in repn.rows], dtype=int)
@@ -89,6 +101,16 @@ class Solver:
         is_int = np.array([v.is_integer() or v.is_binary() for v in repn.columns], dtype=bool)
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous for b in is_int]
         self.int_idx = np.flatnonzero(is_int).astype(np.int32)
+        # where each decision sits among the columns, to read the solution without touching Pyomo values
+        n, years = len(bm.candidates), bm.years
+        self.u_cols = _column_map(repn.columns, [m.u[i, y] for i in range(n) for y in years]).reshape(n, len(years))
+        sidings = [int(i) for i in m.S]
+        self.z_cols = dict(zip(sidings, _column_map(repn.columns, [m.z[i, y] for i in sidings for y in years])
+                               .reshape(len(sidings), len(years))))
+        soft = [int(k) for k in m.TS]
+        self.short_cols = dict(zip(soft, _column_map(repn.columns, [m.short[k] for k in soft])))
+        # the discounted cost as a column vector (the objective of a min_cost model, whatever replaces it)
+        self.cost_cny = self.cost.copy() if bm.md.scenario.objective == "min_cost" else None
         from pyomo.common.tee import capture_output
 
         with capture_output(capture_fd=True):  # HiGHS prints a banner when created
@@ -97,6 +119,9 @@ class Solver:
         h.passModel(lp)
         h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
         h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
+        for key, value in (highs_options or {}).items():
+            if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
+                raise SolverFailure(f"HiGHS rejected option {key}={value!r}; see the HiGHS option list")
         if hasattr(h, "HandleKeyboardInterrupt"):
             h.HandleKeyboardInterrupt = True
         self.h = h
@@ -108,17 +133,40 @@ class Solver:
                 self.target_rows[wanted[id(con)]] = j
         self.handoff_s = time.perf_counter() - t0
 
+    # ---- what studies change on the instance
     def _sync_targets(self) -> None:
         import highspy
 
-        m = self.bm.model
+        levels = self.bm.target_levels()
         for k, j in self.target_rows.items():
-            self.h.changeRowBounds(j, float(pyo.value(m.target_t[k])), highspy.kHighsInf)
+            self.h.changeRowBounds(j, levels[k], highspy.kHighsInf)
 
+    def cap_cost(self, max_cost_cny: float) -> None:
+        """Add the row ``discounted cost <= max_cost_cny`` (a min_cost model's objective as a constraint)."""
+        if self.cost_cny is None:
+            raise ValueError("a cost cap needs a min_cost model")
+        idx = np.flatnonzero(self.cost_cny).astype(np.int32)
+        self.h.addRow(-np.inf, max_cost_cny - self.offset, len(idx), idx, self.cost_cny[idx])
+
+    def set_build_weights(self, weights: np.ndarray) -> None:
+        """Replace the objective by ``sum_i weights[i] * sum_y u[i, y]`` (minimised; offset 0)."""
+        import highspy
+
+        cost = np.zeros(len(self.cost))
+        for j in range(self.u_cols.shape[1]):
+            cols = self.u_cols[:, j]
+            cost[cols[cols >= 0]] = np.asarray(weights, dtype=float)[cols >= 0]
+        idx = np.arange(len(cost), dtype=np.int32)
+        self.h.changeColsCost(len(idx), idx, cost)
+        self.h.changeObjectiveOffset(0.0)
+        self.h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        self.sense = 1.0
+
+    # ---- solving
     def solve(self, shadow_prices: bool = True) -> Solution:
         import highspy
 
-        bm, m, h = self.bm, self.bm.model, self.h
+        bm, h = self.bm, self.h
         self._sync_targets()
         t0 = time.perf_counter()
         h.run()
@@ -126,39 +174,42 @@ class Solver:
         status = h.getModelStatus()
         version = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
         n, years = len(bm.candidates), bm.years
+        unit = bm.md.objective_unit
         S = highspy.HighsModelStatus
         if status in (S.kInterrupt, S.kHighsInterrupt):
             raise KeyboardInterrupt
         if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
             return Solution("infeasible", status.name, None, None, None, np.zeros((n, len(years))), {}, {},
-                            seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=self.mip_gap)
+                            seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=self.mip_gap,
+                            objective_unit=unit)
         info = h.getInfo()
-        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if not has_solution:
+        if info.primal_solution_status != 2:  # kSolutionStatusFeasible
             raise SolverFailure(f"HiGHS {version} stopped with '{status.name}' and no feasible portfolio "
                                 f"(time limit {self.time_limit:g} s); raise --time-limit or loosen targets")
-        values = np.asarray(h.getSolution().col_value)
-        for v, x in zip(self.columns, values):
-            v.set_value(float(x), skip_validation=True)
-        label = "optimal" if status == S.kOptimal else ("time_limit" if status == S.kTimeLimit else status.name)
+        x = np.asarray(h.getSolution().col_value)
+        label = "optimal" if status == S.kOptimal else "best_found"
         obj = float(info.objective_function_value)
-        is_mip = len(self.int_idx) > 0
-        bound = float(info.mip_dual_bound) if is_mip else obj
+        bound = float(info.mip_dual_bound) if len(self.int_idx) else obj
         gap = abs(obj - bound) / max(abs(obj), 1e-9) if np.isfinite(bound) else None
-        u = np.array([[pyo.value(m.u[i, y]) for y in years] for i in range(n)]).reshape(n, len(years))
+
+        def values(cols: np.ndarray) -> np.ndarray:
+            return np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
+
+        u = values(self.u_cols).reshape(n, len(years))
         u[np.abs(u) < 1e-9] = 0.0
-        z = {int(i): np.array([round(pyo.value(m.z[i, y])) for y in years]) for i in m.S}
-        short = {int(k): float(pyo.value(m.short[k])) for k in m.TS}
+        z = {i: np.round(values(cols)).astype(int) for i, cols in self.z_cols.items()}
+        short = {k: float(x[j]) if j >= 0 else 0.0 for k, j in self.short_cols.items()}
+        cost = float(self.cost_cny @ x + self.offset) if self.cost_cny is not None else None
         sol = Solution(label, status.name, obj, bound, gap, u, z, short, seconds={"solve": t_solve},
-                       solver_version=version, mip_gap_requested=self.mip_gap)
+                       solver_version=version, mip_gap_requested=self.mip_gap, objective_unit=unit, cost_cny=cost)
         if shadow_prices and len(bm.targets):
             t1 = time.perf_counter()
-            sol.shadow_cny_per_t = self.shadow_prices()
+            sol.shadow = self.shadow_prices()
             sol.seconds["shadow_prices"] = time.perf_counter() - t1
         return sol
 
     def shadow_prices(self) -> dict[int, float]:
-        """Duals of the target rows with the integer choices fixed (CNY per t in the target year)."""
+        """Duals of the target rows with the integer choices fixed (see the module docstring for units)."""
         import highspy
 
         h, idx = self.h, self.int_idx
@@ -176,8 +227,10 @@ class Solver:
             if not ok:
                 return {}
             row_dual = np.asarray(h.getSolution().row_dual)
-            # HiGHS row duals are d(objective)/d(row bound); report CNY per tonne as a positive cost
-            return {k: self.sense * float(row_dual[j]) / self.bm.discount.get(self.bm.targets[k].year, 1.0)
+            in_cny = self.bm.md.objective_unit == "cny"
+            # HiGHS row duals are d(objective)/d(row bound); report a cost per tonne as a positive number, and
+            # money in the target year's CNY
+            return {k: self.sense * float(row_dual[j]) / (self.bm.targets[k].discount if in_cny else 1.0)
                     for k, j in self.target_rows.items()}
         finally:
             if len(idx):
@@ -185,6 +238,7 @@ class Solver:
                 h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kInteger))
 
 
-def solve(bm: BuiltModel, time_limit: float = 300.0, mip_gap: float = 1e-3, shadow_prices: bool = True) -> Solution:
+def solve(bm: BuiltModel, time_limit: float | None = 300.0, mip_gap: float | None = 1e-3,
+          shadow_prices: bool = True, highs_options: dict | None = None) -> Solution:
     """Solve ``bm`` once; returns a :class:`Solution` (status 'infeasible' carries no values)."""
-    return Solver(bm, time_limit, mip_gap).solve(shadow_prices)
+    return Solver(bm, time_limit, mip_gap, highs_options).solve(shadow_prices)

@@ -29,11 +29,22 @@ def to_cny(value: float, unit: str) -> float:
         raise ValueError(f"unknown money unit {unit!r}; use one of {', '.join(MONEY_TO_CNY)}") from None
 
 
-def t_to_wan_t(value_t: float) -> float:
+WAN_T = MASS_TO_T["万吨"]
+YI_CNY = MONEY_TO_CNY["亿元"]
+WAN_CNY = MONEY_TO_CNY["万元"]
+
+
+# The report-side conversions take a number, a numpy array or a pandas Series alike.
+def t_to_wan_t(value_t):
     """Tonnes to 万吨, for report labels."""
-    return value_t / 1e4
+    return value_t / WAN_T
 
 
-def cny_to_yi(value_cny: float) -> float:
+def cny_to_yi(value_cny):
     """CNY to 亿元, for report labels."""
-    return value_cny / 1e8
+    return value_cny / YI_CNY
+
+
+def cny_to_wan(value_cny):
+    """CNY to 万元 (e.g. CNY per tonne to 万元 per tonne), for report labels."""
+    return value_cny / WAN_CNY

@@ -65,6 +65,16 @@ def base_run(tmp_path_factory):
     return result, out
 
 
+def build(ds: Dataset, sc):
+    """Resolve a scenario against a dataset and build its model (the pipeline's first stages)."""
+    from model.build import build_model
+    from model.candidates import build_candidates
+    from model.resolve import resolve
+
+    md = resolve(ds, sc)
+    return build_model(md, build_candidates(md))
+
+
 def write_yaml(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
     """Write a scenario file for a test and return its path."""
     path = tmp_path / name

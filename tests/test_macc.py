@@ -9,13 +9,14 @@ from click.testing import CliRunner
 import cli
 from conftest import PLANTS, cement_yaml
 from model.inputs import load_dataset
-from model.macc import build_macc
+from model.resolve import resolve
+from model.studies.macc import build_macc
 from model.scenario import load_scenario
 
 
 def test_macc_bars_add_up_and_take_the_deepest_option(tiny, tmp_path):
     scen = cement_yaml(tmp_path, 1000)
-    m = build_macc(load_dataset(tiny), load_scenario(scen).scenario, "NOx")
+    m = build_macc(resolve(load_dataset(tiny), load_scenario(scen)), "NOx")
     # SNCR, SCR and full ULE exclude each other at a kiln: only the deepest (cement_ule, 85 %) counts
     assert m.table["measure_id"].tolist() == ["cement_ule"]
     assert m.table["reduction_t"].sum() == pytest.approx(0.85 * sum(nox for *_, nox in PLANTS))

@@ -11,13 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from model.build import build_model, co2_requirement
-from model.candidates import build_candidates, crf
+from model.resolve import crf, resolve
 from model.inputs import load_dataset
 from model.results import make_results
 from model.scenario import load_scenario
 from model.solve import solve
-from conftest import ONLY_CEMENT, PLANTS, cement_yaml, write_yaml
+from conftest import ONLY_CEMENT, PLANTS, build, cement_yaml, write_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 def scenario(tmp_path: Path, body: str):
@@ -27,7 +26,7 @@ def scenario(tmp_path: Path, body: str):
 
 def solve_tiny(root: Path, sc):
     ds = load_dataset(root)
-    bm = build_model(ds, sc, build_candidates(ds, sc))
+    bm = build(ds, sc)
     sol = solve(bm, mip_gap=1e-9)
     return ds, bm, sol
 
@@ -59,7 +58,7 @@ def test_least_cost_matches_brute_force(tiny, tmp_path, target_t):
     cost, choice = brute_force(ds, target_t)
     assert sol.status == "optimal"
     assert sol.objective == pytest.approx(cost, rel=1e-6)
-    port = make_results(ds, bm, sol).portfolio
+    port = make_results(bm, sol).portfolio
     assert dict(zip(port["enterprise_id"], port["measure_id"])) == choice
     assert (port["year"] == 2025).all()  # without milestones the cheapest year is the last one
 
@@ -78,13 +77,13 @@ def test_soft_target_shortfall_and_shadow_price(tiny, tmp_path):
     ds, bm, sol = solve_tiny(tiny, sc)
     assert sol.short[0] == pytest.approx(100, abs=1e-6)
     # one more tonne short costs the penalty, in CNY per t of the target year
-    assert sol.shadow_cny_per_t[0] == pytest.approx(5.0e6, rel=1e-6)
+    assert sol.shadow[0] == pytest.approx(5.0e6, rel=1e-6)
 
 
 def test_milestone_pulls_projects_earlier(tiny, tmp_path):
     sc = scenario(tmp_path, "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t, milestones: {2023: 1100}}\n")
     ds, bm, sol = solve_tiny(tiny, sc)
-    port = make_results(ds, bm, sol).portfolio
+    port = make_results(bm, sol).portfolio
     assert port["nox_t"].sum() >= 1100 - 1e-6
     assert (port["year"] == 2023).all()  # as late as the milestone allows
 
@@ -92,7 +91,7 @@ def test_milestone_pulls_projects_earlier(tiny, tmp_path):
 def test_ule_rule_forces_full_ule_everywhere(tiny, tmp_path):
     sc = scenario(tmp_path, "rules: {ule_mandatory: {enabled: true, sectors: [cement]}}\n")
     ds, bm, sol = solve_tiny(tiny, sc)
-    port = make_results(ds, bm, sol).portfolio
+    port = make_results(bm, sol).portfolio
     assert sorted(port["measure_id"]) == ["cement_ule"] * 3
 
 
@@ -103,7 +102,7 @@ def test_budget_caps_capex(tiny, tmp_path):
     sc = scenario(tmp_path, f"objective: max_reduction\nbudget: {{total: {{value: {budget}, unit: CNY}}}}\n"
                             "max_reduction: {weights: {NOx: 1}}\n")
     ds, bm, sol = solve_tiny(tiny, sc)
-    port = make_results(ds, bm, sol).portfolio
+    port = make_results(bm, sol).portfolio
     assert port["capex_cny"].sum() <= budget
     # the best NOx per CNY within budget: SCR at the biggest emitter beats SNCR everywhere (hand check)
     sncr_all = 0.6 * sum(nox for *_, nox in PLANTS)
@@ -114,7 +113,8 @@ def test_budget_caps_capex(tiny, tmp_path):
 
 def test_co2_intensity_requirement_by_hand(ds):
     sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
-    row, ctx = co2_requirement(ds, sc)
+    md = resolve(ds, sc)
+    row, ctx = md.targets[-1], md.co2_context
     co2_0, g_bau, g_gdp = 560e6, 0.02, 0.05
     expected = co2_0 * (1 + g_bau) ** 5 - (1 - 0.18) * co2_0 * (1 + g_gdp) ** 5
     assert row.required_t == pytest.approx(expected, rel=1e-9)
@@ -261,7 +261,7 @@ def test_formulation_matches_golden_lp(tiny, tmp_path):
                             "budget: {per_year: {value: 10, unit: 亿元}}\n"
                             "horizon: {base_year: 2020, start_year: 2022, end_year: 2024}\n")
     ds = load_dataset(tiny)
-    assert_matches_golden(build_model(ds, sc, build_candidates(ds, sc)), GOLDEN, tmp_path)
+    assert_matches_golden(build(ds, sc), GOLDEN, tmp_path)
 
 
 GOLDEN_ALL = Path(__file__).parent / "golden" / "tiny_all_families.lp"
@@ -287,25 +287,29 @@ def test_household_freight_wastewater_formulation_matches_golden(tiny, tmp_path)
                     "budget: {per_city: {临汾: {value: 200, unit: 亿元}}}\n")
     sc = load_scenario(path).scenario
     ds = load_dataset(tiny)
-    bm = build_model(ds, sc, build_candidates(ds, sc))
+    bm = build(ds, sc)
     assert set(bm.candidates["kind"]) == {"household", "freight", "wastewater"}
     assert_matches_golden(bm, GOLDEN_ALL, tmp_path)
     sol = solve(bm)
     assert sol.status == "optimal"
 
 
-def test_portfolio_totals_equal_the_tables(ds):
-    """The fast totals used by sweeps equal those computed from the full result tables."""
-    from model.results import portfolio_totals
+def test_totals_by_hand(tiny, tmp_path):
+    """The one totals function on a portfolio forced by the ULE rule: cement_ule at all three plants."""
+    from model.results import totals
 
-    sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
-    bm = build_model(ds, sc, build_candidates(ds, sc))
-    sol = solve(bm, shadow_prices=False)
-    full = make_results(ds, bm, sol).totals
-    fast = portfolio_totals(bm, sol)
-    assert fast.keys() == full.keys()
-    for k, v in full.items():
-        assert fast[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k
+    sc = scenario(tmp_path, "rules: {ule_mandatory: {enabled: true, sectors: [cement]}}\n")
+    ds, bm, sol = solve_tiny(tiny, sc)
+    tot = totals(bm, sol)
+    r = ds.measures.loc["cement_ule"]
+    capex = sum(r["capex_cny_per_unit"] * cap for _, _, cap, _, _ in PLANTS)
+    om = sum(r["var_om_cny_per_t_output"] * out for _, _, _, out, _ in PLANTS)
+    assert tot["projects"] == 3
+    assert tot["capex_cny"] == pytest.approx(capex, rel=1e-12)
+    assert tot["annualised_capex_cny"] == pytest.approx(capex * crf(0.08, r["lifetime_yr"]), rel=1e-12)
+    assert tot["annual_om_cny"] == pytest.approx(om, rel=1e-12)
+    assert tot["reduction_nox_t"] == pytest.approx(r["nox_removal"] * sum(nox for *_, nox in PLANTS), rel=1e-12)
+    assert make_results(bm, sol).totals == tot
 
 
 GOLDEN_RULES = Path(__file__).parent / "golden" / "tiny_rules_co2_budget.lp"
@@ -330,10 +334,10 @@ def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path
                     "budget: {total: {value: 1, unit: 亿元}}\n")
     sc = load_scenario(path).scenario
     ds = load_dataset(inputs_copy)
-    bm = build_model(ds, sc, build_candidates(ds, sc))
+    bm = build(ds, sc)
     assert_matches_golden(bm, GOLDEN_RULES, tmp_path)
     sol = solve(bm)
-    port = make_results(ds, bm, sol).portfolio
+    port = make_results(bm, sol).portfolio
     # the rules force a VOC tier of at least 80 % at C1 and a boiler replacement at B1
     assert set(port["enterprise_id"]) >= {"C1", "B1"}
     assert port.loc[port["enterprise_id"] == "C1", "measure_id"].isin(["voc_adsorb_regen", "voc_rto"]).any()

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from model.plots import use_cjk_font
+from model.outputs.plots import use_cjk_font
 
 
 def test_cjk_glyphs_render_without_fallback(tmp_path):

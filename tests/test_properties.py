@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 import cli
 from conftest import ROOT
-from model.build import build_model
 from model.candidates import build_candidates
-from model.run import _elastic
+from model.build import build_model
+from model.diagnose import elastic
+from model.resolve import resolve
 from model.scenario import MeasureFilter, Scenario, SolverOptions, Target
 from model.solve import solve
 
@@ -63,7 +64,8 @@ def scenario(level_t: float, exclude=()) -> Scenario:
 
 
 def run(ds2, sc):
-    bm = build_model(ds2, sc, build_candidates(ds2, sc))
+    md = resolve(ds2, sc)
+    bm = build_model(md, build_candidates(md))
     return bm, solve(bm, mip_gap=1e-9, shadow_prices=False)
 
 
@@ -78,7 +80,7 @@ def test_reported_portfolio_meets_hard_targets(ds, spec):
         return
     from model.results import make_results
 
-    port = make_results(ds2, bm, sol).portfolio
+    port = make_results(bm, sol).portfolio
     assert port["nox_t"].sum() >= level * (1 - 1e-7) - 1e-6
 
 
@@ -115,9 +117,9 @@ def test_elastic_shortfall_is_zero_exactly_when_feasible(ds, spec):
     ds2 = make_dataset(ds, spec)
     sc = scenario(spec["frac"] * potential_nox(ds2))
     _, plain = run(ds2, sc)
-    cands = build_candidates(ds2, sc)
-    _, elastic = _elastic(ds2, sc, cands)
-    short = sum(elastic.short.values())
+    md = resolve(ds2, sc)
+    _, el = elastic(md, build_candidates(md))
+    short = sum(el.short.values())
     if plain.status == "infeasible":
         assert short > 1e-6
     else:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from model.scenario import ScenarioError, check_against_dataset, deep_merge, load_scenario
+from model.resolve import resolve
+from model.scenario import ScenarioError, deep_merge, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -31,7 +32,7 @@ def test_base_scenario_has_the_provincial_targets_in_tonnes():
 def test_variants_extend_base(name, ds):
     loaded = load_scenario(SCENARIOS / f"{name}.yaml")
     assert [p.name for p in loaded.files] == ["base.yaml", f"{name}.yaml"]
-    check_against_dataset(loaded, ds)
+    resolve(ds, loaded)
     sc = loaded.scenario
     assert sc.discount_rate == 0.08  # inherited
 
@@ -103,4 +104,4 @@ def test_unknown_region_is_reported_against_the_dataset(tmp_path, ds):
     p = write(tmp_path, "s.yaml", "name: s\ntargets:\n  - {pollutant: NOx, reduction: 1, region: Linfenn}\n")
     loaded = load_scenario(p)
     with pytest.raises(ScenarioError, match=r"s.yaml:3:\d+: targets.0.region: unknown region 'Linfenn'"):
-        check_against_dataset(loaded, ds)
+        resolve(ds, loaded)

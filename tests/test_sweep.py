@@ -11,7 +11,8 @@ from click.testing import CliRunner
 import cli
 from model.inputs import load_dataset
 from model.scenario import load_scenario
-from model.sweep import sweep_scenario
+from model.resolve import resolve
+from model.studies.sweep import sweep_scenario
 from conftest import PLANTS, cement_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,7 @@ def base_nox_curve():
     ds = load_dataset()
     sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
     levels = [80_100 * f for f in (1.0, 1.15, 1.16, 1.25)]
-    return sweep_scenario(ds, sc, "NOx", levels)
+    return sweep_scenario(resolve(ds, sc), "NOx", levels)
 
 
 def test_cost_never_decreases_as_target_tightens(base_nox_curve):

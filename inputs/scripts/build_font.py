@@ -1,4 +1,4 @@
-"""Build model/fonts/NotoSansSC-ersim.otf: a subset of Noto Sans CJK SC Regular for Chinese labels in plots.
+"""Build model/outputs/fonts/NotoSansSC-ersim.otf: a subset of Noto Sans CJK SC Regular for Chinese labels in plots.
 
 Rerun:  apt-get download fonts-noto-cjk && dpkg-deb -x fonts-noto-cjk_*.deb /tmp/noto
         .venv/bin/python inputs/scripts/build_font.py /tmp/noto/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
@@ -19,7 +19,7 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "model" / "fonts" / "NotoSansSC-ersim.otf"
+OUT = ROOT / "model" / "outputs" / "fonts" / "NotoSansSC-ersim.otf"
 
 
 def gb2312_level1() -> str:

@@ -10,14 +10,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .export import read_run
+from ..results import project_key, project_names
+from ..rundir import NotARunError, Run, is_run, is_sweep, read_run, read_sweep, write_atomically, write_csv
+from ..units import cny_to_yi
 
 
 @dataclass
@@ -37,21 +38,16 @@ def _label(run_dir: Path, summary: dict, used: set[str]) -> str:
     return label
 
 
-def _co2_intensity_pct(run_dir: Path, targets: pd.DataFrame) -> float:
+def _co2_intensity_pct(run: Run) -> float:
     """CO2-intensity reduction reached in the target year, % below the base year."""
-    man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-    ctx = man.get("co2_intensity") or {}
-    row = targets[targets["source"] == "co2_intensity"]
-    if not ctx or row.empty:
+    ctx = run.manifest.get("co2_intensity") or {}
+    targets = run.tables.get("targets")
+    row = targets[targets["source"] == "co2_intensity"] if targets is not None else None
+    if not ctx or row is None or row.empty:
         return np.nan
     co2_t = ctx["bau_co2_target_year_t"] - float(row["achieved_t"].iloc[0])
     intensity = co2_t / ctx["gdp_target_year_cny"]
     return 100 * (1 - intensity / ctx["intensity_base_t_per_cny"])
-
-
-def project_key(port: pd.DataFrame) -> pd.Series:
-    who = np.where(port["kind"] == "household", port["region_code"].astype(str), port["enterprise_id"].astype(str))
-    return port["measure_id"].astype(str) + " @ " + pd.Series(who, index=port.index)
 
 
 def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> Comparison:
@@ -59,33 +55,35 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
     columns, family_cost, chosen = {}, {}, {}
     names: dict[str, str] = {}
     for d in run_dirs:
-        s = json.loads((d / "summary.json").read_text(encoding="utf-8"))
+        run = read_run(d)
+        s = run.summary
         label = _label(d, s, used)
-        t = read_run(d)
         tot = s.get("totals", {})
         col = {("result", "status"): s["status"], ("result", "MIP gap"): s.get("mip_gap"),
-               ("cost", "investment (亿元)"): tot.get("capex_cny", np.nan) / 1e8,
-               ("cost", "total annual cost (亿元/yr)"): tot.get("total_annual_cost_cny", np.nan) / 1e8,
-               ("cost", "annualised capital (亿元/yr)"): tot.get("annualised_capex_cny", np.nan) / 1e8,
-               ("cost", "O&M and energy (亿元/yr)"): tot.get("annual_om_cny", np.nan) / 1e8,
+               ("cost", "investment (亿元)"): cny_to_yi(tot.get("capex_cny", np.nan)),
+               ("cost", "total annual cost (亿元/yr)"): cny_to_yi(tot.get("total_annual_cost_cny", np.nan)),
+               ("cost", "annualised capital (亿元/yr)"): cny_to_yi(tot.get("annualised_capex_cny", np.nan)),
+               ("cost", "O&M and energy (亿元/yr)"): cny_to_yi(tot.get("annual_om_cny", np.nan)),
                ("result", "projects"): tot.get("projects")}
-        if "targets" in t:
-            for r in t["targets"].itertuples():
-                col[("target achieved (t/yr)", r.target)] = r.achieved_t
-                col[("target required (t/yr)", r.target)] = r.required_t
-                col[("shadow price (CNY/t)", r.target)] = r.shadow_price_cny_per_t
-            col[("result", "CO2 intensity reduction reached (%)")] = _co2_intensity_pct(d, t["targets"])
-        if "portfolio" in t:
-            port = t["portfolio"]
+        if "targets" in run:
+            t = run["targets"]
+            shadow = next((c for c in t.columns if c.startswith("shadow_price_")), None)
+            for r in t.to_dict("records"):
+                col[("target achieved (t/yr)", r["target"])] = r["achieved_t"]
+                col[("target required (t/yr)", r["target"])] = r["required_t"]
+                if shadow == "shadow_price_cny_per_t":
+                    col[("shadow price (CNY/t)", r["target"])] = r[shadow]
+            col[("result", "CO2 intensity reduction reached (%)")] = _co2_intensity_pct(run)
+        if "portfolio" in run:
+            port = run["portfolio"]
             for fam, n in port.groupby("family").size().items():
                 col[("projects per family", fam)] = n
             for city, n in port.groupby("city").size().items():
                 col[("projects per city", city)] = n
-            family_cost[label] = port.groupby("family")["total_annual_cost_cny"].sum() / 1e8
+            family_cost[label] = cny_to_yi(port.groupby("family")["total_annual_cost_cny"].sum())
             keys = project_key(port)
             chosen[label] = set(keys)
-            names.update(dict(zip(keys, port["measure_name"].fillna("") + " | " + port["enterprise_name"].fillna("")
-                                  .where(port["kind"] != "household", port["county"]))))
+            names.update(project_names(port))
         columns[label] = col
     table = pd.DataFrame(columns)
     table.index = pd.MultiIndex.from_tuples(table.index, names=["group", "item"])
@@ -100,14 +98,39 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
     rob = rob.sort_values(["chosen_in", "project"], ascending=[False, True]).reset_index(drop=True)
     curves = {}
     for d in sweep_dirs or []:
-        meta = json.loads((d / "sweep.json").read_text(encoding="utf-8"))
-        curves[f"{meta['scenario']}: {meta['target']}"] = pd.read_csv(d / "curve.csv")
+        meta, curve = read_sweep(d)
+        curves[f"{meta['scenario']}: {meta['target']}"] = curve
     return Comparison(table, rob, pd.DataFrame(family_cost).fillna(0.0), curves)
 
 
+def split_items(items: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """(scenario files, run directories, sweep directories) among ``items``; NotARunError for anything else."""
+    files, runs, sweeps = [], [], []
+    for item in map(Path, items):
+        if item.is_file():
+            files.append(item)
+        elif is_sweep(item):
+            sweeps.append(item)
+        elif is_run(item):
+            runs.append(item)
+        else:
+            raise NotARunError(f"{item} is neither a scenario file, a run nor a sweep directory")
+    return files, runs, sweeps
+
+
+def compare_items(items: list[Path], inputs: Path | None, run) -> Comparison:
+    """Compare ``items`` (scenario files are run first, with ``run`` from model.studies.parallel, and written
+    under results/), keeping the order they were given in."""
+    from ..run import run_and_write
+
+    files, _, sweeps = split_items(items)
+    ran = dict(zip(files, run(run_and_write, [(str(f), inputs, "results") for f in files]))) if files else {}
+    runs = [Path(ran[Path(i)]) if Path(i) in ran else Path(i) for i in items if Path(i) not in set(sweeps)]
+    return compare_runs(runs, sweeps)
+
+
 def write_comparison(cmp: Comparison, out_dir: Path, force: bool = False, unique: bool = False) -> Path:
-    from .plots import compare_cost_by_family, overlay_curves
-    from .run import write_atomically, write_csv
+    from ..outputs.plots import compare_cost_by_family, overlay_curves
 
     def fill(tmp: Path) -> None:
         cmp.table.reset_index().to_csv(tmp / "comparison.csv", index=False, float_format="%.6g",

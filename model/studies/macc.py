@@ -10,6 +10,8 @@ Rules, stated on the figure and in the README:
   O&M and energy, sidings included for rail) is shared across its reductions in proportion to weighted tonnes,
   with the weights of the scenario's ``max_reduction.weights`` (default NOx 1, VOCs 1, SO2 0.5, PM 0.5, COD 1,
   NH3-N 1); CO2 is not charged. The bar height is the cost allocated to this pollutant per tonne.
+* **Where**: the region of the scenario's target for the pollutant (its own region, e.g. 临汾), or the
+  scenario's scope when it has no such target.
 * Bars are as wide as the measure's total reduction and sorted by CNY per tonne, so the x position is the
   cumulative reduction available; the scenario's target is drawn as a vertical line.
 """
@@ -21,9 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .candidates import build_candidates
-from .inputs import Dataset
-from .scenario import POLLUTANT_NAMES, Scenario, pollutant_key
+from pathlib import Path
+
+from ..candidates import build_candidates
+from ..names import TARGET_POLLUTANTS, pollutant_name
+from ..resolve import ModelData
+from ..rundir import write_atomically, write_csv
+from ..scenario import ScenarioError, pollutant_key
 
 ALLOCATION_RULE = ("cost shared across co-reduced pollutants by weighted tonnes (max_reduction.weights); "
                    "CO2 not charged; one option per site and exclusive group (the deepest)")
@@ -34,12 +40,20 @@ class Macc:
     pollutant: str
     table: pd.DataFrame
     target_t: float | None
+    region: str  # name of the region the curve covers
 
 
-def build_macc(ds: Dataset, sc: Scenario, pollutant: str) -> Macc:
+def build_macc(md: ModelData, pollutant: str) -> Macc:
+    """The MACC of ``pollutant`` for the resolved scenario ``md`` (rules in the module docstring)."""
     p = pollutant_key(pollutant)
     col = f"{p}_t"
-    c = build_candidates(ds, sc).all()
+    try:
+        target = md.target(p)
+    except ScenarioError:
+        target = None
+    c = build_candidates(md).all()
+    if target is not None:
+        c = c[c["region_code"].isin(target.members)]
     c = c[c[col] > 0].copy()
     if "siding_annualised_cny" in c:
         siding = (c["siding_annualised_cny"].fillna(0) + c["siding_annual_cost_cny"].fillna(0))
@@ -50,16 +64,31 @@ def build_macc(ds: Dataset, sc: Scenario, pollutant: str) -> Macc:
     c["site_group"] = pd.Series(site, index=c.index) + "|" + c["exclusive_group"].astype(str)
     # the deepest option per site and group; among equally deep ones, the cheapest
     c = c.sort_values([col, "annual_total_cny"], ascending=[False, True]).drop_duplicates("site_group")
-    weights = sc.max_reduction.weights
-    weighted = sum(weights.get(q, 0.0) * c[f"{q}_t"].clip(lower=0) for q in POLLUTANT_NAMES)
+    weights = md.scenario.max_reduction.weights
+    weighted = sum(weights.get(q, 0.0) * c[f"{q}_t"].clip(lower=0) for q in TARGET_POLLUTANTS)
     share = (weights.get(p, 0.0) * c[col] / weighted.replace(0, np.nan)).fillna(1.0)
     c["allocated_cny"] = c["annual_total_cny"] * share
     g = c.groupby("measure_id")
     table = pd.DataFrame({"family": g["family"].first(), "candidates": g.size(), "reduction_t": g[col].sum(),
                           "annual_cost_cny": g["annual_total_cny"].sum(), "allocated_cny": g["allocated_cny"].sum()})
     table["cny_per_t"] = table["allocated_cny"] / table["reduction_t"]
-    table.insert(0, "measure_name", ds.measures["name_zh"].reindex(table.index))
+    table.insert(0, "measure_name", md.dataset.measures["name_zh"].reindex(table.index))
     table = table.sort_values("cny_per_t").rename_axis("measure_id").reset_index()
     table["cumulative_t"] = table["reduction_t"].cumsum()
-    target = next((t.reduction_t for t in sc.targets if t.pollutant == p), None)
-    return Macc(p, table, target)
+    region = target.region_name if target is not None else md.dataset.regions.loc[md.scope_region, "name_zh"]
+    return Macc(p, table, None if target is None else target.required_t, region)
+
+
+def write_macc(m: Macc, scenario_name: str, out_dir: Path, svg: bool = False, force: bool = False,
+               unique: bool = False) -> Path:
+    """macc.csv and macc.png (and .svg), written atomically."""
+    from ..outputs.plots import macc_chart
+
+    name = pollutant_name(m.pollutant)
+
+    def fill(tmp: Path) -> None:
+        write_csv(m.table, tmp / "macc.csv")
+        macc_chart(m.table, name, m.target_t, ALLOCATION_RULE,
+                   f"{scenario_name}: {name} 边际减排成本曲线 MACC ({m.region})", tmp / "macc", svg)
+
+    return write_atomically(out_dir, fill, force, unique)

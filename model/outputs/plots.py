@@ -1,6 +1,6 @@
 """Figures (PNG, optionally SVG) with Chinese labels, titles, units and sources.
 
-The package ships a subset of Noto Sans CJK SC (SIL OFL, ``model/fonts``) and registers it with
+The package ships a subset of Noto Sans CJK SC (SIL OFL, ``model/outputs/fonts``) and registers it with
 matplotlib, so Chinese names render on machines without CJK fonts.
 """
 
@@ -17,6 +17,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+
+from ..names import pollutant_name  # noqa: E402
+from ..units import cny_to_wan, cny_to_yi, t_to_wan_t  # noqa: E402
 
 FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
 SOURCE_NOTE = "ersim; inputs: Shanxi plans 2022-23 (seeds), parameters.md; see manifest.json"
@@ -49,25 +52,25 @@ def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, 
                svg: bool = False, base_level_t: float | None = None) -> list[Path]:
     """Exact MILP step curve and LP-relaxation frontier of cost against the target level, plus marginals."""
     use_cjk_font()
-    ok = curve[curve["status"].isin(["optimal", "time_limit"])]
+    ok = curve[curve["status"] != "infeasible"]
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8, 8), sharex=True, height_ratios=(3, 2))
-    x = ok["level_t"] / 1e4
-    ax.step(x, ok["objective_cny_per_yr"] / 1e8, where="pre", color="#4c72b0", lw=2,
+    x = t_to_wan_t(ok["level_t"])
+    ax.step(x, cny_to_yi(ok["objective_cny_per_yr"]), where="pre", color="#4c72b0", lw=2,
             label="MILP：实际项目组合 (exact, lumpy)")
-    ax.plot(x, ok["objective_cny_per_yr"] / 1e8, "o", color="#4c72b0", ms=4)
+    ax.plot(x, cny_to_yi(ok["objective_cny_per_yr"]), "o", color="#4c72b0", ms=4)
     if "lp_objective_cny_per_yr" in ok:
-        ax.plot(x, ok["lp_objective_cny_per_yr"] / 1e8, "--", color="#dd8452", lw=1.5,
+        ax.plot(x, cny_to_yi(ok["lp_objective_cny_per_yr"]), "--", color="#dd8452", lw=1.5,
                 label="LP 松弛前沿 (relaxation frontier)")
     if base_level_t:
-        ax.axvline(base_level_t / 1e4, color="#c44e52", lw=1, ls=":", label="规划目标 (scenario target)")
+        ax.axvline(t_to_wan_t(base_level_t), color="#c44e52", lw=1, ls=":", label="规划目标 (scenario target)")
     if max_achievable_t and np.isfinite(max_achievable_t):
-        ax.axvline(max_achievable_t / 1e4, color="black", lw=1, ls="-.", label=f"最大可达 {max_achievable_t / 1e4:.2f} 万吨")
+        ax.axvline(t_to_wan_t(max_achievable_t), color="black", lw=1, ls="-.", label=f"最大可达 {t_to_wan_t(max_achievable_t):.2f} 万吨")
     ax.set_ylabel("年度成本（含软目标罚金）cost in target year (亿元/年)")
     ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8)
-    ax2.step(x, ok["marginal_cny_per_t"] / 1e4, where="pre", color="#4c72b0", label="MILP 对偶 (integers fixed)")
+    ax2.step(x, cny_to_wan(ok["marginal_cny_per_t"]), where="pre", color="#4c72b0", label="MILP 对偶 (integers fixed)")
     if "lp_marginal_cny_per_t" in ok:
-        ax2.plot(x, ok["lp_marginal_cny_per_t"] / 1e4, "--", color="#dd8452", label="LP 松弛对偶")
+        ax2.plot(x, cny_to_wan(ok["lp_marginal_cny_per_t"]), "--", color="#dd8452", label="LP 松弛对偶")
     ax2.set_ylabel("边际成本 marginal cost (万元/吨)")
     ax2.set_xlabel("减排目标 reduction target (万吨/年)")
     ax2.legend(loc="upper left", fontsize=8)
@@ -79,8 +82,8 @@ def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bo
     """Capital spent per build year and family, and the annual cost each family adds (亿元)."""
     use_cjk_font()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
-    capex = portfolio.pivot_table(index="year", columns="family", values="capex_cny", aggfunc="sum",
-                                  fill_value=0) / 1e8
+    capex = cny_to_yi(portfolio.pivot_table(index="year", columns="family", values="capex_cny", aggfunc="sum",
+                                            fill_value=0))
     if len(capex):  # show every year of the horizon, also those without projects
         capex = capex.reindex(range(int(capex.index.min()), int(portfolio["year"].max()) + 1), fill_value=0)
     capex.plot(kind="bar", stacked=True, ax=ax1, color=[FAMILY_COLOURS.get(c, "#999") for c in capex.columns],
@@ -88,7 +91,7 @@ def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bo
     ax1.set_ylabel("投资 capital (亿元)")
     ax1.set_xlabel("建设年份 build year")
     ax1.set_title("按年份和类别的投资 investment by year and family")
-    annual = portfolio.groupby("family")["total_annual_cost_cny"].sum().sort_values() / 1e8
+    annual = cny_to_yi(portfolio.groupby("family")["total_annual_cost_cny"].sum().sort_values())
     ax2.barh(annual.index, annual.values, color=[FAMILY_COLOURS.get(c, "#999") for c in annual.index])
     ax2.set_xlabel("年化总成本 total annual cost (亿元/年)")
     ax2.set_title("按类别的年化成本 annual cost by family")
@@ -99,11 +102,11 @@ def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bo
 def reductions_vs_targets(targets: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
     """Achieved against required reduction for every target (万吨), met in colour, missed in grey-red."""
     use_cjk_font()
-    t = targets[targets["pollutant"] != "CO2"].copy()
+    t = targets[targets["pollutant"] != pollutant_name("co2")].copy()
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(t) + 2))
     y = np.arange(len(t))
-    ax.barh(y, t["achieved_t"] / 1e4, color=np.where(t["met"], "#55a868", "#c44e52"), label="达到 achieved")
-    ax.scatter(t["required_t"] / 1e4, y, marker="|", s=400, color="black", label="目标 required", zorder=3)
+    ax.barh(y, t_to_wan_t(t["achieved_t"]), color=np.where(t["met"], "#55a868", "#c44e52"), label="达到 achieved")
+    ax.scatter(t_to_wan_t(t["required_t"]), y, marker="|", s=400, color="black", label="目标 required", zorder=3)
     ax.set_yticks(y, [f"{r.target} ({r.kind})" for r in t.itertuples()])
     ax.set_xlabel("减排量 reduction (万吨/年)")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
@@ -113,7 +116,8 @@ def reductions_vs_targets(targets: pd.DataFrame, title: str, path: Path, svg: bo
 
 def investment_by_city(portfolio: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
     use_cjk_font()
-    inv = portfolio.pivot_table(index="city", columns="family", values="capex_cny", aggfunc="sum", fill_value=0) / 1e8
+    inv = cny_to_yi(portfolio.pivot_table(index="city", columns="family", values="capex_cny", aggfunc="sum",
+                                        fill_value=0))
     inv = inv.loc[inv.sum(axis=1).sort_values().index]
     fig, ax = plt.subplots(figsize=(9, 5.5))
     inv.plot(kind="barh", stacked=True, ax=ax, color=[FAMILY_COLOURS.get(c, "#999") for c in inv.columns])
@@ -124,17 +128,17 @@ def investment_by_city(portfolio: pd.DataFrame, title: str, path: Path, svg: boo
 
 
 def county_maps(county_summary: pd.DataFrame, geojson: Path, title: str, path: Path, svg: bool = False) -> list[Path]:
-    """Choropleths of households converted, NOx reduction and investment per county."""
+    """Choropleths of households converted, NOx reduction and investment per county of the run's scope."""
     import geopandas as gpd
 
     use_cjk_font()
-    g = gpd.read_file(geojson).merge(county_summary, on="region_code", how="left")
-    panels = [("households_converted", "清洁取暖改造户数 households converted", 1.0, "Reds"),
-              ("nox_t", "NOx 减排 reduction (吨/年)", 1.0, "Blues"),
-              ("capex_cny", "投资 investment (亿元)", 1e-8, "Greens")]
+    g = gpd.read_file(geojson).merge(county_summary, on="region_code", how="inner")
+    panels = [("households_converted", "清洁取暖改造户数 households converted", lambda v: v, "Reds"),
+              ("nox_t", "NOx 减排 reduction (吨/年)", lambda v: v, "Blues"),
+              ("capex_cny", "投资 investment (亿元)", cny_to_yi, "Greens")]
     fig, axes = plt.subplots(1, 3, figsize=(15, 7.5))
     for ax, (col, label, scale, cmap) in zip(axes, panels):
-        g.assign(v=g[col].fillna(0) * scale).plot(column="v", ax=ax, cmap=cmap, legend=True, edgecolor="#888",
+        g.assign(v=scale(g[col].fillna(0))).plot(column="v", ax=ax, cmap=cmap, legend=True, edgecolor="#888",
                                                  linewidth=0.3, legend_kwds={"shrink": 0.6, "label": label})
         ax.set_title(label)
         ax.set_axis_off()
@@ -142,24 +146,33 @@ def county_maps(county_summary: pd.DataFrame, geojson: Path, title: str, path: P
     return _save(fig, path, svg)
 
 
-def plot_run(run_dir: Path, geojson: Path, scenario_name: str, out_dir: Path, svg: bool = False) -> list[Path]:
-    """Every figure of a run (read from its CSV files), written into ``out_dir``."""
-    from .export import read_run
+def plot_run(run_dir: Path, out_dir: Path, svg: bool = False) -> list[Path]:
+    """Every figure of a run (read from the run directory alone), written into ``out_dir``."""
+    from ..rundir import read_run
 
-    d = read_run(run_dir)
+    run = read_run(run_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    if "portfolio" not in d:
+    if not run.solved:
         return files
-    port = d["portfolio"]
-    files += cost_by_family_year(port, f"{scenario_name}: 成本 cost", out_dir / "cost_by_family_year", svg)
-    files += reductions_vs_targets(d["targets"], f"{scenario_name}: 减排与目标 reductions vs targets",
-                                   out_dir / "reductions_vs_targets", svg)
-    files += investment_by_city(port, f"{scenario_name}: 各市投资 investment per city", out_dir / "investment_by_city",
-                                svg)
-    files += county_maps(d["county_summary"], geojson, f"{scenario_name}: 区县分布 by county", out_dir / "county_maps",
-                         svg)
+    name, port = run.name, run["portfolio"]
+    files += cost_by_family_year(port, f"{name}: 成本 cost", out_dir / "cost_by_family_year", svg)
+    if len(run["targets"]):
+        files += reductions_vs_targets(run["targets"], f"{name}: 减排与目标 reductions vs targets",
+                                       out_dir / "reductions_vs_targets", svg)
+    files += investment_by_city(port, f"{name}: 各市投资 investment per city", out_dir / "investment_by_city", svg)
+    if run.geometry is not None:
+        files += county_maps(run["county_summary"], run.geometry, f"{name}: 区县分布 by county",
+                             out_dir / "county_maps", svg)
     return files
+
+
+def draw_figures(run_dir: Path, svg: bool = False) -> Path:
+    """(Re)draw a run's own figures into ``run_dir/figures`` (replaced whole: they are derived, not user data)."""
+    from ..rundir import read_run, write_atomically
+
+    read_run(run_dir)  # a clear error if this is not a run
+    return write_atomically(Path(run_dir) / "figures", lambda tmp: plot_run(run_dir, tmp, svg), force=True)
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -183,9 +196,9 @@ def overlay_curves(curves: dict[str, pd.DataFrame], path: Path, svg: bool = Fals
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 5))
     for label, c in curves.items():
-        ok = c[c["status"].isin(["optimal", "time_limit"])]
-        ax.step(ok["level_t"] / 1e4, ok["objective_cny_per_yr"] / 1e8, where="pre", lw=2, label=label)
-        ax.plot(ok["level_t"] / 1e4, ok["objective_cny_per_yr"] / 1e8, "o", ms=3, color=ax.lines[-1].get_color())
+        ok = c[c["status"] != "infeasible"]
+        ax.step(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), where="pre", lw=2, label=label)
+        ax.plot(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), "o", ms=3, color=ax.lines[-1].get_color())
     ax.set_xlabel("减排目标 reduction target (万吨/年)")
     ax.set_ylabel("年度成本（含软目标罚金）cost in target year (亿元/年)")
     ax.set_title("成本曲线对比 cost curves")
@@ -201,17 +214,17 @@ def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None,
     left = 0.0
     seen = set()
     for r in table.itertuples():
-        width = r.reduction_t / 1e4
+        width = t_to_wan_t(r.reduction_t)
         fam = r.family
-        ax.bar(left, r.cny_per_t / 1e4, width=width, align="edge", color=FAMILY_COLOURS.get(fam, "#999"),
+        ax.bar(left, cny_to_wan(r.cny_per_t), width=width, align="edge", color=FAMILY_COLOURS.get(fam, "#999"),
                edgecolor="white", linewidth=0.5, label=fam if fam not in seen else None)
         seen.add(fam)
-        if width > 0.04 * max(table["cumulative_t"].max() / 1e4, 1e-9):
-            ax.text(left + width / 2, r.cny_per_t / 1e4, r.measure_id, rotation=90, fontsize=7, ha="center",
+        if width > 0.04 * max(t_to_wan_t(table["cumulative_t"].max()), 1e-9):
+            ax.text(left + width / 2, cny_to_wan(r.cny_per_t), r.measure_id, rotation=90, fontsize=7, ha="center",
                     va="bottom" if r.cny_per_t >= 0 else "top")
         left += width
     if target_t:
-        ax.axvline(target_t / 1e4, color="#c44e52", lw=1.5, ls="--", label=f"目标 target {target_t / 1e4:.2f} 万吨")
+        ax.axvline(t_to_wan_t(target_t), color="#c44e52", lw=1.5, ls="--", label=f"目标 target {t_to_wan_t(target_t):.2f} 万吨")
     ax.axhline(0, color="black", lw=0.8)
     ax.set_yscale("symlog", linthresh=1.0)  # costs span 1-1000 万元/t: keep the cheap bars readable
     ax.set_xlabel(f"{pollutant_name} 累计减排潜力 cumulative reduction (万吨/年)")
@@ -227,7 +240,7 @@ def uncertainty_chart(samples: pd.DataFrame, freq: pd.DataFrame, title: str, pat
     """Distribution of total annual cost over the samples, and how often the most-chosen projects appear."""
     use_cjk_font()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 6), width_ratios=(1, 1.3))
-    cost = samples["total_annual_cost_cny"].dropna() / 1e8
+    cost = cny_to_yi(samples["total_annual_cost_cny"].dropna())
     sns.histplot(cost, ax=ax1, bins=min(30, max(5, len(cost) // 3)), color="#4c72b0")
     for q, ls in ((0.05, ":"), (0.5, "--"), (0.95, ":")):
         if len(cost):

@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .scenario import ScenarioError, load_scenario
+from ..rundir import write_atomically, write_csv, write_json
+from ..scenario import ScenarioError, load_scenario
 
 
 def draw(spec: dict, rng: np.random.Generator) -> float:
@@ -93,7 +94,7 @@ def apply_sample(ds, sc, params: list[dict], values: list[float]):
 
 @lru_cache(maxsize=4)
 def _base(scenario_path: str, overrides: tuple, inputs: str | None):
-    from .inputs import load_dataset
+    from ..inputs import load_dataset
 
     loaded = load_scenario(scenario_path, list(overrides))
     return load_dataset(inputs), loaded.scenario, loaded.resolved
@@ -101,28 +102,27 @@ def _base(scenario_path: str, overrides: tuple, inputs: str | None):
 
 def sample_task(args: tuple) -> dict:
     """Solve sample ``i``; returns its drawn values, status, costs and the projects it chose."""
-    from .build import build_model
-    from .candidates import build_candidates
-    from .compare import project_key
-    from .results import make_results
-    from .solve import solve
+    from ..build import build_model
+    from ..candidates import build_candidates
+    from ..resolve import resolve
+    from ..results import make_results, project_key, project_names
+    from ..solve import solve
 
     scenario_path, overrides, inputs, params, seed, i = args
     ds, sc, _ = _base(scenario_path, tuple(overrides), inputs)
     rng = np.random.default_rng([seed, i])
     values = [draw(p, rng) for p in params]
-    ds_i, sc_i = apply_sample(ds, sc, params, values)
-    bm = build_model(ds_i, sc_i, build_candidates(ds_i, sc_i))
-    sol = solve(bm, time_limit=sc_i.solver.time_limit_s, mip_gap=sc_i.solver.mip_gap, shadow_prices=False)
+    md = resolve(*apply_sample(ds, sc, params, values))  # the sample's data: its CO2 row and prices differ
+    bm = build_model(md, build_candidates(md))
+    opts = md.scenario.solver
+    sol = solve(bm, time_limit=opts.time_limit_s, mip_gap=opts.mip_gap, shadow_prices=False,
+                highs_options=opts.highs_options)
     out = {"sample": i, "status": sol.status, "values": values}
     if sol.ok:
-        res = make_results(ds_i, bm, sol)
+        res = make_results(bm, sol)
         out.update(total_annual_cost_cny=res.totals["total_annual_cost_cny"], capex_cny=res.totals["capex_cny"],
-                   objective_discounted_cny=sol.objective,
-                   projects=sorted(set(project_key(res.portfolio))),
-                   names=dict(zip(project_key(res.portfolio), res.portfolio["measure_name"].fillna("") + " | "
-                                  + res.portfolio["enterprise_name"].fillna("").where(
-                                      res.portfolio["kind"] != "household", res.portfolio["county"]))))
+                   objective_discounted_cny=sol.objective, projects=sorted(set(project_key(res.portfolio))),
+                   names=project_names(res.portfolio))
     return out
 
 
@@ -135,6 +135,9 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
         raise ScenarioError(f"{scenario_path}: no uncertainty: parameters; add e.g.\n  uncertainty:\n    parameters:"
                             "\n      - {param: prices.natural_gas, dist: uniform, low: 2.5, high: 4.5}")
     params = [p.model_dump() for p in block.parameters]
+    from ..resolve import resolve
+
+    resolve(ds, load_scenario(scenario_path, list(overrides)))  # names checked against the data, with places
     check_parameters(params, ds, resolved)
     n = samples or block.samples
     seed = block.seed if seed is None else seed
@@ -159,4 +162,19 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
                          "chosen_in": list(counts.values())})
     freq["share"] = freq["chosen_in"] / max(len(ok), 1)
     freq = freq.sort_values(["share", "project"], ascending=[False, True]).reset_index(drop=True)
-    return table, freq, {"samples": n, "seed": seed, "solved": len(ok), "parameters": params}
+    return table, freq, {"scenario": sc.name, "samples": n, "seed": seed, "solved": len(ok), "parameters": params}
+
+
+def write_uncertainty(table: pd.DataFrame, freq: pd.DataFrame, meta: dict, name: str, out_dir: Path,
+                      force: bool = False, unique: bool = False) -> Path:
+    """samples.csv, project_frequency.csv, uncertainty.json and uncertainty.png, written atomically."""
+    from ..outputs.plots import uncertainty_chart
+
+    def fill(tmp: Path) -> None:
+        write_csv(table, tmp / "samples.csv")
+        write_csv(freq, tmp / "project_frequency.csv")
+        write_json(meta, tmp / "uncertainty.json")
+        uncertainty_chart(table, freq, f"{name}: 不确定性分析 uncertainty ({meta['samples']} samples)",
+                          tmp / "uncertainty")
+
+    return write_atomically(out_dir, fill, force, unique)

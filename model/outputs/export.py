@@ -16,32 +16,28 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-RUN_TABLES = ("portfolio", "targets", "county_summary", "measure_summary", "candidates")
-_DTYPES = {"region_code": str, "city_code": str, "enterprise_id": str, "candidate_id": str}
+from ..names import POLLUTANTS
+from ..rundir import Run, read_run
+from ..units import cny_to_yi
 
-# header -> (display header with unit, scale, number format)
-MONEY = ("亿元", 1e-8, "#,##0.00")
+# header -> (display header with unit, conversion, number format)
+MONEY = ("亿元", cny_to_yi, "#,##0.00")
 COLUMN_STYLE = {
     "capex_cny": ("capex (亿元)", *MONEY[1:]),
     "annualised_capex_cny": ("annualised capex (亿元/yr)", *MONEY[1:]),
     "annual_cost_cny": ("O&M and energy (亿元/yr)", *MONEY[1:]),
     "total_annual_cost_cny": ("total annual cost (亿元/yr)", *MONEY[1:]),
-    "required_t": ("required (t/yr)", 1, "#,##0"),
-    "achieved_t": ("achieved (t/yr)", 1, "#,##0"),
-    "slack_t": ("slack (t/yr)", 1, "#,##0"),
-    "shortfall_t": ("shortfall (t/yr)", 1, "#,##0"),
-    "shadow_price_cny_per_t": ("shadow price (CNY/t)", 1, "#,##0"),
-    "quantity": ("quantity", 1, "#,##0.##"),
-    "households_converted": ("households converted", 1, "#,##0"),
-    "coal_households_2020": ("coal households 2020", 1, "#,##0"),
-    **{f"{p}_t": (f"{n} reduction (t/yr)", 1, "#,##0.0") for p, n in
-       [("nox", "NOx"), ("so2", "SO2"), ("pm", "PM"), ("vocs", "VOCs"), ("cod", "COD"), ("nh3n", "NH3-N"),
-        ("co2", "CO2")]},
+    "required_t": ("required (t/yr)", None, "#,##0"),
+    "achieved_t": ("achieved (t/yr)", None, "#,##0"),
+    "slack_t": ("slack (t/yr)", None, "#,##0"),
+    "shortfall_t": ("shortfall (t/yr)", None, "#,##0"),
+    "shadow_price_cny_per_t": ("shadow price (CNY/t)", None, "#,##0"),
+    "shadow_price_weighted_t_per_t": ("shadow price (weighted t per t)", None, "#,##0.000"),
+    "quantity": ("quantity", None, "#,##0.##"),
+    "households_converted": ("households converted", None, "#,##0"),
+    "coal_households_2020": ("coal households 2020", None, "#,##0"),
+    **{p.column: (f"{p.en} reduction (t/yr)", None, "#,##0.0") for p in POLLUTANTS.values()},
 }
-
-
-def read_run(run_dir: Path) -> dict[str, pd.DataFrame]:
-    return {n: pd.read_csv(run_dir / f"{n}.csv", dtype=_DTYPES) for n in RUN_TABLES if (run_dir / f"{n}.csv").exists()}
 
 
 def _styled(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -49,8 +45,9 @@ def _styled(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     out, formats = df.copy(), {}
     for col in df.columns:
         if col in COLUMN_STYLE:
-            header, scale, fmt = COLUMN_STYLE[col]
-            out[col] = df[col] * scale
+            header, convert, fmt = COLUMN_STYLE[col]
+            if convert is not None:
+                out[col] = convert(df[col])
             out = out.rename(columns={col: header})
             formats[header] = fmt
     return out, formats
@@ -75,23 +72,23 @@ def _format_sheet(ws, formats: dict[str, str]) -> None:
     ws.auto_filter.ref = ws.dimensions
 
 
-def summary_sheet(run_dir: Path) -> pd.DataFrame:
-    s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+def summary_sheet(run: Run) -> pd.DataFrame:
+    s = run.summary
     tot = s.get("totals", {})
     rows = [("scenario", s["scenario"], ""), ("status", s["status"], ""),
             ("MIP gap", s.get("mip_gap"), "fraction"),
-            ("investment", tot.get("capex_cny", 0) / 1e8, "亿元"),
-            ("total annual cost", tot.get("total_annual_cost_cny", 0) / 1e8, "亿元/yr"),
-            ("annualised capital", tot.get("annualised_capex_cny", 0) / 1e8, "亿元/yr"),
-            ("O&M and energy", tot.get("annual_om_cny", 0) / 1e8, "亿元/yr"),
+            ("investment", cny_to_yi(tot.get("capex_cny", 0)), "亿元"),
+            ("total annual cost", cny_to_yi(tot.get("total_annual_cost_cny", 0)), "亿元/yr"),
+            ("annualised capital", cny_to_yi(tot.get("annualised_capex_cny", 0)), "亿元/yr"),
+            ("O&M and energy", cny_to_yi(tot.get("annual_om_cny", 0)), "亿元/yr"),
             ("projects", tot.get("projects"), "")]
-    rows += [(f"{k.removeprefix('reduction_').removesuffix('_t').upper()} reduction", v, "t/yr")
+    rows += [(f"{POLLUTANTS[k.removeprefix('reduction_').removesuffix('_t')].en} reduction", v, "t/yr")
              for k, v in tot.items() if k.startswith("reduction_")]
     return pd.DataFrame(rows, columns=["item", "value", "unit"])
 
 
-def assumptions_sheet(run_dir: Path) -> pd.DataFrame:
-    man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+def assumptions_sheet(run: Run) -> pd.DataFrame:
+    man = run.manifest
     rows = [("ersim", man.get("ersim")), ("Pyomo", man.get("pyomo")), ("HiGHS", man.get("highs")),
             ("scenario files", ", ".join(man.get("scenario_files", []))), ("overrides", ", ".join(man.get("overrides", [])))]
     rows += [("rule", r) for r in man.get("rules", [])]
@@ -120,11 +117,14 @@ def per_city(portfolio: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def export_xlsx(run_dir: Path, path: Path) -> Path:
-    t = read_run(run_dir)
-    sheets = {"summary": summary_sheet(run_dir), "targets": t["targets"], "portfolio": t["portfolio"],
-              "per city": per_city(t["portfolio"]), "per county": t["county_summary"],
-              "measures": t["measure_summary"], "assumptions": assumptions_sheet(run_dir)}
+def export_xlsx(run: Run, path: Path) -> Path:
+    sheets = {"summary": summary_sheet(run)}
+    if run.solved:
+        sheets |= {"targets": run["targets"], "portfolio": run["portfolio"], "per city": per_city(run["portfolio"]),
+                   "per county": run["county_summary"], "measures": run["measure_summary"]}
+    if "diagnosis" in run:
+        sheets["diagnosis"] = run["diagnosis"]
+    sheets["assumptions"] = assumptions_sheet(run)
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, df in sheets.items():
             styled, formats = _styled(df)
@@ -133,35 +133,47 @@ def export_xlsx(run_dir: Path, path: Path) -> Path:
     return path
 
 
-def export_geojson(run_dir: Path, geojson_in: Path, path: Path) -> Path:
+def export_geojson(run: Run, path: Path) -> Path:
+    """The run's counties (its scope) with their results as properties."""
     import geopandas as gpd
 
-    cs = read_run(run_dir)["county_summary"].drop(columns=["county"], errors="ignore")
-    g = gpd.read_file(geojson_in).merge(cs, on="region_code", how="left")
+    cs = run["county_summary"].drop(columns=["county"], errors="ignore")
+    g = gpd.read_file(run.geometry).merge(cs, on="region_code", how="left")
     g.to_file(path, driver="GeoJSON")
     return path
 
 
-def export_csv(run_dir: Path, out_dir: Path) -> list[Path]:
+def export_csv(run: Run, out_dir: Path) -> list[Path]:
     files = []
-    for name, df in read_run(run_dir).items():
+    for name, df in run.tables.items():
         p = out_dir / f"{name}.csv"
         df.to_csv(p, index=False, encoding="utf-8-sig")  # BOM: Excel then reads the Chinese names as UTF-8
         files.append(p)
     for name in ("summary.json", "manifest.json"):
-        shutil.copy(run_dir / name, out_dir / name)
+        shutil.copy(run.path / name, out_dir / name)
         files.append(out_dir / name)
     return files
 
 
-def export_run(run_dir: Path, out_dir: Path, formats: list[str], geojson_in: Path, scenario_name: str) -> list[Path]:
+def export_run(run_dir: Path, out_dir: Path, formats: list[str]) -> list[Path]:
+    """The run at ``run_dir`` in each of ``formats`` (xlsx, geojson, csv), written into ``out_dir``."""
+    run = read_run(run_dir)
     files: list[Path] = []
     if "xlsx" in formats:
-        files.append(export_xlsx(run_dir, out_dir / f"{scenario_name}.xlsx"))
-    if "geojson" in formats:
-        files.append(export_geojson(run_dir, geojson_in, out_dir / f"{scenario_name}_counties.geojson"))
+        files.append(export_xlsx(run, out_dir / f"{run.name}.xlsx"))
+    if "geojson" in formats and run.solved and run.geometry is not None:
+        files.append(export_geojson(run, out_dir / f"{run.name}_counties.geojson"))
     if "csv" in formats:
         csv_dir = out_dir / "csv"
         csv_dir.mkdir()
-        files += export_csv(run_dir, csv_dir)
+        files += export_csv(run, csv_dir)
     return files
+
+
+def write_export(run_dir: Path, fmt: str, out: Path | None = None, force: bool = False) -> Path:
+    """Export a run in ``fmt`` (xlsx, csv, geojson or all) into ``out`` (default ``run_dir/export``), atomically."""
+    from ..rundir import write_atomically
+
+    read_run(run_dir)  # a clear error if this is not a run
+    formats = ["xlsx", "csv", "geojson"] if fmt == "all" else [fmt]
+    return write_atomically(out or Path(run_dir) / "export", lambda tmp: export_run(run_dir, tmp, formats), force)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from .export import read_run
+from ..rundir import OutputExistsError, read_run
+from ..units import cny_to_yi
 
 FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
 
@@ -37,7 +37,7 @@ def _table(df: pd.DataFrame, money_cols=(), max_rows: int | None = None) -> str:
         for c, v in zip(shown.columns, r):
             if isinstance(v, (int, float)) and not isinstance(v, bool) and pd.notna(v):
                 v = 0.0 if v == 0 else v  # no "-0"
-                text = f"{v / 1e8:,.2f}" if c in money_cols else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}")
+                text = f"{cny_to_yi(v):,.2f}" if c in money_cols else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}")
                 cells.append(f'<td class="num">{text}</td>')
             elif isinstance(v, bool) or v in ("True", "False"):
                 ok = v in (True, "True")
@@ -54,21 +54,29 @@ def _img(path: Path, alt: str) -> str:
 
 
 def build_report(run_dir: Path, out_path: Path) -> Path:
-    t = read_run(run_dir)
-    s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-    man = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    run = read_run(run_dir)
+    s, man = run.summary, run.manifest
     tot = s.get("totals", {})
     sc = man.get("scenario", {})
-    cards = [("状态 status", f"{s['status']} (gap {100 * (s.get('mip_gap') or 0):.2f}%)"),
-             ("投资 investment", f"{tot.get('capex_cny', 0) / 1e8:,.1f} 亿元"),
-             ("年化总成本 annual cost", f"{tot.get('total_annual_cost_cny', 0) / 1e8:,.1f} 亿元/年"),
+    gap = f" (gap {100 * s['mip_gap']:.2f}%)" if s.get("mip_gap") is not None else ""
+    cards = [("状态 status", f"{s['status']}{gap}"),
+             ("投资 investment", f"{cny_to_yi(tot.get('capex_cny', 0)):,.1f} 亿元"),
+             ("年化总成本 annual cost", f"{cny_to_yi(tot.get('total_annual_cost_cny', 0)):,.1f} 亿元/年"),
              ("项目 projects", f"{tot.get('projects', 0):,}")]
-    parts = [f"<h1>ersim: {html.escape(s['scenario'])}</h1>",
+    parts = [f"<h1>ersim: {html.escape(run.name)}</h1>",
              f"<p>{html.escape(sc.get('description', ''))}</p>",
              '<div class="cards">' + "".join(f'<div class="card">{k}<b>{html.escape(v)}</b></div>' for k, v in cards)
              + "</div>"]
-    tg = t["targets"][["target", "kind", "required_t", "achieved_t", "slack_t", "met", "shadow_price_cny_per_t"]]
-    parts += ["<h2>目标 Targets (t/yr; shadow price CNY/t)</h2>", _table(tg)]
+    if "diagnosis" in run:
+        parts += ["<h2>诊断 What can be achieved (t/yr)</h2>", _table(run["diagnosis"])]
+    if not run.solved:
+        return _write(parts, run, man, out_path)
+    t = run.tables
+    shadow = next(c for c in t["targets"].columns if c.startswith("shadow_price_"))
+    tg = t["targets"][["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow]]
+    unit = "CNY/t" if shadow == "shadow_price_cny_per_t" else "weighted t per t"
+    parts += [f"<h2>目标 Targets (t/yr; shadow price {unit})</h2>",
+              _table(tg) if len(tg) else "<p>This scenario sets no targets.</p>"]
     figs = run_dir / "figures"
     for name, title in [("reductions_vs_targets", "减排与目标 Reductions vs targets"),
                         ("cost_by_family_year", "成本 Cost by family and year"),
@@ -84,13 +92,33 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
                            "capex_cny", "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t"]]
     parts += [f"<h2>项目清单 Portfolio ({len(port):,} projects; money in 亿元)</h2>",
               '<div class="scroll">' + _table(port, money_cols=("capex_cny", "total_annual_cost_cny")) + "</div>"]
+    return _write(parts, run, man, out_path)
+
+
+def _write(parts: list[str], run, man: dict, out_path: Path) -> Path:
     parts.append(f"<footer>ersim {html.escape(str(man.get('ersim')))}, Pyomo {html.escape(str(man.get('pyomo')))}, "
                  f"HiGHS {html.escape(str(man.get('highs')))}; created {html.escape(str(man.get('created_utc')))}; "
                  "inputs and their sources: inputs/README.md; full tables in the run directory.</footer>")
     # the bundled CJK font travels inside the page, so Chinese renders on machines without CJK fonts
     font = base64.b64encode(FONT_FILE.read_bytes()).decode("ascii")
     face = f"@font-face{{font-family:'ersim-sc';src:url(data:font/otf;base64,{font}) format('opentype')}}"
-    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>ersim {html.escape(s["scenario"])}'
+    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>ersim {html.escape(run.name)}'
             f"</title><style>{face}{STYLE}</style></head><body>{''.join(parts)}</body></html>")
     out_path.write_text(page, encoding="utf-8")
     return out_path
+
+
+def write_report(run_dir: Path, force: bool = False) -> Path:
+    """``run_dir/report.html``, written whole or not at all; an existing report needs ``force``."""
+    run_dir = Path(run_dir)
+    read_run(run_dir)  # a clear error if this is not a run
+    out = run_dir / "report.html"
+    if out.exists() and not force:
+        raise OutputExistsError(f"{out} exists; pass --force to replace it")
+    tmp = out.with_suffix(".html.partial")
+    try:
+        build_report(run_dir, tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

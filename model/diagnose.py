@@ -1,0 +1,81 @@
+"""What a scenario can achieve: the elastic re-solve, the rules and budgets that bind, and maxima.
+
+* :func:`diagnose`: every hard target gets a shortfall variable and the relative shortfall is minimised,
+  cost ignored (no big penalties: a 1e9 CNY/t penalty version did not close a 60 % gap in 60 s on an
+  infeasible base variant; this one solves in seconds). Then each active rule and budget cap is lifted in
+  turn; those whose removal lowers the total shortfall are reported as binding, with the tonnes they cost.
+* :func:`max_achievable`: the largest reduction one requirement row can reach under every other constraint.
+
+Both work on models from :mod:`model.build` and solve them with :mod:`model.solve`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .build import BuiltModel, build_model
+from .candidates import Candidates
+from .resolve import ModelData
+from .rules import RULES
+from .solve import Solution, Solver, solve
+
+
+def elastic(md: ModelData, cands: Candidates) -> tuple[BuiltModel, Solution]:
+    """Minimise the hard targets' shortfall relative to each target, ignoring cost.
+
+    Returns (built model, solution); ``solution.short`` holds the hard rows' shortfalls.
+    """
+    was_hard = [t.key for t in md.targets if t.kind == "hard"]
+    bm = build_model(md.relaxed(all_soft=True), cands).minimising_shortfall(was_hard)
+    opts = md.scenario.solver
+    sol = solve(bm, time_limit=opts.time_limit_s, mip_gap=opts.mip_gap, shadow_prices=False,
+                highs_options=opts.highs_options)
+    sol.short = {k: v for k, v in sol.short.items() if k in set(was_hard)}
+    return bm, sol
+
+
+def _relaxations(md: ModelData) -> list[tuple[str, ModelData]]:
+    """(label, the scenario without one active rule or budget cap) for each active rule and cap."""
+    sc = md.scenario
+    out = [(spec.label, md.relaxed(rule=spec.key)) for spec in RULES if getattr(sc.rules, spec.key).enabled]
+    for cap in ("total", "per_year"):
+        if getattr(sc.budget, cap) is not None:
+            out.append((f"budget: {cap.replace('_', ' ')}", md.relaxed(budget=cap)))
+    if sc.budget.per_city:
+        out.append(("budget: per city", md.relaxed(budget="per_city")))
+    return out
+
+
+def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
+    """Per hard target: required, achievable and shortfall; then the rules and budgets that bind."""
+    _, sol = elastic(md, cands)
+    if sol.status == "infeasible":
+        return pd.DataFrame([{"item": "(rules and budget)", "kind": "rules", "required_t": float("nan"),
+                              "achievable_t": float("nan"), "shortfall_t": float("nan"),
+                              "note": "the policy rules and budget cannot all hold even without targets: disable "
+                                      "a rule or raise the budget"}])
+    rows = []
+    for t in md.targets:
+        if t.key not in sol.short:  # soft targets keep their own penalty: not part of the diagnosis
+            continue
+        short = sol.short[t.key]
+        rows.append({"item": t.label, "kind": "target", "required_t": t.required_t,
+                     "achievable_t": t.required_t - short, "shortfall_t": short,
+                     "note": "cannot be met" if short > 1e-6 else "met"})
+    total = sum(sol.short.values())
+    if total > 1e-6:
+        for what, relaxed in _relaxations(md):
+            # the candidates do not depend on rules or budgets, so the same ones serve every relaxation
+            _, rsol = elastic(relaxed, cands)
+            if rsol.ok and sum(rsol.short.values()) < total - 1e-6:
+                gain = total - sum(rsol.short.values())
+                rows.append({"item": what, "kind": "binding", "required_t": float("nan"),
+                             "achievable_t": float("nan"), "shortfall_t": float("nan"),
+                             "note": f"binds: lifting it lowers the total shortfall by {gain:,.0f} t"})
+    return pd.DataFrame(rows, columns=["item", "kind", "required_t", "achievable_t", "shortfall_t", "note"])
+
+
+def max_achievable(bm: BuiltModel, key: int) -> float:
+    """The largest reduction requirement row ``key`` can reach under every other constraint (MILP), in t."""
+    sol = Solver(bm.maximising_target(key), 300.0, 1e-4).solve(shadow_prices=False)
+    return float(sol.objective) if sol.ok else float("nan")

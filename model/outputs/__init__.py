@@ -1,0 +1,1 @@
+"""Figures, exports and the HTML report of finished runs (read through model.rundir only)."""

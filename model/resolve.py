@@ -1,0 +1,296 @@
+"""Scenario x dataset -> :class:`ModelData`: every fact the model needs, resolved once and passed down.
+
+:func:`resolve` checks the scenario's names against the dataset (regions, cities, measures, price carriers:
+each problem with its file:line:col and the fix) and computes, once:
+
+* the scope: the cities in the scenario and the counties inside them;
+* prices (``prices.csv`` with the scenario's overrides), the discount rate and factors, the CRF;
+* every requirement row in model order (targets, their milestones, then the CO2-intensity row), each
+  with its region's member counties, year, discount factor, level, kind and penalty;
+* the CO2-intensity arithmetic, the per-city budget caps by city code, and whether build years can be
+  collapsed into one (exact when nothing couples them).
+
+Candidates, build, solve, results, the studies and the diagnosis read these; none resolves a region or a
+target again.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import pandas as pd
+
+from .errors import ModelSetupError
+from .inputs import Dataset
+from .names import pollutant_name
+from .regions import members, resolve_region
+from .rules import RULES
+from .scenario import LoadedScenario, Scenario, ScenarioError, pollutant_key
+
+PROVINCE = "140000"
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One reduction requirement (a target, a milestone, or the CO2-intensity requirement)."""
+
+    key: int  # row position in the model, 0..
+    label: str
+    pollutant: str  # 'nox' ... or 'co2'
+    region_code: str
+    region_name: str
+    members: frozenset[str]  # county codes inside the region
+    year: int
+    required_t: float
+    kind: str  # hard | soft
+    penalty_cny_per_t: float
+    source: str  # target | milestone | co2_intensity
+    discount: float  # discount factor of ``year`` (1 CNY in that year = ``discount`` CNY in the base year)
+
+    @property
+    def column(self) -> str:
+        return f"{self.pollutant}_t"
+
+
+def crf(rate: float, lifetime_yr: pd.Series | float) -> pd.Series | float:
+    """Capital recovery factor: the annuity that repays 1 CNY over ``lifetime_yr`` at ``rate``."""
+    if rate == 0:
+        return 1.0 / lifetime_yr
+    growth = (1 + rate) ** lifetime_yr
+    return rate * growth / (growth - 1)
+
+
+@dataclass
+class ModelData:
+    """The resolved scenario: what build, solve, results and the studies read (see the module docstring)."""
+
+    dataset: Dataset
+    scenario: Scenario
+    scope_cities: tuple[str, ...]  # city codes; empty = the whole province
+    scope_counties: frozenset[str]
+    prices: dict[str, float]
+    horizon_years: list[int]
+    years: list[int]  # the model's build years: the horizon, or its last year when collapsed
+    collapsed: bool
+    discount: dict[int, float]  # year -> factor to the base year
+    targets: list[TargetRow]
+    co2_context: dict = field(default_factory=dict)
+    city_budgets_cny: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def discount_rate(self) -> float:
+        return self.scenario.discount_rate
+
+    def crf(self, lifetime_yr):
+        return crf(self.scenario.discount_rate, lifetime_yr)
+
+    @property
+    def scope_region(self) -> str:
+        """The region whose reductions a ``max_reduction`` objective counts: the one city, else the province."""
+        return self.scope_cities[0] if len(self.scope_cities) == 1 else PROVINCE
+
+    @cached_property
+    def scope_members(self) -> frozenset[str]:
+        return frozenset(members(self.dataset, self.scope_region))
+
+    def in_scope(self, county_codes: pd.Series) -> pd.Series:
+        """True where the county is inside the scenario's scope."""
+        return county_codes.isin(self.scope_counties)
+
+    @cached_property
+    def plants(self) -> pd.DataFrame:
+        """The enterprises inside the scope."""
+        e = self.dataset.enterprises
+        return e[self.in_scope(e["county_code"])]
+
+    def years_served(self, build_year: int) -> float:
+        """Discounted count of the model's years from ``build_year`` to the end (what one CNY/yr costs)."""
+        return sum(self.discount[t] for t in self.years if t >= build_year)
+
+    @property
+    def whole_horizon(self) -> float:
+        """Discounted count of every horizon year (a project working from the first year)."""
+        return sum(self.discount[y] for y in self.horizon_years)
+
+    def target(self, pollutant: str) -> TargetRow:
+        """The scenario's target (not a milestone) for ``pollutant`` (NOx, nox, VOCs ...)."""
+        key = pollutant_key(pollutant)
+        rows = [t for t in self.targets if t.pollutant == key and t.source == "target"]
+        if not rows:
+            have = ", ".join(pollutant_name(t.pollutant) for t in self.targets if t.source == "target")
+            raise ScenarioError(f"the scenario has no {pollutant} target (it has: {have or 'none'}); add one "
+                                "under targets:")
+        return rows[0]
+
+    def relaxed(self, *, all_soft: bool = False, rule: str | None = None, budget: str | None = None) -> "ModelData":
+        """A copy with every row soft, one rule off (its key) or one budget cap lifted (total, per_year,
+        per_city); the names stay resolved, and the build years stay as they are (lifting a constraint never
+        couples years)."""
+        sc = self.scenario.model_copy(deep=True)
+        rows, city_caps = self.targets, self.city_budgets_cny
+        if all_soft:
+            for t in sc.targets:
+                t.kind = "soft"
+            if sc.co2_intensity is not None:
+                sc.co2_intensity.kind = "soft"
+            rows = [replace(t, kind="soft") for t in rows]
+        if rule is not None:
+            getattr(sc.rules, rule).enabled = False
+        if budget == "per_city":
+            sc.budget.per_city, city_caps = {}, {}
+        elif budget is not None:
+            setattr(sc.budget, budget, None)
+        return replace(self, scenario=sc, targets=rows, city_budgets_cny=city_caps)
+
+    def hardening(self, pollutant: str) -> "ModelData":
+        """A copy in which every row (target and milestones) of ``pollutant`` (an id, e.g. 'nox') is hard."""
+        sc = self.scenario.model_copy(deep=True)
+        for t in sc.targets:
+            if t.pollutant == pollutant:
+                t.kind = "hard"
+        rows = [replace(t, kind="hard") if t.pollutant == pollutant else t for t in self.targets]
+        return replace(self, scenario=sc, targets=rows)
+
+    @property
+    def objective_unit(self) -> str:
+        """What the objective counts: discounted CNY (min_cost) or weighted tonnes (max_reduction)."""
+        return "cny" if self.scenario.objective == "min_cost" else "weighted_t"
+
+
+def collapsible(sc: Scenario) -> bool:
+    """True when no constraint couples build years, so one build-year decision per candidate is exact.
+
+    That holds when every target, milestone and rule deadline is the last year and no budget is per year:
+    then a project's reductions count the same whatever year it is built, and only its cost depends on
+    the year, monotonically: positive-cost projects are cheapest built last, money-saving ones first.
+    """
+    T = sc.horizon.end_year
+    deadlines = [getattr(sc.rules, spec.key).by_year for spec in RULES]
+    return (all(t.year == T and not t.milestones for t in sc.targets)
+            and (sc.co2_intensity is None or sc.co2_intensity.year == T)
+            and sc.budget.per_year is None and all(d is None or d >= T for d in deadlines))
+
+
+class _Names:
+    """Resolves every name in a scenario against the dataset, collecting problems with their places."""
+
+    def __init__(self, ds: Dataset, loaded: LoadedScenario | None):
+        self.ds, self.loaded, self.problems = ds, loaded, []
+
+    def place(self, path: tuple) -> str:
+        return self.loaded.place(*path) if self.loaded is not None else "scenario"
+
+    def region(self, path: tuple, text, levels=("province", "city", "county")) -> str | None:
+        try:
+            return region_code(self.ds, text, levels)
+        except ValueError as err:
+            self.problems.append(f"{self.place(path)}: {'.'.join(map(str, path))}: {err}")
+            return None
+
+    def problem(self, path: tuple, message: str) -> None:
+        self.problems.append(f"{self.place(path)}: {'.'.join(map(str, path))}: {message}")
+
+
+def region_code(ds: Dataset, text, levels=("province", "city", "county")) -> str:
+    """Region code for a code, Chinese name or pinyin (ValueError says why not): the one lookup of names."""
+    return resolve_region(ds, text, levels)
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def discount_factors(sc: Scenario) -> dict[int, float]:
+    base, r = sc.horizon.base_year, sc.discount_rate
+    return {y: 1.0 / (1 + r) ** (y - base) for y in sc.horizon.years}
+
+
+def co2_requirement(ds: Dataset, sc: Scenario, code: str, key: int, discount: dict[int, float]
+                    ) -> tuple[TargetRow, dict]:
+    """CO2 cut (t) the projects must deliver in the target year for the intensity target.
+
+    intensity_T <= (1 - x) intensity_0  with  CO2_T = BAU_T - cut  and GDP_T = GDP_0 (1 + g)^n:
+    cut >= BAU_0 (1 + b)^n - (1 - x) CO2_0 (1 + g)^n. GDP is a parameter, so this stays linear.
+    """
+    ci = sc.co2_intensity
+    base = sc.horizon.base_year
+    b = ds.baselines
+    co2 = b[(b["region_code"] == code) & (b["quantity"] == "co2_t") & (b["year"] == base)]["value"]
+    gdp = b[(b["region_code"] == code) & (b["quantity"] == "gdp_cny") & (b["year"] == base)]["value"]
+    if co2.empty or gdp.empty:
+        raise ModelSetupError(f"co2_intensity: baselines.csv has no co2_t and gdp_cny for region {code} in {base}; "
+                              "add them or set co2_intensity.region to one that has them (140000)")
+    co2_0, gdp_0 = float(co2.iloc[0]), float(gdp.iloc[0])
+    g = ci.gdp_growth_pct_per_yr if ci.gdp_growth_pct_per_yr is not None else float(
+        ds.regions.loc[code, "gdp_growth_pct_per_yr"])
+    n = ci.year - base
+    gdp_t = gdp_0 * (1 + g / 100) ** n
+    bau_t = co2_0 * (1 + ci.bau_co2_growth_pct_per_yr / 100) ** n
+    allowed_t = (1 - ci.reduction_pct / 100) * co2_0 / gdp_0 * gdp_t
+    cut = max(0.0, bau_t - allowed_t)
+    name = ds.regions.loc[code, "name_zh"]
+    ctx = dict(region_code=code, co2_base_t=co2_0, gdp_base_cny=gdp_0, gdp_target_year_cny=gdp_t,
+               bau_co2_target_year_t=bau_t, allowed_co2_target_year_t=allowed_t, required_cut_t=cut,
+               intensity_base_t_per_cny=co2_0 / gdp_0, reduction_pct=ci.reduction_pct, year=ci.year,
+               gdp_growth_pct_per_yr=g, bau_co2_growth_pct_per_yr=ci.bau_co2_growth_pct_per_yr)
+    row = TargetRow(key, f"CO2 intensity -{ci.reduction_pct:g}% {name} {ci.year}", "co2", code, name,
+                    frozenset(members(ds, code)), ci.year, cut, ci.kind, ci.penalty_cny_per_t, "co2_intensity",
+                    discount.get(ci.year, 1.0))
+    return row, ctx
+
+
+def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
+    """Check ``scenario`` against ``ds`` and resolve everything the model needs (see the module docstring)."""
+    loaded = scenario if isinstance(scenario, LoadedScenario) else None
+    sc = loaded.scenario if loaded is not None else scenario
+    names = _Names(ds, loaded)
+    regions = ds.regions
+    target_codes = [names.region(("targets", i, "region"), t.region) for i, t in enumerate(sc.targets)]
+    co2_code = (names.region(("co2_intensity", "region"), sc.co2_intensity.region)
+                if sc.co2_intensity is not None else None)
+    scope = [names.region(("scope", "cities", i), c, ("city",)) for i, c in enumerate(sc.scope.cities)]
+    budgets = {k: names.region(("budget", "per_city", k), k, ("city",)) for k in sc.budget.per_city}
+    known = set(ds.measures["measure_id"]) | set(ds.measures["family"])
+    for i, mid in enumerate(sc.measures.exclude):
+        if mid not in known:
+            names.problem(("measures", "exclude", i), f"unknown measure or family '{mid}'"
+                                                      f"{_did_you_mean(mid, sorted(known))}")
+    carriers = set(ds.prices["carrier"])
+    for k in sc.prices:
+        if k not in carriers:
+            names.problem(("prices", k), f"unknown carrier{_did_you_mean(k, sorted(carriers))}; known: "
+                                         f"{', '.join(sorted(carriers))}")
+    if names.problems:
+        raise ScenarioError("\n".join(names.problems))
+
+    discount = discount_factors(sc)
+    rows: list[TargetRow] = []
+    for t, code in zip(sc.targets, target_codes):
+        name = regions.loc[code, "name_zh"]
+        inside = frozenset(members(ds, code))
+        label = t.label or f"{pollutant_name(t.pollutant)} {name} {t.year}"
+        rows.append(TargetRow(len(rows), label, t.pollutant, code, name, inside, t.year, t.reduction_t, t.kind,
+                              t.penalty_cny_per_t, "target", discount[t.year]))
+        for y, v in sorted(t.milestones_t().items()):
+            rows.append(TargetRow(len(rows), f"{label} (milestone {y})", t.pollutant, code, name, inside, y, v,
+                                  t.kind, t.penalty_cny_per_t, "milestone", discount[y]))
+    co2_ctx: dict = {}
+    if co2_code is not None:
+        co2_row, co2_ctx = co2_requirement(ds, sc, co2_code, len(rows), discount)
+        rows.append(co2_row)
+
+    counties = ds.counties
+    scope_counties = (frozenset(counties.index[counties["city_code"].isin(set(scope))]) if scope
+                      else frozenset(counties.index))
+    prices = ds.prices["price_cny_per_unit"].to_dict()
+    prices.update(sc.prices)
+    collapse = collapsible(sc)
+    horizon = sc.horizon.years
+    return ModelData(dataset=ds, scenario=sc, scope_cities=tuple(scope), scope_counties=scope_counties,
+                     prices=prices, horizon_years=horizon, years=[horizon[-1]] if collapse else horizon,
+                     collapsed=collapse, discount=discount, targets=rows, co2_context=co2_ctx,
+                     city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()})
+

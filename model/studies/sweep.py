@@ -1,0 +1,154 @@
+"""Cost curves: one target swept across levels, re-solving the same model (no rebuild).
+
+For each level the target row's level is changed and the persistent HiGHS instance re-solves the MILP (the
+exact, lumpy curve of real projects); a relaxed copy (integers continuous) is solved at the same level for
+the smooth LP frontier. Marginal costs are the duals of the target row: of the LP with the MILP's integer
+choices fixed (``marginal_cny_per_t``) and of the relaxation (``lp_marginal_cny_per_t``). Past the largest
+achievable reduction points are infeasible and the sweep stops; the maximum is computed and reported.
+Columns follow EPA CoST's Least Cost Curve Summary. The swept row is the scenario's target for the
+pollutant, in its own region and year (``ModelData.target``).
+
+Two cost measures: ``total_annual_cost_cny`` is money (annualised capital + O&M and energy of the
+portfolio in the target year); ``objective_cny_per_yr`` is the model's objective in target-year CNY, which
+also counts soft-target penalties (e.g. CO2 bought elsewhere). Marginal costs are derivatives of the latter.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..build import build_model
+from ..candidates import build_candidates
+from ..diagnose import max_achievable
+from ..names import EFFECTS, pollutant_name
+from ..resolve import ModelData, resolve
+from ..results import totals
+from ..rundir import write_atomically, write_csv, write_json
+from ..solve import Solver
+
+
+@dataclass
+class SweepResult:
+    curve: pd.DataFrame
+    target_label: str
+    pollutant: str
+    base_level_t: float
+    max_achievable_t: float | None
+    seconds: dict
+
+
+def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
+                   progress: Callable[[int, int, float], None] = lambda i, n, v: None) -> SweepResult:
+    """Solve the resolved scenario with its ``pollutant`` target at each of ``levels_t`` (t/yr), cheapest first.
+
+    The swept target is made hard: a curve point either meets it or is infeasible.
+    """
+    t0 = time.perf_counter()
+    md = md.hardening(md.target(pollutant).pollutant)
+    target = md.target(pollutant)
+    bm = build_model(md, build_candidates(md))
+    t_build = time.perf_counter() - t0
+    k = target.key
+    opts = md.scenario.solver
+    solver = Solver(bm, opts.time_limit_s, opts.mip_gap, opts.highs_options)
+    relaxed = bm.relaxed()
+    lp_solver = Solver(relaxed, None, None)
+
+    rows = []
+    t_solve = time.perf_counter()
+    max_ach = None
+    for i, level in enumerate(sorted(levels_t)):
+        progress(i, len(levels_t), level)
+        bm.set_target_level(k, level)
+        relaxed.set_target_level(k, level)
+        sol = solver.solve(shadow_prices=True)
+        row = {"pollutant": pollutant_name(target.pollutant), "region": target.region_name,
+               "year": target.year, "level_t": level, "level_pct": 100 * level / target.required_t,
+               "status": sol.status}
+        if not sol.ok:
+            rows.append(row)
+            max_ach = max_achievable(bm, k)
+            break
+        tot = totals(bm, sol)
+        achieved = tot[f"reduction_{target.column}"]
+        row.update({
+            "achieved_t": achieved, "total_annual_cost_cny": tot["total_annual_cost_cny"],
+            "annualised_capex_cny": tot["annualised_capex_cny"], "annual_om_cny": tot["annual_om_cny"],
+            "total_capex_cny": tot["capex_cny"], "objective_discounted_cny": sol.objective,
+            "objective_cny_per_yr": sol.objective / target.discount,
+            "average_cny_per_t": tot["total_annual_cost_cny"] / achieved if achieved else np.nan,
+            "marginal_cny_per_t": sol.shadow.get(k, np.nan), "mip_gap": sol.gap,
+            **{f"co_{p}": tot[f"reduction_{p}"] for p in EFFECTS},
+        })
+        lp = lp_solver.solve(shadow_prices=True)
+        if lp.ok:
+            row["lp_objective_discounted_cny"] = lp.objective
+            row["lp_objective_cny_per_yr"] = lp.objective / target.discount
+            row["lp_marginal_cny_per_t"] = lp.shadow.get(k, np.nan)
+        rows.append(row)
+    seconds = {"build_s": t_build, "solve_all_s": time.perf_counter() - t_solve}
+    return SweepResult(pd.DataFrame(rows), target.label, target.pollutant, target.required_t, max_ach, seconds)
+
+
+def _sweep_task(args: tuple) -> SweepResult:
+    """One worker's share of a sweep: load, build once, re-solve its block of levels."""
+    from ..inputs import load_dataset
+    from ..scenario import load_scenario
+
+    scenario_path, overrides, inputs, pollutant, levels = args
+    return sweep_scenario(resolve(load_dataset(inputs), load_scenario(scenario_path, overrides)), pollutant, levels)
+
+
+def sweep_parallel(scenario_path, overrides: list[str], inputs, pollutant: str, levels_t: list[float],
+                   run) -> SweepResult:
+    """The same sweep shared among the workers (``run`` from model.studies.parallel).
+
+    Worker k takes every k-th level (tighter levels are harder to solve, so interleaving balances the load),
+    builds its own model once and re-solves its levels, stopping at its first infeasible one. The parts are
+    joined in level order and, as in a serial sweep, everything after the first infeasible level is dropped:
+    infeasibility is monotone in the level, so every level below it has been solved by some worker.
+    """
+    levels = sorted(levels_t)
+    n_blocks = max(1, min(len(levels), getattr(run, "workers", 0) or 2))
+    blocks = [levels[k::n_blocks] for k in range(n_blocks)]
+    parts = run(_sweep_task, [(str(scenario_path), list(overrides), inputs, pollutant, b) for b in blocks])
+    curve = pd.concat([p.curve for p in parts], ignore_index=True).sort_values("level_t", kind="stable")
+    curve = curve.reset_index(drop=True)
+    infeasible = np.flatnonzero(curve["status"].to_numpy() == "infeasible")
+    max_ach = None
+    if len(infeasible):
+        curve = curve.iloc[: infeasible[0] + 1].reset_index(drop=True)
+        max_ach = next(p.max_achievable_t for p in parts if p.max_achievable_t is not None)
+    first = parts[0]
+    seconds = {"build_s": max(p.seconds["build_s"] for p in parts),
+               "solve_all_s": max(p.seconds["solve_all_s"] for p in parts)}
+    return SweepResult(curve, first.target_label, first.pollutant, first.base_level_t, max_ach, seconds)
+
+
+def levels_from_range(md: ModelData, pollutant: str, start: float, stop: float, steps: int) -> list[float]:
+    """``steps`` levels from ``start`` to ``stop`` (fractions of the scenario's target for ``pollutant``)."""
+    base_t = md.target(pollutant).required_t
+    return [base_t * f for f in np.linspace(start, stop, steps)]
+
+
+def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: bool = False,
+                force: bool = False, unique: bool = False) -> Path:
+    """curve.csv, cost_curve.png (and .svg) and sweep.json, written atomically."""
+    from ..outputs.plots import cost_curve
+
+    def fill(tmp: Path) -> None:
+        write_csv(result.curve, tmp / "curve.csv")
+        cost_curve(result.curve, f"{scenario_name}: {pollutant_name(result.pollutant)} 减排成本曲线 (cost curve)",
+                   result.max_achievable_t, tmp / "cost_curve.png", svg=svg, base_level_t=result.base_level_t)
+        write_json({"scenario": scenario_name, "target": result.target_label, "base_level_t": result.base_level_t,
+                    "max_achievable_t": result.max_achievable_t, "points": len(result.curve),
+                    "infeasible_points": int((result.curve["status"] == "infeasible").sum()),
+                    "seconds": {k: round(v, 3) for k, v in result.seconds.items()}}, tmp / "sweep.json")
+
+    return write_atomically(out_dir, fill, force, unique)

@@ -23,6 +23,7 @@ import pandas as pd
 from .inputs import Dataset
 from .names import EFFECTS
 from .resolve import ModelData
+from .units import load_t
 #: columns every candidate table has (empty tables too), in this order
 COMMON = ["kind", "enterprise_id", "enterprise_name", "region_code", "measure_id", "family", "exclusive_group",
           "sector", "max_quantity", "unit", "ule_compliant", "vocs_efficiency_after", *EFFECTS, "capex_cny",
@@ -215,8 +216,8 @@ def wastewater_candidates(md: ModelData) -> pd.DataFrame:
     })
     for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t"):
         out[p] = 0.0
-    out["cod_t"] = (w["influent_cod_mg_l"] - w["effluent_cod_mg_l"]) * treated_m3 / 1e6
-    out["nh3n_t"] = (w["influent_nh3n_mg_l"] - w["effluent_nh3n_mg_l"]) * treated_m3 / 1e6
+    out["cod_t"] = load_t(w["influent_cod_mg_l"] - w["effluent_cod_mg_l"], treated_m3)
+    out["nh3n_t"] = load_t(w["influent_nh3n_mg_l"] - w["effluent_nh3n_mg_l"], treated_m3)
     out["capex_cny"] = capex_unit * qty
     out["annual_cost_cny"] = mm["fixed_om_cny_per_unit_yr"].fillna(0) * qty
     out["lifetime_yr"] = mm["lifetime_yr"]

@@ -121,7 +121,8 @@ class Solver:
         h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
         for key, value in (highs_options or {}).items():
             if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
-                raise SolverFailure(f"HiGHS rejected option {key}={value!r}; see the HiGHS option list")
+                raise SolverFailure(f"HiGHS rejected solver.highs_options {key}={value!r} (unknown option or wrong "
+                                    "type); see https://ergo-code.github.io/HiGHS/stable/options/definitions/")
         if hasattr(h, "HandleKeyboardInterrupt"):
             h.HandleKeyboardInterrupt = True
         self.h = h
@@ -184,8 +185,9 @@ class Solver:
                             objective_unit=unit)
         info = h.getInfo()
         if info.primal_solution_status != 2:  # kSolutionStatusFeasible
-            raise SolverFailure(f"HiGHS {version} stopped with '{status.name}' and no feasible portfolio "
-                                f"(time limit {self.time_limit:g} s); raise --time-limit or loosen targets")
+            limit = f"time limit {self.time_limit:g} s" if self.time_limit else "no time limit"
+            raise SolverFailure(f"HiGHS {version} stopped with '{status.name}' before it found a feasible portfolio "
+                                f"({limit}); raise --time-limit, relax solver.highs_options or loosen targets")
         x = np.asarray(h.getSolution().col_value)
         label = "optimal" if status == S.kOptimal else "best_found"
         obj = float(info.objective_function_value)

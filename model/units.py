@@ -48,3 +48,8 @@ def cny_to_yi(value_cny):
 def cny_to_wan(value_cny):
     """CNY to 万元 (e.g. CNY per tonne to 万元 per tonne), for report labels."""
     return value_cny / WAN_CNY
+
+
+def load_t(concentration_mg_per_l, volume_m3):
+    """Mass (t) of a pollutant at ``concentration_mg_per_l`` in ``volume_m3`` of water (1 mg/L x 1 m3 = 1 g)."""
+    return concentration_mg_per_l * volume_m3 / 1e6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pandas as pd
@@ -98,14 +99,33 @@ def test_rule_without_any_measure_is_a_clear_user_error(tiny, tmp_path):
     assert "rule rule_ule: 3 plant(s) have no measure that satisfies it" in res.output
 
 
-def test_time_limit_returns_best_found_marked(tmp_path):
-    res = CliRunner().invoke(cli.main, ["run", BASE, "--time-limit", "0.05", "--out", str(tmp_path / "o"),
-                                        "--no-plots"])
-    assert res.exit_code in (0, 4), res.output
-    if res.exit_code == 0 and "time limit" in res.output:
-        assert "not proven optimal" in res.output
-    elif res.exit_code == 4:
-        assert "HiGHS" in res.output and "raise --time-limit" in res.output
+def test_a_limit_that_stops_highs_early_returns_the_best_found_marked(tmp_path):
+    """HiGHS stops at its first improving solution, before proving optimality (gap 0 requested): the run
+    reports 'best_found' with the gap, in the terminal and summary.json, and the incumbent meets every hard
+    target."""
+    out = tmp_path / "o"
+    res = CliRunner().invoke(cli.main, ["run", BASE, "--out", str(out), "--no-plots", "--mip-gap", "0",
+                                        "--set", "solver.highs_options={mip_max_improving_sols: 1}"])
+    assert res.exit_code == 0, res.output
+    assert "best_found" in res.output and "not proven optimal" in res.output and "SolutionLimit" in res.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s["status"] == "best_found" and s["termination"] == "kSolutionLimit"
+    assert s["mip_gap"] > 0  # not proven: the bound lies below the incumbent
+    t = pd.read_csv(out / "targets.csv")
+    assert t.loc[t["kind"] == "hard", "met"].all()
+
+
+def test_a_limit_before_any_portfolio_is_a_solver_error(tmp_path):
+    res = CliRunner().invoke(cli.main, ["run", BASE, "--out", str(tmp_path / "o"), "--no-plots", "--mip-gap", "0",
+                                        "--set", "solver.highs_options={mip_max_nodes: 0}"])
+    assert res.exit_code == 4, res.output
+    assert "before it found a feasible portfolio" in res.output and not (tmp_path / "o").exists()
+
+
+def test_unknown_highs_option_is_named(tmp_path):
+    res = CliRunner().invoke(cli.main, ["run", BASE, "--out", str(tmp_path / "o"), "--no-plots",
+                                        "--set", "solver.highs_options={mip_max_nodez: 1}"])
+    assert res.exit_code == 4 and "mip_max_nodez" in res.output
 
 
 def test_internal_error_is_one_line_unless_debug(monkeypatch, tmp_path):

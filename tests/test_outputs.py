@@ -54,6 +54,7 @@ def test_export_workbook_matches_portfolio_and_geojson_has_117_counties(base_run
     assert (dst / "csv" / "portfolio.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM so Excel reads UTF-8
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed (.ci/run installs it)")
 def test_html_report_renders_in_headless_chromium(base_run, tmp_path):
     _, out = base_run

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from click.testing import CliRunner
 
 import cli
 from conftest import cement_yaml
 
 
+@pytest.mark.slow
 def test_two_worker_sweep_equals_serial(tiny, tmp_path):
     scen = cement_yaml(tmp_path, 1000)
     common = ["sweep", str(scen), "--target", "NOx", "--values", "200,400,600,800,1000,1200,1400,1500,1600",

@@ -69,6 +69,7 @@ def run(ds2, sc):
     return bm, solve(bm, mip_gap=1e-9, shadow_prices=False)
 
 
+@pytest.mark.slow
 @PROPS
 @given(spec=instance)
 def test_reported_portfolio_meets_hard_targets(ds, spec):
@@ -84,6 +85,7 @@ def test_reported_portfolio_meets_hard_targets(ds, spec):
     assert port["nox_t"].sum() >= level * (1 - 1e-7) - 1e-6
 
 
+@pytest.mark.slow
 @PROPS
 @given(spec=instance, tighter=st.floats(1.0, 1.5))
 def test_tightening_a_target_never_lowers_cost(ds, spec, tighter):
@@ -97,6 +99,7 @@ def test_tightening_a_target_never_lowers_cost(ds, spec, tighter):
         assert b.objective >= a.objective - 1e-6 * max(1.0, abs(a.objective))
 
 
+@pytest.mark.slow
 @PROPS
 @given(spec=instance, drop=st.sampled_from(["cement_sncr", "cement_scr", "cement_ule", "heat_pump", "heat_gas",
                                             "heat_district", "heat_electric", "heat_clean_coal"]))
@@ -111,6 +114,7 @@ def test_removing_a_measure_never_lowers_cost(ds, spec, drop):
         assert fewer.objective >= full.objective - 1e-6 * max(1.0, abs(full.objective))
 
 
+@pytest.mark.slow
 @PROPS
 @given(spec=instance)
 def test_elastic_shortfall_is_zero_exactly_when_feasible(ds, spec):
@@ -160,6 +164,7 @@ def mutated(draw):
     return "".join(lines)
 
 
+@pytest.mark.slow
 @settings(max_examples=int(os.environ.get("ERSIM_FUZZ_EXAMPLES", "150")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=mutated())

@@ -19,6 +19,7 @@ uncertainty:
 """
 
 
+@pytest.mark.slow
 def test_uncertainty_serial_and_parallel_agree(tiny, tmp_path):
     scen = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1100, unit: t}\n"
                     + UNCERTAIN)

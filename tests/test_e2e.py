@@ -1,0 +1,191 @@
+"""End to end: the shipped scenarios through the command line, and what their runs hold."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import cli
+from conftest import ROOT
+
+# ----------------------------------------------------------------------------- the base scenario end to end
+def test_base_run_writes_every_file(base_run):
+    result, out = base_run
+    assert result.exit_code == 0, result.output
+    for f in ["portfolio.csv", "targets.csv", "county_summary.csv", "measure_summary.csv", "candidates.csv",
+              "summary.json", "manifest.json"]:
+        assert (out / f).exists(), f
+    assert "results written to" in result.output
+
+
+def test_base_run_meets_hard_targets_and_rules(base_run, ds):
+    _, out = base_run
+    t = pd.read_csv(out / "targets.csv")
+    hard = t[t["kind"] == "hard"]
+    assert hard["met"].all()
+    assert set(hard["pollutant"]) == {"NOx", "VOCs", "COD", "NH3-N"}
+    port = pd.read_csv(out / "portfolio.csv", dtype={"region_code": str, "enterprise_id": str})
+    # ULE mandatory (000:L310): every coking and cement plant not yet at ULE gets a compliant package
+    ule_ids = set(port.loc[port["measure_id"].isin(["coking_ule", "cement_ule", "steel_ule", "pellet_ule"]),
+                           "enterprise_id"])
+    e = ds.enterprises
+    must = set(e.loc[e["sector"].isin(["coking", "cement", "steel"]) & (e["ule_status"] != "done"), "enterprise_id"])
+    assert must <= ule_ids
+    # the 31 big shippers without a siding get one (002:L322, 003:L272; 000:L693 plans 31)
+    assert (port["measure_id"] == "rail_siding").sum() == 31
+    # plain counties end with no bulk-coal households (000:L302)
+    cs = pd.read_csv(out / "county_summary.csv", dtype={"region_code": str})
+    plain = cs[cs["terrain"] == "plain"]
+    assert (plain["households_converted"] >= plain["coal_households_2020"] - 1e-3).all()
+
+
+def test_base_run_manifest_and_summary(base_run, ds):
+    _, out = base_run
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(man["inputs_sha256"]) >= {"enterprises.csv", "measures.csv", "regions.csv"}
+    assert man["scenario"]["name"] == "base" and man["pyomo"] and man["highs"]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal" and summary["mip_gap"] <= 1e-3 + 1e-12
+
+
+def test_run_never_overwrites(base_run):
+    _, out = base_run
+    before = (out / "portfolio.csv").read_bytes()
+    again = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
+    assert again.exit_code == 2
+    assert "exists and is not empty" in again.output
+    assert (out / "portfolio.csv").read_bytes() == before
+
+
+def test_cli_list_filters(ds):
+    res = CliRunner().invoke(cli.main, ["list", "enterprises", "--city", "阳泉", "--sector", "cement", "--limit", "0"])
+    assert res.exit_code == 0, res.output
+    assert "冀东" in res.output and "临汾" not in res.output
+    bad = CliRunner().invoke(cli.main, ["list", "regions", "--city", "Nowhere"])
+    assert bad.exit_code == 2 and "unknown region 'Nowhere'" in bad.output
+
+
+def test_base_portfolio_recomputed_from_inputs_meets_targets(base_run, ds):
+    """Recompute every chosen project's reduction from the input tables alone (no model code)."""
+    _, out = base_run
+    port = pd.read_csv(out / "portfolio.csv", dtype={"region_code": str, "enterprise_id": str})
+    e, m, w = ds.enterprises, ds.measures, ds.wastewater
+    stated = ds.projects[(ds.projects["measure_id"] != "") & ds.projects["nox_cut_t"].notna()]
+    stated = {(r.enterprise_id, r.measure_id): r.nox_cut_t for r in stated.itertuples()}
+    total = {p: 0.0 for p in ("nox", "so2", "vocs", "cod", "nh3n")}
+    for r in port.itertuples():
+        mm = m.loc[r.measure_id]
+        if r.kind == "enterprise":
+            plant = e.loc[r.enterprise_id]
+            for p in ("nox", "so2"):
+                total[p] += mm[f"{p}_removal"] * plant[f"{p}_t"]
+            if (r.enterprise_id, r.measure_id) in stated:  # the seed's stated cut replaces the catalogue's
+                total["nox"] += stated[(r.enterprise_id, r.measure_id)] - mm["nox_removal"] * plant["nox_t"]
+            if pd.notna(mm["vocs_efficiency_after"]):
+                e0 = plant["voc_treatment_eff"]
+                total["vocs"] += (mm["vocs_efficiency_after"] - e0) / (1 - e0) * plant["vocs_t"]
+            else:
+                total["vocs"] += mm["vocs_removal"] * plant["vocs_t"]
+        elif r.kind == "household":
+            for p in ("nox", "so2", "vocs"):
+                total[p] += mm[f"{p}_t_per_unit"] * r.quantity
+        elif r.kind == "freight" and r.measure_id == "rail_shift":
+            km = e.loc[r.enterprise_id, "road_haul_km"]
+            total["nox"] += mm["nox_t_per_unit"] * r.quantity * km
+        elif r.kind == "wastewater":
+            cand = w.loc[r.enterprise_id]
+            m3 = r.quantity * 365 * cand["load_factor"] / 1e6
+            total["cod"] += (cand["influent_cod_mg_l"] - cand["effluent_cod_mg_l"]) * m3
+            total["nh3n"] += (cand["influent_nh3n_mg_l"] - cand["effluent_nh3n_mg_l"]) * m3
+    # the hard targets of base.yaml (000:L191-194), within the solver's feasibility tolerance
+    assert total["nox"] >= 80_100 * (1 - 1e-6)
+    assert total["vocs"] >= 34_000 * (1 - 1e-6)
+    assert total["cod"] >= 71_900 * (1 - 1e-6)
+    assert total["nh3n"] >= 2_800 * (1 - 1e-6)
+    # and they agree with what the model reports
+    t = pd.read_csv(out / "targets.csv").set_index("pollutant")
+    assert total["nox"] == pytest.approx(t.loc["NOx", "achieved_t"], rel=1e-6)
+    assert total["cod"] == pytest.approx(t.loc["COD", "achieved_t"], rel=1e-6)
+
+
+
+
+# ----------------------------------------------------------------------------- every shipped scenario
+SCENARIO_FILES = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SCENARIO_FILES)
+def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path):
+    """run (with figures), plot again, export and report: every file in scenarios/, targets: [] included."""
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / name), "--out", str(out)])
+    assert res.exit_code in (0, 3), res.output  # 3: infeasible, with its diagnosis
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    if res.exit_code == 3:
+        assert (out / "diagnosis.csv").exists()
+    else:
+        assert summary["status"] == "optimal"
+        assert (out / "figures" / "cost_by_family_year.png").exists()
+    again = CliRunner().invoke(cli.main, ["plot", str(out)])  # redrawing a run's own figures is allowed
+    assert again.exit_code == 0, again.output
+    exp = CliRunner().invoke(cli.main, ["export", str(out)])
+    assert exp.exit_code == 0, exp.output
+    rep = CliRunner().invoke(cli.main, ["report", str(out)])
+    assert rep.exit_code == 0, rep.output
+    assert (out / "report.html").stat().st_size > 100_000
+
+
+def test_budget_capped_names_its_objective_for_what_it_counts(tmp_path):
+    """max_reduction: the objective is weighted tonnes and the duals weighted tonnes per tonne, so named."""
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "budget-capped.yaml"), "--out", str(out),
+                                        "--no-plots"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "objective_weighted_t" in summary and "objective_discounted_cny" not in summary
+    assert summary["totals"]["capex_cny"] <= 300e8 * (1 + 1e-9)  # the budget binds: 300 亿元
+    t = pd.read_csv(out / "targets.csv")
+    assert t.empty and "shadow_price_weighted_t_per_t" in t.columns and "target" in t.columns
+    assert "no targets in this scenario" in res.output
+
+
+def test_run_directories_honour_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "run"
+        res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out),
+                                            "--no-plots"])
+    finally:
+        os.umask(old)
+    assert res.exit_code == 0, res.output
+    assert out.stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0700: colleagues can read results
+
+
+def test_a_scenario_name_cannot_write_outside_results(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "esc.yaml"
+    path.write_text(f"extends: {(ROOT / 'scenarios' / 'base.yaml').as_posix()}\nname: ../../escaped\n", encoding="utf-8")
+    res = CliRunner().invoke(cli.main, ["run", str(path), "--no-plots"])
+    assert res.exit_code == 2
+    assert "esc.yaml:2:1: name:" in res.output and "cannot name a results folder" in res.output
+    assert not (tmp_path.parent / "escaped").exists() and not (tmp_path / "results").exists()
+
+
+def test_set_appends_a_target(tmp_path):
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out), "--no-plots",
+                                        "--set", "targets.5={pollutant: NOx, reduction: 0.5, unit: 万吨, region: 太原}"])
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out / "targets.csv", dtype={"region_code": str})
+    row = t[(t["region_code"] == "140100") & (t["pollutant"] == "NOx")]
+    assert len(row) == 1 and row["required_t"].iloc[0] == 5000
+    beyond = CliRunner().invoke(cli.main, ["validate", str(ROOT / "scenarios" / "base.yaml"),
+                                           "--set", "targets.7={pollutant: NOx, reduction: 1}"])
+    assert beyond.exit_code == 2
+    assert "the list has 5 item(s); use an index up to 4 to change one, or 5 to append" in beyond.output

@@ -1,0 +1,62 @@
+"""resolve(dataset, scenario): every fact the model needs, computed once."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, write_yaml
+from model.resolve import collapsible, resolve
+from model.scenario import ScenarioError, load_scenario
+
+
+def test_target_rows_carry_their_region_members_year_and_discount(ds):
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "linfen.yaml"))
+    nox = md.target("NOx")
+    assert nox.region_code == "141000" and nox.region_name == "临汾市"
+    assert len(nox.members) == 17 and nox.members <= md.scope_counties
+    assert nox.year == 2025 and nox.discount == pytest.approx(1 / 1.08 ** 5)
+    assert [t.key for t in md.targets] == list(range(len(md.targets)))
+    assert md.scope_cities == ("141000",) and md.scope_region == "141000"
+    assert len(md.plants) == (ds.enterprises["county_code"].map(ds.regions["city_code"]) == "141000").sum()
+
+
+def test_base_rows_in_model_order_with_the_co2_row_last(ds):
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    assert [t.pollutant for t in md.targets] == ["nox", "vocs", "cod", "nh3n", "so2", "co2"]
+    assert md.targets[-1].source == "co2_intensity" and md.co2_context["reduction_pct"] == 18
+    assert len(md.targets[0].members) == 117
+    assert md.collapsed and md.years == [2025]  # nothing couples the years in base
+    assert md.years_served(2025) == pytest.approx(1 / 1.08 ** 5)
+    assert md.whole_horizon == pytest.approx(sum(1 / 1.08 ** k for k in range(1, 6)))
+
+
+def test_a_milestone_or_deadline_keeps_every_year(tmp_path, ds):
+    sc = load_scenario(write_yaml(tmp_path, "name: m\ntargets:\n  - {pollutant: NOx, reduction: 1, milestones: {2023: 1}}\n"))
+    assert not collapsible(sc.scenario)
+    md = resolve(ds, sc)
+    assert md.years == [2021, 2022, 2023, 2024, 2025]
+    assert [(t.source, t.year) for t in md.targets] == [("target", 2025), ("milestone", 2023)]
+    rule = load_scenario(write_yaml(tmp_path, "name: r\nrules: {boiler_phaseout: {by_year: 2023}}\n", "r.yaml"))
+    assert not collapsible(rule.scenario)
+
+
+def test_every_bad_name_is_reported_with_its_place(tmp_path, ds):
+    path = write_yaml(tmp_path, "name: s\ntargets:\n  - {pollutant: NOx, reduction: 1, region: Linfenn}\n"
+                                "scope: {cities: [Taiyun]}\nmeasures: {exclude: [rial]}\nprices: {gass: 3}\n")
+    with pytest.raises(ScenarioError) as err:
+        resolve(ds, load_scenario(path))
+    text = str(err.value)
+    for fragment in ("s.yaml:3:", "targets.0.region: unknown region 'Linfenn'", "scope.cities.0",
+                     "measures.exclude.0: unknown measure or family 'rial' (did you mean 'rail'?)", "prices.gass"):
+        assert fragment in text
+
+
+def test_relaxed_and_hardened_copies_keep_the_resolved_rows(ds):
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    soft = md.relaxed(all_soft=True)
+    assert {t.kind for t in soft.targets} == {"soft"} and {t.kind for t in md.targets} == {"hard", "soft"}
+    assert soft.targets[0].members is md.targets[0].members  # nothing resolved again
+    off = md.relaxed(rule="ule_mandatory")
+    assert not off.scenario.rules.ule_mandatory.enabled and md.scenario.rules.ule_mandatory.enabled
+    hard = md.hardening("so2")
+    assert hard.target("SO2").kind == "hard" and md.target("SO2").kind == "soft"

@@ -1,0 +1,48 @@
+"""Run directories: atomic writes, safe default names, the one reader."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from model.rundir import NotARunError, OutputExistsError, default_out_dir, read_run, write_atomically
+
+
+def test_atomic_write_lands_whole_or_not_at_all(tmp_path):
+    def fill(tmp):
+        (tmp / "a.csv").write_text("x\n1\n", encoding="utf-8")
+
+    out = write_atomically(tmp_path / "r", fill)
+    assert (out / "a.csv").exists()
+    with pytest.raises(OutputExistsError):
+        write_atomically(tmp_path / "r", fill)
+
+    def broken(tmp):
+        (tmp / "a.csv").write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(tmp_path / "s", broken)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no partial directory left behind
+    assert write_atomically(tmp_path / "r", fill, unique=True).name == "r-2"
+
+
+def test_permissions_follow_the_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        out = write_atomically(tmp_path / "r", lambda tmp: (tmp / "sub").mkdir())
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o750 and (out / "sub").stat().st_mode & 0o777 == 0o750
+
+
+def test_default_names_stay_inside_the_results_root(tmp_path):
+    assert default_out_dir(tmp_path, "base").parent == tmp_path / "base"
+    with pytest.raises(OutputExistsError, match="outside"):
+        default_out_dir(tmp_path, "../../elsewhere")
+
+
+def test_reading_something_that_is_not_a_run(tmp_path):
+    with pytest.raises(NotARunError, match="not an ersim run directory"):
+        read_run(tmp_path)

@@ -26,9 +26,9 @@ def main() -> None:
     for _ in range(args.repeat):
         o = run_scenario(args.scenario)
         rows.append(o.timings)
-    m = o.built.model
+    size = o.built.size()
     print(f"scenario {args.scenario}: {len(o.built.candidates)} candidates, "
-          f"{m.nvariables()} variables, {m.nconstraints()} constraints; status {o.solution.status}, "
+          f"{size['variables']} variables, {size['constraints']} constraints; status {o.solution.status}, "
           f"gap {o.solution.gap:.2e}")
     keys = rows[0].keys()
     med = {k: statistics.median(r[k] for r in rows) for k in keys}

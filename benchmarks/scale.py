@@ -34,8 +34,9 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     from model.build import build_model
     from model.candidates import build_candidates
     from model.inputs import DEFAULT_INPUTS, load_dataset
+    from model.resolve import resolve
     from model.results import make_results
-    from model.run import write_csv
+    from model.rundir import write_csv
     from model.scenario import load_scenario
     from model.solve import Solver
 
@@ -53,13 +54,13 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     out: dict = {"size": size, "counties": counties, "plants": plants, "years": years}
 
     t0 = time.perf_counter()
-    ds = load_dataset(root)
+    md = resolve(load_dataset(root), sc)
     out["load_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    cands = build_candidates(ds, sc)
+    cands = build_candidates(md)
     out["candidates_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    bm = build_model(ds, sc, cands)
+    bm = build_model(md, cands)
     out["build_s"] = time.perf_counter() - t0
     m = bm.model
     out["candidates"] = len(bm.candidates)
@@ -80,7 +81,7 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     solver.shadow_prices()
     out["shadow_prices_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = make_results(ds, bm, sol)
+    res = make_results(bm, sol)
     out["results_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     for name in ("portfolio", "targets", "county_summary", "measure_summary", "candidates"):
@@ -90,7 +91,7 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     # HiGHS alone on the same model
     mps = tmp / "model.mps"
     t0 = time.perf_counter()
-    m.write(str(mps))
+    bm.write(mps)
     out["mps_write_s"] = time.perf_counter() - t0
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)

@@ -10,9 +10,10 @@ import time
 from pathlib import Path
 
 from model.inputs import load_dataset
+from model.resolve import resolve
 from model.run import run_scenario
 from model.scenario import load_scenario
-from model.sweep import levels_from_range, scenario_target_level, sweep_scenario
+from model.studies.sweep import levels_from_range, sweep_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,11 +29,11 @@ def main() -> None:
     ap.add_argument("--inputs", default=None, help="dataset directory (e.g. one from make_dataset.py)")
     args = ap.parse_args()
     sc = load_scenario(args.scenario).scenario
-    levels = levels_from_range(scenario_target_level(sc, args.pollutant), args.start, args.stop, args.steps)
 
     t = time.perf_counter()
-    ds = load_dataset(args.inputs)
-    res = sweep_scenario(ds, sc, args.pollutant, levels)
+    md = resolve(load_dataset(args.inputs), sc)
+    levels = levels_from_range(md, args.pollutant, args.start, args.stop, args.steps)
+    res = sweep_scenario(md, args.pollutant, levels)
     t_sweep = time.perf_counter() - t
 
     idx = next(i for i, tg in enumerate(sc.targets) if tg.pollutant == res.pollutant)
@@ -51,8 +52,8 @@ def main() -> None:
     print(f"  separate runs (load + build + solve + shadow prices each):                        {t_runs:.1f} s")
     print(f"  ratio separate / sweep: {t_runs / t_sweep:.2f}x   (objectives agree within the MIP gap: {same})")
     if args.workers > 1:
-        from model.parallel import executor
-        from model.sweep import sweep_parallel
+        from model.studies.parallel import executor
+        from model.studies.sweep import sweep_parallel
 
         t = time.perf_counter()
         with executor(args.workers) as run:

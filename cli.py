@@ -15,8 +15,8 @@ from model import catalog, units
 from model.errors import ModelSetupError
 from model.inputs import InputDataError, load_dataset
 from model.resolve import resolve
-from model.rundir import OutputExistsError, default_out_dir
 from model.run import run_scenario, write_results
+from model.rundir import OutputExistsError, default_out_dir
 from model.scenario import ScenarioError, load_scenario, scenario_list
 from model.solve import SolverFailure
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     import highspy
     import pyomo.environ as pyo
-
     from make_dataset import make
+
     from model.build import build_model
     from model.candidates import build_candidates
     from model.inputs import DEFAULT_INPUTS, load_dataset

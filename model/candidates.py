@@ -24,6 +24,7 @@ from .inputs import Dataset
 from .names import EFFECTS
 from .resolve import ModelData
 from .units import load_t
+
 #: columns every candidate table has (empty tables too), in this order
 COMMON = ["kind", "enterprise_id", "enterprise_name", "region_code", "measure_id", "family", "exclusive_group",
           "sector", "max_quantity", "unit", "ule_compliant", "vocs_efficiency_after", *EFFECTS, "capex_cny",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PLANTS, write_yaml, ONLY_CEMENT
+from conftest import ONLY_CEMENT, PLANTS, write_yaml
 from model.candidates import build_candidates
 from model.diagnose import diagnose
 from model.inputs import load_dataset
@@ -14,15 +14,16 @@ from model.scenario import load_scenario
 
 def test_shortfall_is_the_gap_to_full_ule_and_a_budget_binds(tiny, tmp_path):
     most = 0.85 * sum(nox for *_, nox in PLANTS)
-    path = write_yaml(tmp_path, f"name: d\n{ONLY_CEMENT}targets:\n  - {{pollutant: NOx, reduction: {most + 100}, unit: t}}\n")
+    target = f"targets:\n  - {{pollutant: NOx, reduction: {most + 100}, unit: t}}\n"
+    path = write_yaml(tmp_path, f"name: d\n{ONLY_CEMENT}{target}")
     md = resolve(load_dataset(tiny), load_scenario(path))
     d = diagnose(md, build_candidates(md))
     row = d[d["kind"] == "target"].iloc[0]
     assert row["achievable_t"] == pytest.approx(most, rel=1e-7) and row["shortfall_t"] == pytest.approx(100, rel=1e-5)
     assert (d["kind"] == "binding").sum() == 0  # no rule or budget stands in the way: the measures do
 
-    capped = write_yaml(tmp_path, f"name: d\n{ONLY_CEMENT}targets:\n  - {{pollutant: NOx, reduction: {most}, unit: t}}\n"
-                                  "budget: {total: {value: 1, unit: 万元}}\n", "c.yaml")
+    target = f"targets:\n  - {{pollutant: NOx, reduction: {most}, unit: t}}\n"
+    capped = write_yaml(tmp_path, f"name: d\n{ONLY_CEMENT}{target}budget: {{total: {{value: 1, unit: 万元}}}}\n", "c.yaml")
     md = resolve(load_dataset(tiny), load_scenario(capped))
     d = diagnose(md, build_candidates(md))
     assert d.loc[d["kind"] == "target", "shortfall_t"].iloc[0] > 0

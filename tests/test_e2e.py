@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 import cli
-from conftest import ROOT
+
 
 # ----------------------------------------------------------------------------- the base scenario end to end
 def test_base_run_writes_every_file(base_run):

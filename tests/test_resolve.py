@@ -31,7 +31,8 @@ def test_base_rows_in_model_order_with_the_co2_row_last(ds):
 
 
 def test_a_milestone_or_deadline_keeps_every_year(tmp_path, ds):
-    sc = load_scenario(write_yaml(tmp_path, "name: m\ntargets:\n  - {pollutant: NOx, reduction: 1, milestones: {2023: 1}}\n"))
+    text = "name: m\ntargets:\n  - {pollutant: NOx, reduction: 1, milestones: {2023: 1}}\n"
+    sc = load_scenario(write_yaml(tmp_path, text))
     assert not collapsible(sc.scenario)
     md = resolve(ds, sc)
     assert md.years == [2021, 2022, 2023, 2024, 2025]

@@ -64,7 +64,8 @@ def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, 
     if base_level_t:
         ax.axvline(t_to_wan_t(base_level_t), color="#c44e52", lw=1, ls=":", label="规划目标 (scenario target)")
     if max_achievable_t and np.isfinite(max_achievable_t):
-        ax.axvline(t_to_wan_t(max_achievable_t), color="black", lw=1, ls="-.", label=f"最大可达 {t_to_wan_t(max_achievable_t):.2f} 万吨")
+        most = t_to_wan_t(max_achievable_t)
+        ax.axvline(most, color="black", lw=1, ls="-.", label=f"最大可达 {most:.2f} 万吨")
     ax.set_ylabel("年度成本（含软目标罚金）cost in target year (亿元/年)")
     ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8)
@@ -198,7 +199,8 @@ def overlay_curves(curves: dict[str, pd.DataFrame], path: Path, svg: bool = Fals
     for label, c in curves.items():
         ok = c[c["status"] != "infeasible"]
         ax.step(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), where="pre", lw=2, label=label)
-        ax.plot(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), "o", ms=3, color=ax.lines[-1].get_color())
+        ax.plot(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), "o", ms=3,
+                color=ax.lines[-1].get_color())
     ax.set_xlabel("减排目标 reduction target (万吨/年)")
     ax.set_ylabel("年度成本（含软目标罚金）cost in target year (亿元/年)")
     ax.set_title("成本曲线对比 cost curves")
@@ -224,7 +226,8 @@ def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None,
                     va="bottom" if r.cny_per_t >= 0 else "top")
         left += width
     if target_t:
-        ax.axvline(t_to_wan_t(target_t), color="#c44e52", lw=1.5, ls="--", label=f"目标 target {t_to_wan_t(target_t):.2f} 万吨")
+        line = t_to_wan_t(target_t)
+        ax.axvline(line, color="#c44e52", lw=1.5, ls="--", label=f"目标 target {line:.2f} 万吨")
     ax.axhline(0, color="black", lw=0.8)
     ax.set_yscale("symlog", linthresh=1.0)  # costs span 1-1000 万元/t: keep the cheap bars readable
     ax.set_xlabel(f"{pollutant_name} 累计减排潜力 cumulative reduction (万吨/年)")

@@ -19,8 +19,8 @@ from ..candidates import build_candidates
 from ..inputs import load_dataset
 from ..resolve import resolve
 from ..results import make_results
-from ..rundir import write_atomically
 from ..run import RunOutcome, write_results
+from ..rundir import write_atomically
 from ..scenario import ScenarioError, load_scenario
 from ..solve import Solver
 from .compare import Comparison, compare_runs, write_comparison

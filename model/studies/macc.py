@@ -19,11 +19,10 @@ Rules, stated on the figure and in the README:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from pathlib import Path
 
 from ..candidates import build_candidates
 from ..names import TARGET_POLLUTANTS, pollutant_name

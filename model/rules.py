@@ -14,15 +14,22 @@ candidates' build variables add up, with which coefficients, by which year, to a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import Callable, Literal, Protocol
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ModelSetupError
 
-if TYPE_CHECKING:
-    from .resolve import ModelData
+
+class ModelData(Protocol):
+    """What a rule reads of the resolved scenario (:class:`model.resolve.ModelData` provides it)."""
+
+    @property
+    def plants(self) -> pd.DataFrame: ...  # the enterprises inside the scope
+
+    @property
+    def dataset(self): ...
 
 
 # --------------------------------------------------------------------------- scenario schemas
@@ -85,7 +92,7 @@ def _enterprise(c: pd.DataFrame) -> pd.DataFrame:
     return c[c["kind"] == "enterprise"]
 
 
-def _require_one(md: "ModelData", c: pd.DataFrame, name: str, plant_ids: list[str], mask: pd.Series,
+def _require_one(md: ModelData, c: pd.DataFrame, name: str, plant_ids: list[str], mask: pd.Series,
                  by_year: int | None, why: str) -> RuleRows:
     """At every plant of ``plant_ids`` at least one candidate where ``mask`` holds is built by ``by_year``."""
     ent = _enterprise(c)
@@ -103,7 +110,7 @@ def _require_one(md: "ModelData", c: pd.DataFrame, name: str, plant_ids: list[st
                     mandatory)
 
 
-def define_ule_rows(md: "ModelData", c: pd.DataFrame, rule: UleRule) -> RuleRows:
+def define_ule_rows(md: ModelData, c: pd.DataFrame, rule: UleRule) -> RuleRows:
     """ULE in the listed sectors (000:L310): every plant not yet at ULE builds a ULE package measure."""
     plants = md.plants
     need = plants[plants["sector"].isin(rule.sectors) & (plants["ule_status"] != "done")]["enterprise_id"].tolist()
@@ -116,7 +123,7 @@ def define_ule_rows(md: "ModelData", c: pd.DataFrame, rule: UleRule) -> RuleRows
     return out
 
 
-def define_voc_rows(md: "ModelData", c: pd.DataFrame, rule: VocFloorRule) -> RuleRows:
+def define_voc_rows(md: ModelData, c: pd.DataFrame, rule: VocFloorRule) -> RuleRows:
     """VOC treatment efficiency floor (001:L330) at chemical, coating and other VOC plants below it."""
     plants, floor = md.plants, rule.min_efficiency
     voc_plants = plants[plants["sector"].isin(["chemical", "coating", "other_voc"])
@@ -130,7 +137,7 @@ def define_voc_rows(md: "ModelData", c: pd.DataFrame, rule: VocFloorRule) -> Rul
     return out
 
 
-def define_boiler_rows(md: "ModelData", c: pd.DataFrame, rule: BoilerRule) -> RuleRows:
+def define_boiler_rows(md: ModelData, c: pd.DataFrame, rule: BoilerRule) -> RuleRows:
     """Coal boilers below the size limit are replaced (000:L304)."""
     plants, lim = md.plants, rule.below_t_per_h
     boilers = plants[(plants["sector"] == "boiler") & (plants["capacity"] < lim)]
@@ -142,7 +149,7 @@ def define_boiler_rows(md: "ModelData", c: pd.DataFrame, rule: BoilerRule) -> Ru
     return out
 
 
-def define_plain_coal_rows(md: "ModelData", c: pd.DataFrame, rule: PlainCoalRule) -> RuleRows:
+def define_plain_coal_rows(md: ModelData, c: pd.DataFrame, rule: PlainCoalRule) -> RuleRows:
     """Bulk coal to zero in plain counties (000:L302): every coal household there converts."""
     hh = c[(c["kind"] == "household") & (c["terrain"] == "plain")]
     rows = {k: [int(i) for i in hh.index[v]] for k, v in hh.groupby("region_code").indices.items()}
@@ -156,7 +163,7 @@ def define_plain_coal_rows(md: "ModelData", c: pd.DataFrame, rule: PlainCoalRule
                     f"bulk coal to zero in plain counties ({len(keys)} counties; 000:L302)")
 
 
-def define_siding_rows(md: "ModelData", c: pd.DataFrame, rule: SidingRule) -> RuleRows:
+def define_siding_rows(md: ModelData, c: pd.DataFrame, rule: SidingRule) -> RuleRows:
     """Large bulk shippers get a siding and move at least ``min_rail_share`` by rail (002:L322-324, 003:L272)."""
     fr = c[c["kind"] == "freight"]
     big = fr[fr["freight_kt_per_yr"] >= rule.threshold_kt_per_yr]
@@ -178,7 +185,7 @@ def define_siding_rows(md: "ModelData", c: pd.DataFrame, rule: SidingRule) -> Ru
 class RuleSpec:
     key: str  # scenario key under rules:
     schema: type[Rule]
-    define: Callable[["ModelData", pd.DataFrame, Rule], RuleRows]
+    define: Callable[[ModelData, pd.DataFrame, Rule], RuleRows]
     label: str  # how the diagnosis names the rule when it binds
 
     def disabled(self) -> Rule:

@@ -15,11 +15,13 @@ capex is annualised with the capital recovery factor of the resolved scenario (`
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .errors import ModelSetupError
 from .inputs import Dataset
 from .names import EFFECTS
 from .resolve import ModelData
@@ -64,7 +66,9 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     m = m.explode("sector_item")
     pairs = e.reset_index(drop=True).merge(m.reset_index(drop=True), left_on="sector", right_on="sector_item",
                                            suffixes=("", "_m"))
-    pairs = pairs[(pairs["process_m"] == "") | (pairs["process_m"] == pairs["process"])]
+    # a measure treats the processes it names (``a|b``), or any process of its sectors when it names none
+    names_process = [p in str(ms).split("|") for p, ms in zip(pairs["process"], pairs["process_m"])]
+    pairs = pairs[(pairs["process_m"] == "") | np.array(names_process, dtype=bool)]
     # A plant already at ULE needs no further ULE package (000:L101 coal power, and any 'done' plant).
     pairs = pairs[~((pairs["family"] == "ule") & (pairs["ule_status"] == "done"))]
     is_voc_tier = pairs["vocs_efficiency_after"].notna()
@@ -99,7 +103,74 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     out["lifetime_yr"] = pairs["lifetime_yr"]
     out["source"] = "catalogue"
     _apply_stated_projects(ds, out)
-    return out
+    out["annualised_capex_cny"] = out["capex_cny"] * md.crf(out["lifetime_yr"].astype(float))
+    return combine_at_plants(out, e)
+
+
+#: reduction columns of a plant's own emissions (COD and NH3-N are not emitted by the plants' stacks)
+PLANT_EFFECTS = ["nox_t", "so2_t", "pm_t", "vocs_t", "co2_t"]
+
+
+def combine_at_plants(cand: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
+    """Options of one plant that may be combined (different exclusive groups) compound, as explicit options.
+
+    A plant with options in more than one exclusive group gets every combination of at most one option per
+    group as options of a single exclusive group ``combined``: a combination removes ``1 - prod(1 - r_k)`` of
+    each pollutant the plant emits (``r_k`` = option k's cut as a share of the plant's emission; so 20 % and
+    50 % VOC removal give 60 %, not 70 %) and costs the sum of its options (capex, annualised capex, O&M).
+    Whatever a plant builds then cuts at most what it emits. A stated cut above the plant's emission is an
+    error in the data and is reported as such.
+    """
+    emis = plants.loc[cand["enterprise_id"], PLANT_EFFECTS].to_numpy(dtype=float)
+    cuts = cand[PLANT_EFFECTS].to_numpy(dtype=float)
+    over = cuts > emis * (1 + 1e-9) + 1e-9
+    if over.any():
+        i, j = np.argwhere(over)[0]
+        r = cand.iloc[i]
+        raise ModelSetupError(f"{r['enterprise_id']} {r['enterprise_name']}: {r['measure_id']} ({r['source']}) cuts "
+                              f"{cuts[i, j]:,.1f} t/yr of {PLANT_EFFECTS[j].removesuffix('_t')}, more than the plant's "
+                              f"{emis[i, j]:,.1f} t/yr in enterprises.csv; correct the stated cut in projects.csv "
+                              "or the plant's emission")
+    share = np.divide(cuts, emis, out=np.zeros_like(cuts), where=emis > 0)
+    groups_per_plant = cand.groupby("enterprise_id")["exclusive_group"].nunique()
+    multi = set(groups_per_plant.index[groups_per_plant > 1])
+    if not multi:
+        return cand
+    keep = ~cand["enterprise_id"].isin(multi).to_numpy()
+    rows = []
+    for _eid, idx in cand[~keep].groupby("enterprise_id", sort=True).groups.items():
+        by_group = [list(g) for g in cand.loc[idx].groupby("exclusive_group", sort=False).groups.values()]
+        for combo in itertools.product(*[[None, *g] for g in by_group]):
+            members = [i for i in combo if i is not None]
+            if members:
+                rows.append(_combination(cand, members, share, emis))
+    combos = pd.DataFrame(rows)
+    return pd.concat([cand[keep], combos], ignore_index=True)
+
+
+def _combination(cand: pd.DataFrame, members: list[int], share: np.ndarray, emis: np.ndarray) -> dict:
+    pos = [cand.index.get_loc(i) for i in members]
+    first = cand.loc[members[0]]
+    row = first.to_dict()
+    if len(members) > 1:
+        residual = np.prod(1 - share[pos], axis=0)
+        row.update({col: float((1 - residual[j]) * emis[pos[0], j]) for j, col in enumerate(PLANT_EFFECTS)})
+        row.update(measure_id="+".join(cand.loc[members, "measure_id"]),
+                   ule_compliant=bool(cand.loc[members, "ule_compliant"].any()),
+                   vocs_efficiency_after=cand.loc[members, "vocs_efficiency_after"].max(),
+                   capex_cny=float(cand.loc[members, "capex_cny"].sum()),
+                   annual_cost_cny=float(cand.loc[members, "annual_cost_cny"].sum()),
+                   annualised_capex_cny=float(cand.loc[members, "annualised_capex_cny"].sum()),
+                   lifetime_yr=float(cand.loc[members, "lifetime_yr"].min()),
+                   source=" + ".join(dict.fromkeys(cand.loc[members, "source"])))
+    row["exclusive_group"] = "combined"
+    return row
+
+
+def measure_names(ds: Dataset, measure_ids: pd.Series) -> pd.Series:
+    """Chinese names of measures; a combination 'a+b' is named 'name of a＋name of b'."""
+    names = ds.measures["name_zh"]
+    return measure_ids.map(lambda mid: "＋".join(str(names.get(part, part)) for part in str(mid).split("+")))
 
 
 def _apply_stated_projects(ds: Dataset, cand: pd.DataFrame) -> None:
@@ -239,7 +310,11 @@ def build_candidates(md: ModelData) -> Candidates:
         df.insert(0, "candidate_id", [f"{prefix}{i:05d}" for i in range(len(df))])
         df["city_code"] = df["region_code"].map(regions["city_code"])
         df["crf"] = md.crf(df["lifetime_yr"].astype(float)) if len(df) else []
-        df["annualised_capex_cny"] = df["capex_cny"] * df["crf"] if len(df) else []
+        if len(df):  # combinations of plant measures bring their own (the sum of their members')
+            given = df["annualised_capex_cny"] if "annualised_capex_cny" in df else pd.Series(np.nan, index=df.index)
+            df["annualised_capex_cny"] = given.fillna(df["capex_cny"] * df["crf"])
+        else:
+            df["annualised_capex_cny"] = []
     f = c.freight
     if len(f):
         f["siding_annualised_cny"] = f["siding_capex_cny"] * md.crf(f["siding_lifetime_yr"].astype(float))

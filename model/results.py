@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .build import BuiltModel
+from .candidates import measure_names
 from .inputs import Dataset
 from .names import EFFECTS, pollutant_name
 from .resolve import ModelData
@@ -122,7 +123,7 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
         port = pd.concat([port, pd.DataFrame(sid)], ignore_index=True)
     port["county"] = _names(ds, port["region_code"])
     port["city"] = _names(ds, port["city_code"])
-    port["measure_name"] = port["measure_id"].map(ds.measures["name_zh"])
+    port["measure_name"] = measure_names(ds, port["measure_id"])
     port["unit"] = port["unit"].replace(QTY_UNITS)
     port["total_annual_cost_cny"] = port["annualised_capex_cny"] + port["annual_cost_cny"]
     port["year"] = port["year"].astype(int)
@@ -171,7 +172,7 @@ def measure_summary(ds: Dataset, portfolio: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "projects", g.size())
     out.insert(0, "unit", g["unit"].first())
     out.insert(0, "family", g["family"].first())
-    out.insert(0, "measure_name", ds.measures["name_zh"].reindex(out.index))
+    out.insert(0, "measure_name", measure_names(ds, out.index.to_series()).to_numpy())
     for col in EFFECTS:
         tonnes = out[col].where(out[col] > 0)
         out[f"cny_per_t_{col.removesuffix('_t')}"] = out["total_annual_cost_cny"] / tonnes

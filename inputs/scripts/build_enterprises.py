@@ -1151,7 +1151,9 @@ PROJECTS = [
 # Linked only where the seed text makes the technology clear; the model then uses the stated investment
 # (and the stated NOx cut for 冀东) instead of the catalogue's unit cost for that plant and measure.
 PROJECT_MEASURE = {
-    "阳泉冀东水泥有限责任公司脱硝改造项目": "cement_scr",  # 001:L757 PYROCLON + SNCR to <50 mg/m3
+    # 001:L757 PYROCLON calciner + SNCR to NOx <50 mg/m3, the cement ULE limit: the plant's way to meet the ULE rule
+    # (cement_ule; stated capex and NOx cut, the package's SO2 and PM removal from the catalogue: estimate)
+    "阳泉冀东水泥有限责任公司脱硝改造项目": "cement_ule",
     "山西亚美建筑工程材料有限责任公司环境保护超低排放技术改造项目": "cement_ule",  # 001:L794 low-NOx + SCR + bags
     "山西南娄集团水泥有限公司大气污染超低排放深度治理改造项目": "cement_ule",  # 001:L807 low-NOx + SCR + bags
     "环保治理技术改造项目（汇通恒源北昇）": "kiln_deep",  # 001:L763 SNCR + FGD + ESP

@@ -149,11 +149,13 @@ def enterprise_rows() -> list[dict]:
     # Steel (integrated sites; capacity = crude steel t/yr).
     row("steel_ule", "钢铁全流程超低排放改造（有组织+无组织+清洁运输）", "steel whole-process ULE package", "ule",
         "steel", "steel_ule", "t_per_yr", dict(nox=0.59, so2=0.61, pm=0.81), 450, 0, 200, 15, True,
+        process="sinter+pellet+bf+converter",  # integrated sites only: stand-alone pellet plants take pellet_ule
         src="removal NOx 59 SO2 61 PM 81 % (S: MIIT/MPI estimate with the 2019 MEE steel ULE opinion, PM §1); "
             "capex 450 CNY per t/yr crude steel (S: CISA 2023); O&M 200 CNY/t steel (S: CISA 2023; includes "
             "fugitive control and clean transport; 2021 aggregate gives 47, PM §1)")
     row("steel_sinter_scr", "烧结机头烟气脱硝（SCR）", "sinter-strand SCR denitration only", "ule", "steel",
         "steel_ule", "t_per_yr", dict(nox=0.385), 60, 0, 12, 15, False,
+        process="sinter+pellet+bf+converter",  # a sinter strand exists at integrated sites only
         src="sinter ~55 % of site NOx (estimate) x 69.9 % cut at ULE (S: Liu 2022) = 0.385; capex 60 CNY per "
             "t/yr steel and O&M 12 CNY/t (estimate: the denitration share of the CISA package, ~13 %/6 %)")
     row("pellet_ule", "独立球团超低排放改造", "stand-alone pellet plant ULE", "ule", "steel", "pellet_ule",
@@ -171,7 +173,7 @@ def enterprise_rows() -> list[dict]:
         src="NOx 0.625 as the package (PM §1, D/E); capex 60 CNY per t/yr, O&M 10 CNY/t (estimate: the SCR "
             "share of the package)")
     row("coking_cdq", "干熄焦改造", "coke dry quenching (CDQ)", "ule", "coking", "coking_cdq", "t_per_yr",
-        dict(pm=0.25, co2=0.15), 120, 0, 0, 20, False,
+        dict(pm=0.25, co2=0.15), 120, 0, 0, 20, False, process="wet_quench",  # plants with CDQ need none
         src="Linfen requires dry quenching (003:L262); PM 0.25 of site (estimate: wet quenching plumes are a "
             "large PM source); CO2 0.15 of site (estimate: recovers ~0.5 t steam per t coke, ~40 kgce/t); capex "
             "120 CNY per t/yr (estimate); O&M 0: steam sales offset running cost (estimate)")

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..candidates import build_candidates
+from ..candidates import build_candidates, measure_names
 from ..names import TARGET_POLLUTANTS, pollutant_name
 from ..resolve import ModelData
 from ..rundir import write_atomically, write_csv
@@ -71,7 +71,7 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
     table = pd.DataFrame({"family": g["family"].first(), "candidates": g.size(), "reduction_t": g[col].sum(),
                           "annual_cost_cny": g["annual_total_cny"].sum(), "allocated_cny": g["allocated_cny"].sum()})
     table["cny_per_t"] = table["allocated_cny"] / table["reduction_t"]
-    table.insert(0, "measure_name", md.dataset.measures["name_zh"].reindex(table.index))
+    table.insert(0, "measure_name", measure_names(md.dataset, table.index.to_series()).to_numpy())
     table = table.sort_values("cny_per_t").rename_axis("measure_id").reset_index()
     table["cumulative_t"] = table["reduction_t"].cumsum()
     region = target.region_name if target is not None else md.dataset.regions.loc[md.scope_region, "name_zh"]

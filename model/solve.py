@@ -192,7 +192,24 @@ class Solver:
         label = "optimal" if status == S.kOptimal else "best_found"
         obj = float(info.objective_function_value)
         bound = float(info.mip_dual_bound) if len(self.int_idx) else obj
+        seconds = {"solve": t_solve}
+        shadow: dict[int, float] = {}
+        if shadow_prices and len(bm.targets):
+            t1 = time.perf_counter()
+            fixed = self.shadow_prices()
+            seconds["shadow_prices"] = time.perf_counter() - t1
+            if fixed is not None:
+                # the reported portfolio is the fixed LP's solution: the same projects, the continuous decisions
+                # re-optimised (never dearer), so every reported dual belongs to the reported solution
+                shadow, x, obj = fixed
         gap = abs(obj - bound) / max(abs(obj), 1e-9) if np.isfinite(bound) else None
+        return self._solution(x, label, status.name, obj, bound, gap, shadow, seconds, version)
+
+    def _solution(self, x: np.ndarray, label: str, termination: str, obj: float, bound: float | None,
+                  gap: float | None, shadow: dict[int, float], seconds: dict, version: str) -> Solution:
+        """A :class:`Solution` from the column values ``x``."""
+        bm = self.bm
+        n, years = len(bm.candidates), bm.years
 
         def values(cols: np.ndarray) -> np.ndarray:
             return np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
@@ -202,16 +219,13 @@ class Solver:
         z = {i: np.round(values(cols)).astype(int) for i, cols in self.z_cols.items()}
         short = {k: float(x[j]) if j >= 0 else 0.0 for k, j in self.short_cols.items()}
         cost = float(self.cost_cny @ x + self.offset) if self.cost_cny is not None else None
-        sol = Solution(label, status.name, obj, bound, gap, u, z, short, seconds={"solve": t_solve},
-                       solver_version=version, mip_gap_requested=self.mip_gap, objective_unit=unit, cost_cny=cost)
-        if shadow_prices and len(bm.targets):
-            t1 = time.perf_counter()
-            sol.shadow = self.shadow_prices()
-            sol.seconds["shadow_prices"] = time.perf_counter() - t1
-        return sol
+        return Solution(label, termination, obj, bound, gap, u, z, short, shadow=shadow, seconds=seconds,
+                        solver_version=version, mip_gap_requested=self.mip_gap, objective_unit=bm.md.objective_unit,
+                        cost_cny=cost)
 
-    def shadow_prices(self) -> dict[int, float]:
-        """Duals of the target rows with the integer choices fixed (see the module docstring for units)."""
+    def shadow_prices(self) -> tuple[dict[int, float], np.ndarray, float] | None:
+        """Duals of the target rows with the integer choices fixed (units: module docstring), with that LP's
+        solution and objective; None if the LP does not solve to optimality."""
         import highspy
 
         h, idx = self.h, self.int_idx
@@ -225,15 +239,16 @@ class Solver:
             h.changeColsBounds(n, idx, values, values)
         try:
             h.run()
-            ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal and h.getSolution().dual_valid
-            if not ok:
-                return {}
-            row_dual = np.asarray(h.getSolution().row_dual)
+            solution = h.getSolution()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not solution.dual_valid:
+                return None
+            row_dual = np.asarray(solution.row_dual)
             in_cny = self.bm.md.objective_unit == "cny"
             # HiGHS row duals are d(objective)/d(row bound); report a cost per tonne as a positive number, and
             # money in the target year's CNY
-            return {k: self.sense * float(row_dual[j]) / (self.bm.targets[k].discount if in_cny else 1.0)
-                    for k, j in self.target_rows.items()}
+            duals = {k: self.sense * float(row_dual[j]) / (self.bm.targets[k].discount if in_cny else 1.0)
+                     for k, j in self.target_rows.items()}
+            return duals, np.asarray(solution.col_value).copy(), float(h.getInfo().objective_function_value)
         finally:
             if len(idx):
                 h.changeColsBounds(n, idx, lower, upper)

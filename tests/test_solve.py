@@ -41,3 +41,32 @@ def test_the_most_a_target_can_reach_is_full_ule_everywhere(tiny, tmp_path):
     bm = build(load_dataset(tiny), load_scenario(cement_yaml(tmp_path, 700)))
     # cement_ule removes 85 % of NOx at each of the three kilns (measures.csv), the deepest option
     assert max_achievable(bm, 0) == pytest.approx(0.85 * sum(nox for *_, nox in PLANTS), rel=1e-9)
+
+
+@pytest.mark.parametrize("name, overrides", [
+    ("base.yaml", []),
+    ("base.yaml", ["discount_rate=0.06", "targets.0.reduction=9"]),  # VOCs: 301 t slack with a 2,700 CNY/t dual before
+    ("linfen.yaml", []),
+    ("no-rail.yaml", []),
+])
+def test_reported_shadow_prices_belong_to_the_reported_solution(ds, name, overrides):
+    """Complementary slackness on every reported row: a row with slack has a zero dual; duals are >= 0."""
+    from conftest import ROOT
+    from model.resolve import resolve
+    from model.results import make_results
+
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / name, overrides))
+    from model.build import build_model
+    from model.candidates import build_candidates
+
+    bm = build_model(md, build_candidates(md))
+    sol = solve(bm)
+    t = make_results(bm, sol).targets
+    row_slack = t["achieved_t"] + t["shortfall_t"] - t["required_t"]
+    loose = row_slack > 1e-6 * t["required_t"].clip(lower=1.0) + 1e-3
+    assert (t.loc[loose, "shadow_price_cny_per_t"].abs() < 1e-6).all(), t[loose]
+    assert (t["shadow_price_cny_per_t"] >= -1e-6).all()
+    # a soft row that falls short is priced at its penalty
+    short = t["shortfall_t"] > 1e-6
+    penalty = {t_.label: t_.penalty_cny_per_t for t_ in md.targets}
+    assert np.allclose(t.loc[short, "shadow_price_cny_per_t"], t.loc[short, "target"].map(penalty), rtol=1e-6)

@@ -327,7 +327,8 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
             name = outcomes[0].name
             target, cmp = write_alternatives(outcomes, out or default_out_dir(Path("results"), f"{name}-alternatives"),
                                              force, unique=out is None)
-    keep = [("cost", "investment (亿元)"), ("cost", "total annual cost (亿元/yr)"), ("result", "projects")]
+    keep = [("cost", "investment (亿元)"), ("cost", "annual cost once built (亿元/yr)"),
+            ("cost", "objective, discounted (亿元)"), ("result", "projects")]
     rows = cmp.table.loc[[k for k in keep if k in cmp.table.index]]
     fam = cmp.table.xs("projects per family", level=0, drop_level=False) if "projects per family" in \
         cmp.table.index.get_level_values(0) else rows.iloc[:0]
@@ -361,7 +362,7 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
                                                                                   f"{name}-uncertainty"),
                                    force, unique=out is None)
     cost = units.cny_to_yi(table["total_annual_cost_cny"].dropna())
-    console.print(f"{meta['solved']} of {meta['samples']} samples solved; total annual cost 亿元/yr: "
+    console.print(f"{meta['solved']} of {meta['samples']} samples solved; annual cost once built 亿元/yr: "
                   f"5 % {cost.quantile(0.05):,.1f}, median {cost.median():,.1f}, 95 % {cost.quantile(0.95):,.1f}")
     always = int((freq["share"] == 1).sum())
     console.print(f"{always} projects chosen in every sample; {int((freq['share'] < 1).sum())} only in some")
@@ -425,7 +426,10 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
     c = result.curve
     shown = pd.DataFrame({"level_%": c["level_pct"], "level_万吨": units.t_to_wan_t(c["level_t"]),
                           "status": c["status"],
-                          "annual_cost_亿元": units.cny_to_yi(c.get("total_annual_cost_cny", pd.Series(dtype=float))),
+                          "annual_cost_once_built_亿元": units.cny_to_yi(c.get("total_annual_cost_cny",
+                                                                                 pd.Series(dtype=float))),
+                          "objective_亿元_per_yr": units.cny_to_yi(c.get("objective_cny_per_yr", pd.Series(dtype=float))),
+                          "of_which_penalties": units.cny_to_yi(c.get("penalties_cny_per_yr", pd.Series(dtype=float))),
                           "marginal_CNY_per_t": c.get("marginal_cny_per_t"),
                           "lp_marginal_CNY_per_t": c.get("lp_marginal_cny_per_t")})
     print_table(shown, f"{result.target_label}: cost curve ({result.seconds['solve_all_s']:.1f} s for "
@@ -469,10 +473,18 @@ def print_run_summary(outcome) -> None:
     console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
     r = outcome.results
     tot = r.totals
-    console.print(f"investment {units.cny_to_yi(tot['capex_cny']):,.1f} 亿元; total annual cost "
+    console.print(f"spending: investment {units.cny_to_yi(tot['capex_cny']):,.1f} 亿元; annual cost once built "
                   f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "
                   f"{units.cny_to_yi(tot['annualised_capex_cny']):,.1f} + O&M and energy "
                   f"{units.cny_to_yi(tot['annual_om_cny']):,.1f}); {tot['projects']} projects")
+    end = outcome.md.evaluation_end_year
+    if tot.get("spending_discounted_cny") is not None:
+        console.print(f"objective minimised (discounted to {sc.horizon.base_year}, costs to {end}): "
+                      f"{units.cny_to_yi(sol.objective):,.1f} 亿元 = spending "
+                      f"{units.cny_to_yi(tot['spending_discounted_cny']):,.1f} + penalties for unmet soft targets "
+                      f"{units.cny_to_yi(tot['penalties_discounted_cny']):,.1f}")
+    else:
+        console.print(f"objective maximised: {sol.objective:,.0f} weighted tonnes")
     tg = r.targets
     if len(tg):
         shadow = next(c for c in tg.columns if c.startswith("shadow_price_"))

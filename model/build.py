@@ -9,9 +9,9 @@ Decision variables (i = candidate, y = build year in ``ModelData.years``):
 * ``short[k]`` >= 0: shortfall of soft target k (t), penalised per tonne.
 
 A project built in year y works from year y on: the reduction in year t is eff_i x sum_{y<=t} u[i, y].
-Its cost in the objective is (annualised capex + annual running cost) for every year from y to the end of
-the horizon, discounted to the base year: capex is annualised with the capital recovery factor over the
-measure's lifetime, so a project pays only for the years of the plan it serves.
+Its cost in the objective is its equivalent annual cost (capex annualised with the capital recovery factor
+over the measure's lifetime, plus the annual running cost) in every year from y to the evaluation end year,
+discounted to the base year (see :mod:`model.resolve` for why).
 
 The model is assembled from named constraint families (``define_*``, in the order they appear in the
 LP file) and the rules of :mod:`model.rules`. Targets and the CO2-intensity requirement are ``>=`` rows
@@ -262,22 +262,22 @@ def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFra
 def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, reduction: _Reductions) -> np.ndarray:
     """Discounted cost (``m.cost``), minimised, or weighted tonnes maximised; returns the early-built flags.
 
-    A project built in year y pays (annualised capex + running cost) for the discounted years it serves
-    (``ModelData.years_served``); a collapsed model builds money-saving projects in the first year, where they
-    save in every year of the horizon. Soft shortfalls cost their penalty in their year's money.
+    A project built in year y pays (annualised capex + running cost) in every year from y to the evaluation end,
+    discounted (``ModelData.cost_weight``); a collapsed model builds money-saving projects in the first year.
+    A soft row's shortfall costs its penalty per tonne and year over the years the row stands for.
     """
     years = md.years
     annual = _column(c, "annualised_capex_cny") + _column(c, "annual_cost_cny")
     siding_annual = _column(c, "siding_annualised_cny") + _column(c, "siding_annual_cost_cny")
-    served = {y: md.years_served(y) for y in years}
+    served = {y: md.cost_weight(y) for y in years}
     early = (annual < 0) if md.collapsed else np.zeros(len(c), dtype=bool)
-    whole = md.whole_horizon
+    whole = md.cost_weight(md.horizon_years[0])
     paying = np.flatnonzero(annual != 0)
     soft = [t for t in md.targets if t.kind == "soft"]
     cost = (linear([float(annual[i] * (whole if early[i] else served[y])) for i in paying for y in years],
                    [m.u[i, y] for i in paying for y in years])
             + pyo.quicksum(siding_annual[i] * served[y] * m.z[i, y] for i in m.S for y in years)
-            + pyo.quicksum(t.penalty_cny_per_t * t.discount * m.short[t.key] for t in soft))
+            + pyo.quicksum(t.penalty_cny_per_t * t.weight * m.short[t.key] for t in soft))
     m.cost = pyo.Expression(expr=cost)
     sc = md.scenario
     if sc.objective == "min_cost":

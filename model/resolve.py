@@ -4,14 +4,26 @@
 each problem with its file:line:col and the fix) and computes, once:
 
 * the scope: the cities in the scenario and the counties inside them;
-* prices (``prices.csv`` with the scenario's overrides), the discount rate and factors, the CRF;
+* prices (``prices.csv`` with the scenario's overrides), the discount rate and factors, the CRF, and the
+  cost weight of each build year (see below);
 * every requirement row in model order (targets, their milestones, then the CO2-intensity row), each
-  with its region's member counties, year, discount factor, level, kind and penalty;
+  with its region's member counties, year, level, kind, penalty and the discounted years it stands for;
 * the CO2-intensity arithmetic, the per-city budget caps by city code, and whether build years can be
   collapsed into one (exact when nothing couples them).
 
 Candidates, build, solve, results, the studies and the diagnosis read these; none resolves a region or a
 target again.
+
+Cost accounting (why build years are not an artefact): a project's equivalent annual cost (annualised capex at
+the CRF of its lifetime + O&M and energy) is counted in every year from its build year to
+``horizon.evaluation_end_year`` (default 2050), discounted to the base year: ``cost_weight(y) = sum of the
+discount factors of y..E``. A life that runs past E leaves its remaining annuities as salvage; a shorter one
+is renewed at the same annual cost (the equivalent-annual-cost comparison). Building earlier then costs more
+only by the time value of money and the years it serves before any target counts (2021 vs 2025 at 8 %: 1.42x,
+against 5.9x when only the plan years counted). A soft row's shortfall is charged per tonne and year over the
+years the row stands for (a milestone until the next requirement of its target, a target or the CO2 row to E),
+and its shadow price is the dual divided by the same weight: CNY per tonne per year, so milestone and end-year
+prices compare.
 """
 
 from __future__ import annotations
@@ -45,9 +57,9 @@ class TargetRow:
     year: int
     required_t: float
     kind: str  # hard | soft
-    penalty_cny_per_t: float
+    penalty_cny_per_t: float  # per tonne short and year
     source: str  # target | milestone | co2_intensity
-    discount: float  # discount factor of ``year`` (1 CNY in that year = ``discount`` CNY in the base year)
+    weight: float  # discounted years the row stands for (its year to the next requirement, or to the end)
 
     @property
     def column(self) -> str:
@@ -74,7 +86,7 @@ class ModelData:
     horizon_years: list[int]
     years: list[int]  # the model's build years: the horizon, or its last year when collapsed
     collapsed: bool
-    discount: dict[int, float]  # year -> factor to the base year
+    discount: dict[int, float]  # year -> factor to the base year, from the start year to the evaluation end
     targets: list[TargetRow]
     co2_context: dict = field(default_factory=dict)
     city_budgets_cny: dict[str, float] = field(default_factory=dict)
@@ -105,14 +117,14 @@ class ModelData:
         e = self.dataset.enterprises
         return e[self.in_scope(e["county_code"])]
 
-    def years_served(self, build_year: int) -> float:
-        """Discounted count of the model's years from ``build_year`` to the end (what one CNY/yr costs)."""
-        return sum(self.discount[t] for t in self.years if t >= build_year)
-
     @property
-    def whole_horizon(self) -> float:
-        """Discounted count of every horizon year (a project working from the first year)."""
-        return sum(self.discount[y] for y in self.horizon_years)
+    def evaluation_end_year(self) -> int:
+        return self.scenario.horizon.evaluation_end_year
+
+    def cost_weight(self, build_year: int) -> float:
+        """What 1 CNY/yr of equivalent annual cost costs in the objective when built in ``build_year``:
+        the discount factors of ``build_year`` .. the evaluation end, summed."""
+        return sum(f for t, f in self.discount.items() if t >= build_year)
 
     def target(self, pollutant: str) -> TargetRow:
         """The scenario's target (not a milestone) for ``pollutant`` (NOx, nox, VOCs ...)."""
@@ -159,6 +171,20 @@ class ModelData:
         return "cny" if self.scenario.objective == "min_cost" else "weighted_t"
 
 
+def milestones_t(sc: Scenario, target) -> list[tuple[int, tuple[float, str]]]:
+    """(year, (required t, how it was set)) of a target's milestones, by year: its own, else the scenario's
+    phasing shares (hard targets only; ``linear`` fills every year before the end)."""
+    own = {y: (v, "") for y, v in target.milestones_t().items()}
+    if target.kind == "hard":
+        h, ph = sc.horizon, sc.phasing
+        shares = {y: (y - h.base_year) / (target.year - h.base_year)
+                  for y in range(h.start_year, target.year)} if ph.linear else {}
+        shares.update({y: s for y, s in ph.milestones.items() if y < target.year})
+        for y, s in shares.items():
+            own.setdefault(y, (s * target.reduction_t, f", {s:.0%} phasing"))
+    return sorted(own.items())
+
+
 def collapsible(sc: Scenario) -> bool:
     """True when no constraint couples build years, so one build-year decision per candidate is exact.
 
@@ -168,7 +194,8 @@ def collapsible(sc: Scenario) -> bool:
     """
     T = sc.horizon.end_year
     deadlines = [getattr(sc.rules, spec.key).by_year for spec in RULES]
-    return (all(t.year == T and not t.milestones for t in sc.targets)
+    phased = bool(sc.phasing.milestones or sc.phasing.linear) and any(t.kind == "hard" for t in sc.targets)
+    return (not phased and all(t.year == T and not t.milestones for t in sc.targets)
             and (sc.co2_intensity is None or sc.co2_intensity.year == T)
             and sc.budget.per_year is None and all(d is None or d >= T for d in deadlines))
 
@@ -204,8 +231,13 @@ def _did_you_mean(word: str, options: list[str]) -> str:
 
 
 def discount_factors(sc: Scenario) -> dict[int, float]:
-    base, r = sc.horizon.base_year, sc.discount_rate
-    return {y: 1.0 / (1 + r) ** (y - base) for y in sc.horizon.years}
+    """Factor to the base year of every year from the start year to the evaluation end year."""
+    h, r = sc.horizon, sc.discount_rate
+    return {y: 1.0 / (1 + r) ** (y - h.base_year) for y in range(h.start_year, h.evaluation_end_year + 1)}
+
+
+def _window(discount: dict[int, float], first: int, last: int) -> float:
+    return sum(f for t, f in discount.items() if first <= t <= last)
 
 
 def co2_requirement(ds: Dataset, sc: Scenario, code: str, key: int, discount: dict[int, float]
@@ -238,7 +270,7 @@ def co2_requirement(ds: Dataset, sc: Scenario, code: str, key: int, discount: di
                gdp_growth_pct_per_yr=g, bau_co2_growth_pct_per_yr=ci.bau_co2_growth_pct_per_yr)
     row = TargetRow(key, f"CO2 intensity -{ci.reduction_pct:g}% {name} {ci.year}", "co2", code, name,
                     frozenset(members(ds, code)), ci.year, cut, ci.kind, ci.penalty_cny_per_t, "co2_intensity",
-                    discount.get(ci.year, 1.0))
+                    _window(discount, ci.year, sc.horizon.evaluation_end_year))
     return row, ctx
 
 
@@ -267,16 +299,18 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
         raise ScenarioError("\n".join(names.problems))
 
     discount = discount_factors(sc)
+    end = sc.horizon.evaluation_end_year
     rows: list[TargetRow] = []
     for t, code in zip(sc.targets, target_codes):
         name = regions.loc[code, "name_zh"]
         inside = frozenset(members(ds, code))
         label = t.label or f"{pollutant_name(t.pollutant)} {name} {t.year}"
         rows.append(TargetRow(len(rows), label, t.pollutant, code, name, inside, t.year, t.reduction_t, t.kind,
-                              t.penalty_cny_per_t, "target", discount[t.year]))
-        for y, v in sorted(t.milestones_t().items()):
-            rows.append(TargetRow(len(rows), f"{label} (milestone {y})", t.pollutant, code, name, inside, y, v,
-                                  t.kind, t.penalty_cny_per_t, "milestone", discount[y]))
+                              t.penalty_cny_per_t, "target", _window(discount, t.year, end)))
+        steps = milestones_t(sc, t)
+        for (y, (v, how)), nxt in zip(steps, [*(y for y, _ in steps[1:]), t.year]):
+            rows.append(TargetRow(len(rows), f"{label} (milestone {y}{how})", t.pollutant, code, name, inside, y, v,
+                                  t.kind, t.penalty_cny_per_t, "milestone", _window(discount, y, nxt - 1)))
     co2_ctx: dict = {}
     if co2_code is not None:
         co2_row, co2_ctx = co2_requirement(ds, sc, co2_code, len(rows), discount)

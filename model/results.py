@@ -67,7 +67,9 @@ def totals(bm: BuiltModel, sol: Solution) -> dict:
     """Money, projects and reductions of the portfolio of ``sol`` (the one place they are added up).
 
     ``projects`` counts chosen candidates and sidings (a programme built over two years is one project);
-    money is capex (CNY), annualised capex and O&M and energy (CNY/yr); reductions are t/yr in the end year.
+    money is capex (CNY), annualised capex and O&M and energy (CNY/yr, once built: the spending per year);
+    the objective (discounted to the base year, to the evaluation end) splits into discounted spending and
+    discounted penalties for soft targets not met; reductions are t/yr in the end year.
     """
     c = bm.candidates
     share = sol.u.sum(axis=1) if sol.u.size else np.zeros(len(c))
@@ -81,9 +83,13 @@ def totals(bm: BuiltModel, sol: Solution) -> dict:
     capex = (col("capex_cny") * share).sum() + (col("siding_capex_cny") * sid_share).sum()
     annualised = (col("annualised_capex_cny") * share).sum() + (col("siding_annualised_cny") * sid_share).sum()
     om = (col("annual_cost_cny") * share).sum() + (col("siding_annual_cost_cny") * sid_share).sum()
+    penalty = sum(t.penalty_cny_per_t * t.weight * sol.short.get(t.key, 0.0) for t in bm.targets if t.kind == "soft")
     return {"projects": int((share > 1e-6).sum() + sid_share.sum()), "capex_cny": float(capex),
             "total_annual_cost_cny": float(annualised + om), "annualised_capex_cny": float(annualised),
             "annual_om_cny": float(om), objective_key(sol.objective_unit): sol.objective,
+            # the discounted cost splits into what is spent and what unmet soft targets are charged
+            "spending_discounted_cny": None if sol.cost_cny is None else float(sol.cost_cny - penalty),
+            "penalties_discounted_cny": float(penalty),
             **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS}}
 
 
@@ -241,6 +247,11 @@ def manifest(loaded, md: ModelData, sol: Solution, rules: list[str], timings: di
         "scenario_sha256": {p.name: sha256(p) for p in loaded.files},
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
         "rules": rules,
+        "cost_accounting": (f"equivalent annual cost (annualised capex + O&M and energy) of each project in every "
+                            f"year from its build year to {md.evaluation_end_year}, discounted at "
+                            f"{md.discount_rate:.1%} to {md.scenario.horizon.base_year} (model/resolve.py)"),
+        "milestones": [{"target": t.label, "year": t.year, "required_t": t.required_t}
+                       for t in md.targets if t.source == "milestone"],
         "co2_intensity": md.co2_context,
         "scope_cities": list(md.scope_cities),
     }

@@ -60,12 +60,15 @@ class Horizon(_Strict):
     base_year: int = Field(2020, ge=2000, le=2100, description="year the baseline and GDP refer to")
     start_year: int = Field(2021, ge=2000, le=2100, description="first year projects can be built")
     end_year: int = Field(2025, ge=2000, le=2100, description="last year of the plan")
+    evaluation_end_year: int = Field(2050, ge=2000, le=2200, description=(
+        "costs count from a project's build year to this year: its equivalent annual cost every year (a life "
+        "running past it leaves salvage, a shorter one is renewed); the end year itself counts only the plan"))
 
     @model_validator(mode="after")
     def _ordered(self):
-        if not self.base_year < self.start_year <= self.end_year:
-            raise ValueError(f"need base_year < start_year <= end_year, got {self.base_year}, {self.start_year}, "
-                             f"{self.end_year}")
+        if not self.base_year < self.start_year <= self.end_year <= self.evaluation_end_year:
+            raise ValueError(f"need base_year < start_year <= end_year <= evaluation_end_year, got {self.base_year}, "
+                             f"{self.start_year}, {self.end_year}, {self.evaluation_end_year}")
         return self
 
     @property
@@ -101,6 +104,23 @@ class Target(_Strict):
 
     def milestones_t(self) -> dict[int, float]:
         return {y: units.to_t(v, self.unit) for y, v in self.milestones.items()}
+
+
+class Phasing(_Strict):
+    """Shares of every hard target required before the end year (000:L302 annual plans, 000:L724 mid-term
+    evaluation). A target's own ``milestones`` take precedence for the years they name."""
+
+    milestones: dict[int, float] = Field(default_factory=dict, description="year: share of each hard target")
+    linear: bool = Field(False, description="every year before the end requires (year - base) / (end - base)")
+    assumption: str = ""
+
+    @field_validator("milestones")
+    @classmethod
+    def _shares(cls, v: dict[int, float]) -> dict[int, float]:
+        bad = {y: s for y, s in v.items() if not 0 <= s <= 1}
+        if bad:
+            raise ValueError(f"milestone shares must lie between 0 and 1 (0.6 = 60 %), got {bad}")
+        return v
 
 
 class Co2Intensity(_Strict):
@@ -213,6 +233,7 @@ class Scenario(_Strict):
     objective: Literal["min_cost", "max_reduction"] = "min_cost"
     targets: list[Target] = Field(default_factory=list)
     co2_intensity: Co2Intensity | None = None
+    phasing: Phasing = Field(default_factory=Phasing)
     rules: Rules = Field(default_factory=Rules)
     budget: Budget = Field(default_factory=Budget)
     prices: dict[str, float] = Field(default_factory=dict, description="carrier: CNY per unit, overrides prices.csv")
@@ -240,6 +261,10 @@ class Scenario(_Strict):
                 if y not in years:
                     raise ValueError(f"target year {y} for {POLLUTANT_NAMES[t.pollutant]} is outside the horizon "
                                      f"{self.horizon.start_year}..{self.horizon.end_year}")
+        for y in self.phasing.milestones:
+            if not self.horizon.start_year <= y < self.horizon.end_year:
+                raise ValueError(f"phasing.milestones: {y} must lie in {self.horizon.start_year}.."
+                                 f"{self.horizon.end_year - 1} (the end year holds the targets themselves)")
         if self.co2_intensity is not None:
             self.co2_intensity.year = self.co2_intensity.year or self.horizon.end_year
         if self.objective == "max_reduction" and not (self.budget.total or self.budget.per_year):

@@ -6,9 +6,9 @@ target levels (rows' bounds), the objective's coefficients, or an added cost cap
 
 Shadow prices of the targets come from the LP obtained by fixing every integer decision at its optimal value
 and re-solving on the same HiGHS instance: the dual of a target row is then the cost of one more tonne with
-the same projects chosen. In a ``min_cost`` model it is reported in CNY per tonne in the target year (the
-discounted dual divided by that year's discount factor); in a ``max_reduction`` model the objective counts
-weighted tonnes and the dual is weighted tonnes per tonne, reported as such.
+the same projects chosen. In a ``min_cost`` model it is reported in CNY per tonne and year (the discounted
+dual divided by the discounted years the row stands for, ``TargetRow.weight``); in a ``max_reduction`` model
+the objective counts weighted tonnes and the dual is weighted tonnes per tonne, reported as such.
 """
 
 from __future__ import annotations
@@ -244,9 +244,9 @@ class Solver:
                 return None
             row_dual = np.asarray(solution.row_dual)
             in_cny = self.bm.md.objective_unit == "cny"
-            # HiGHS row duals are d(objective)/d(row bound); report a cost per tonne as a positive number, and
-            # money in the target year's CNY
-            duals = {k: self.sense * float(row_dual[j]) / (self.bm.targets[k].discount if in_cny else 1.0)
+            # HiGHS row duals are d(objective)/d(row bound); report a cost per tonne as a positive number, per
+            # year of the years the row stands for (its weight), so milestone and end-year prices compare
+            duals = {k: self.sense * float(row_dual[j]) / (self.bm.targets[k].weight if in_cny else 1.0)
                      for k, j in self.target_rows.items()}
             return duals, np.asarray(solution.col_value).copy(), float(h.getInfo().objective_function_value)
         finally:

@@ -21,7 +21,7 @@ def test_compare_scenarios_run_first_and_robustness(tiny, tmp_path, monkeypatch)
     res = CliRunner().invoke(cli.main, ["compare", str(low), str(high), "--inputs", str(tiny), "--out", str(out)])
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out / "comparison.csv").set_index(["group", "item"])
-    cost = table.loc[("cost", "total annual cost (亿元/yr)")].astype(float)
+    cost = table.loc[("cost", "annual cost once built (亿元/yr)")].astype(float)
     assert cost["high"] > cost["low"] > 0
     rob = pd.read_csv(out / "robustness.csv")
     # 1400 t needs SCR at all three plants (0.833 x 1700 = 1416 t; SNCR anywhere falls short, full ULE costs

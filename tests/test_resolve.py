@@ -14,7 +14,8 @@ def test_target_rows_carry_their_region_members_year_and_discount(ds):
     nox = md.target("NOx")
     assert nox.region_code == "141000" and nox.region_name == "临汾市"
     assert len(nox.members) == 17 and nox.members <= md.scope_counties
-    assert nox.year == 2025 and nox.discount == pytest.approx(1 / 1.08 ** 5)
+    # the end-year row stands for 2025..2050 (horizon.evaluation_end_year), discounted at 8 % to 2020
+    assert nox.year == 2025 and nox.weight == pytest.approx(sum(1 / 1.08 ** k for k in range(5, 31)))
     assert [t.key for t in md.targets] == list(range(len(md.targets)))
     assert md.scope_cities == ("141000",) and md.scope_region == "141000"
     assert len(md.plants) == (ds.enterprises["county_code"].map(ds.regions["city_code"]) == "141000").sum()
@@ -22,12 +23,21 @@ def test_target_rows_carry_their_region_members_year_and_discount(ds):
 
 def test_base_rows_in_model_order_with_the_co2_row_last(ds):
     md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
-    assert [t.pollutant for t in md.targets] == ["nox", "vocs", "cod", "nh3n", "so2", "co2"]
+    # each hard target is followed by its 2023 milestone, 60 % of it (phasing); SO2 is soft, CO2 last
+    assert [(t.pollutant, t.source) for t in md.targets] == [
+        ("nox", "target"), ("nox", "milestone"), ("vocs", "target"), ("vocs", "milestone"), ("cod", "target"),
+        ("cod", "milestone"), ("nh3n", "target"), ("nh3n", "milestone"), ("so2", "target"), ("co2", "co2_intensity")]
+    assert md.targets[1].required_t == pytest.approx(0.6 * 80_100) and md.targets[1].year == 2023
+    # the milestone row stands for 2023 and 2024, the target for 2025..2050
+    assert md.targets[1].weight == pytest.approx(1.08 ** -3 + 1.08 ** -4)
     assert md.targets[-1].source == "co2_intensity" and md.co2_context["reduction_pct"] == 18
     assert len(md.targets[0].members) == 117
-    assert md.collapsed and md.years == [2025]  # nothing couples the years in base
-    assert md.years_served(2025) == pytest.approx(1 / 1.08 ** 5)
-    assert md.whole_horizon == pytest.approx(sum(1 / 1.08 ** k for k in range(1, 6)))
+    assert not md.collapsed and md.years == [2021, 2022, 2023, 2024, 2025]
+    flat = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]))
+    assert flat.collapsed and flat.years == [2025]  # nothing couples the years without the milestone
+    assert md.cost_weight(2025) == pytest.approx(sum(1 / 1.08 ** k for k in range(5, 31)))
+    assert md.cost_weight(2021) == pytest.approx(sum(1 / 1.08 ** k for k in range(1, 31)))
+    assert md.cost_weight(2021) / md.cost_weight(2025) == pytest.approx(1.417, abs=1e-3)  # not 5.9 (plan years)
 
 
 def test_a_milestone_or_deadline_keeps_every_year(tmp_path, ds):

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def base_nox_curve():
     ds = load_dataset()
-    sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
+    # without the mid-term milestone: one NOx row, so the dual of the swept row is the whole marginal cost
+    sc = load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]).scenario
     levels = [80_100 * f for f in (1.0, 1.15, 1.16, 1.25)]
     return sweep_scenario(resolve(ds, sc), "NOx", levels)
 
@@ -29,7 +30,9 @@ def base_nox_curve():
 def test_cost_never_decreases_as_target_tightens(base_nox_curve):
     c = base_nox_curve.curve
     assert (c["status"] == "optimal").all()
-    assert c["objective_discounted_cny"].is_monotonic_increasing
+    # never cheaper, within the MIP gap each point is solved to (0.1 %)
+    obj = c["objective_discounted_cny"].to_numpy()
+    assert (obj[1:] >= obj[:-1] * (1 - 1e-3)).all()
     assert c["total_capex_cny"].iloc[-1] >= c["total_capex_cny"].iloc[0]
 
 

@@ -66,7 +66,7 @@ def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, 
     if max_achievable_t and np.isfinite(max_achievable_t):
         most = t_to_wan_t(max_achievable_t)
         ax.axvline(most, color="black", lw=1, ls="-.", label=f"最大可达 {most:.2f} 万吨")
-    ax.set_ylabel("年度成本（含软目标罚金）cost in target year (亿元/年)")
+    ax.set_ylabel("等年值目标函数（含软目标罚金）equivalent annual objective incl. penalties (亿元/年)")
     ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8)
     ax2.step(x, cny_to_wan(ok["marginal_cny_per_t"]), where="pre", color="#4c72b0", label="MILP 对偶 (integers fixed)")
@@ -94,7 +94,7 @@ def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bo
     ax1.set_title("按年份和类别的投资 investment by year and family")
     annual = cny_to_yi(portfolio.groupby("family")["total_annual_cost_cny"].sum().sort_values())
     ax2.barh(annual.index, annual.values, color=[FAMILY_COLOURS.get(c, "#999") for c in annual.index])
-    ax2.set_xlabel("年化总成本 total annual cost (亿元/年)")
+    ax2.set_xlabel("建成后年成本 annual cost once built (亿元/年)")
     ax2.set_title("按类别的年化成本 annual cost by family")
     fig.suptitle(title)
     return _save(fig, path, svg)
@@ -184,7 +184,7 @@ def compare_cost_by_family(family_cost: pd.DataFrame, path: Path, svg: bool = Fa
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(data) + 3), 5))
     data.plot(kind="bar", stacked=True, ax=ax, rot=0,
               color=[FAMILY_COLOURS.get(c, "#999") for c in data.columns])
-    ax.set_ylabel("年化总成本 total annual cost (亿元/年)")
+    ax.set_ylabel("建成后年成本 annual cost once built (亿元/年)")
     ax.set_xlabel("")
     ax.axhline(0, color="black", lw=0.8)
     ax.set_title("各情景按类别的成本 cost by family per scenario")
@@ -202,7 +202,7 @@ def overlay_curves(curves: dict[str, pd.DataFrame], path: Path, svg: bool = Fals
         ax.plot(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), "o", ms=3,
                 color=ax.lines[-1].get_color())
     ax.set_xlabel("减排目标 reduction target (万吨/年)")
-    ax.set_ylabel("年度成本（含软目标罚金）cost in target year (亿元/年)")
+    ax.set_ylabel("等年值目标函数（含软目标罚金）equivalent annual objective incl. penalties (亿元/年)")
     ax.set_title("成本曲线对比 cost curves")
     ax.legend(fontsize=8)
     return _save(fig, path, svg)
@@ -248,7 +248,7 @@ def uncertainty_chart(samples: pd.DataFrame, freq: pd.DataFrame, title: str, pat
     for q, ls in ((0.05, ":"), (0.5, "--"), (0.95, ":")):
         if len(cost):
             ax1.axvline(cost.quantile(q), color="#c44e52", ls=ls, lw=1)
-    ax1.set_xlabel("年化总成本 total annual cost (亿元/年); lines: 5/50/95 %")
+    ax1.set_xlabel("建成后年成本 annual cost once built (亿元/年); lines: 5/50/95 %")
     ax1.set_ylabel("样本数 samples")
     ax1.set_title(f"成本分布 cost distribution ({len(cost)} solved samples)")
     shown = freq[freq["share"] < 1].head(top) if (freq["share"] < 1).any() else freq.head(top)

@@ -61,7 +61,8 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
     gap = f" (gap {100 * s['mip_gap']:.2f}%)" if s.get("mip_gap") is not None else ""
     cards = [("状态 status", f"{s['status']}{gap}"),
              ("投资 investment", f"{cny_to_yi(tot.get('capex_cny', 0)):,.1f} 亿元"),
-             ("年化总成本 annual cost", f"{cny_to_yi(tot.get('total_annual_cost_cny', 0)):,.1f} 亿元/年"),
+             ("建成后年成本 annual cost once built", f"{cny_to_yi(tot.get('total_annual_cost_cny', 0)):,.1f} 亿元/年"),
+             ("未达软目标罚金 penalties (discounted)", f"{cny_to_yi(tot.get('penalties_discounted_cny', 0)):,.1f} 亿元"),
              ("项目 projects", f"{tot.get('projects', 0):,}")]
     parts = [f"<h1>ersim: {html.escape(run.name)}</h1>",
              f"<p>{html.escape(sc.get('description', ''))}</p>",

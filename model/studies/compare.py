@@ -61,9 +61,13 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
         tot = s.get("totals", {})
         col = {("result", "status"): s["status"], ("result", "MIP gap"): s.get("mip_gap"),
                ("cost", "investment (亿元)"): cny_to_yi(tot.get("capex_cny", np.nan)),
-               ("cost", "total annual cost (亿元/yr)"): cny_to_yi(tot.get("total_annual_cost_cny", np.nan)),
+               ("cost", "annual cost once built (亿元/yr)"): cny_to_yi(tot.get("total_annual_cost_cny", np.nan)),
                ("cost", "annualised capital (亿元/yr)"): cny_to_yi(tot.get("annualised_capex_cny", np.nan)),
                ("cost", "O&M and energy (亿元/yr)"): cny_to_yi(tot.get("annual_om_cny", np.nan)),
+               ("cost", "objective, discounted (亿元)"): cny_to_yi(s.get("objective_discounted_cny", np.nan) or np.nan),
+               ("cost", "spending, discounted (亿元)"): cny_to_yi(tot.get("spending_discounted_cny") or np.nan),
+               ("cost", "penalties for unmet soft targets, discounted (亿元)"):
+                   cny_to_yi(tot.get("penalties_discounted_cny", np.nan)),
                ("result", "projects"): tot.get("projects")}
         if "targets" in run:
             t = run["targets"]

@@ -9,8 +9,9 @@ Columns follow EPA CoST's Least Cost Curve Summary. The swept row is the scenari
 pollutant, in its own region and year (``ModelData.target``).
 
 Two cost measures: ``total_annual_cost_cny`` is money (annualised capital + O&M and energy of the
-portfolio in the target year); ``objective_cny_per_yr`` is the model's objective in target-year CNY, which
-also counts soft-target penalties (e.g. CO2 bought elsewhere). Marginal costs are derivatives of the latter.
+portfolio, per year once built); ``objective_cny_per_yr`` is the model's objective (discounted cost to the
+evaluation end, soft-target penalties included) divided by the discounted years the swept row stands for:
+an equivalent annual cost. Marginal costs are derivatives of the latter.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
             "achieved_t": achieved, "total_annual_cost_cny": tot["total_annual_cost_cny"],
             "annualised_capex_cny": tot["annualised_capex_cny"], "annual_om_cny": tot["annual_om_cny"],
             "total_capex_cny": tot["capex_cny"], "objective_discounted_cny": sol.objective,
-            "objective_cny_per_yr": sol.objective / target.discount,
+            "objective_cny_per_yr": sol.objective / target.weight,
+            "penalties_cny_per_yr": tot["penalties_discounted_cny"] / target.weight,
             "average_cny_per_t": tot["total_annual_cost_cny"] / achieved if achieved else np.nan,
             "marginal_cny_per_t": sol.shadow.get(k, np.nan), "mip_gap": sol.gap,
             **{f"co_{p}": tot[f"reduction_{p}"] for p in EFFECTS},
@@ -89,7 +91,7 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
         lp = lp_solver.solve(shadow_prices=True)
         if lp.ok:
             row["lp_objective_discounted_cny"] = lp.objective
-            row["lp_objective_cny_per_yr"] = lp.objective / target.discount
+            row["lp_objective_cny_per_yr"] = lp.objective / target.weight
             row["lp_marginal_cny_per_t"] = lp.shadow.get(k, np.nan)
         rows.append(row)
     seconds = {"build_s": t_build, "solve_all_s": time.perf_counter() - t_solve}

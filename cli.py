@@ -218,8 +218,11 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
 
     with user_errors():
         out = draw_figures(run_dir, svg)
-    for f in sorted(out.iterdir()):
+    drawn = sorted(out.iterdir())
+    for f in drawn:
         console.print(f"wrote {f}")
+    if not drawn:
+        console.print("[yellow]no figures[/yellow]: this run has no portfolio (infeasible: see diagnosis.csv)")
 
 
 @main.command("export")
@@ -323,6 +326,11 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
         with console.status("solving the optimum ...") as status:
             outcomes = generate_alternatives(scenario, slack, count, inputs, list(overrides),
                                              progress=lambda msg: status.update(f"solving {msg} ..."))
+            if not outcomes[0].solution.ok:
+                err_console.print("[red]infeasible[/red]: the targets and rules cannot all be met, so there is no "
+                                  "optimum to find alternatives to; `ersim run` on this scenario shows what can be "
+                                  "achieved. Nothing was written.")
+                sys.exit(INFEASIBLE)
             status.update("writing ...")
             name = outcomes[0].name
             target, cmp = write_alternatives(outcomes, out or default_out_dir(Path("results"), f"{name}-alternatives"),
@@ -376,7 +384,7 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
 @click.option("--target", "pollutant", required=True, help="pollutant whose target is swept (NOx, VOCs, COD ...)")
 @click.option("--from", "start", type=float, default=0.5, show_default=True, help="first level, fraction of the target")
 @click.option("--to", "stop", type=float, default=1.3, show_default=True, help="last level, fraction of the target")
-@click.option("--steps", type=int, default=17, show_default=True)
+@click.option("--steps", type=click.IntRange(min=1), default=17, show_default=True)
 @click.option("--values", help="explicit levels in tonnes, comma-separated (instead of --from/--to/--steps)")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="default: results/<scenario>-sweep-<pollutant>/<UTC timestamp>/")

@@ -103,6 +103,12 @@ class ModelData:
         """The region whose reductions a ``max_reduction`` objective counts: the one city, else the province."""
         return self.scope_cities[0] if len(self.scope_cities) == 1 else PROVINCE
 
+    @property
+    def scope_name(self) -> str:
+        """The scope in words: the province, or its cities (临汾市、运城市)."""
+        codes = self.scope_cities or (PROVINCE,)
+        return "、".join(self.dataset.regions.loc[c, "name_zh"] for c in codes)
+
     @cached_property
     def scope_members(self) -> frozenset[str]:
         return frozenset(members(self.dataset, self.scope_region))
@@ -295,6 +301,14 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
         if k not in carriers:
             names.problem(("prices", k), f"unknown carrier{_did_you_mean(k, sorted(carriers))}; known: "
                                          f"{', '.join(sorted(carriers))}")
+    counties = ds.counties
+    scope_counties = (frozenset(counties.index[counties["city_code"].isin(set(scope))]) if scope and None not in scope
+                      else frozenset(counties.index))
+    for i, (t, code) in enumerate(zip(sc.targets, target_codes)):
+        if code is not None and scope and not set(members(ds, code)) & scope_counties:
+            names.problem(("targets", i, "region"), f"{t.region} lies outside the scenario's scope "
+                                                    f"({', '.join(sc.scope.cities)}); add its city to scope.cities or "
+                                                    "drop the target")
     if names.problems:
         raise ScenarioError("\n".join(names.problems))
 
@@ -316,9 +330,6 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
         co2_row, co2_ctx = co2_requirement(ds, sc, co2_code, len(rows), discount)
         rows.append(co2_row)
 
-    counties = ds.counties
-    scope_counties = (frozenset(counties.index[counties["city_code"].isin(set(scope))]) if scope
-                      else frozenset(counties.index))
     prices = ds.prices["price_cny_per_unit"].to_dict()
     prices.update(sc.prices)
     collapse = collapsible(sc)

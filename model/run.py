@@ -95,8 +95,10 @@ def fill_run(outcome: RunOutcome, tmp: Path, plots: bool = True) -> None:
         write_csv(r.measure_summary, tmp / "measure_summary.csv")
         write_csv(r.candidates, tmp / "candidates.csv")
     write_json(summary(outcome.name, md, outcome.solution, r), tmp / "summary.json")
-    # the counties of the scope travel with the run, so figures and exports need nothing else
-    write_geometry(md.dataset.root / GEOMETRY, md.scope_counties, tmp / GEOMETRY)
+    # the counties of the scope travel with the run, so figures and exports need nothing else (a dataset
+    # without geometry gives runs without maps)
+    if (md.dataset.root / GEOMETRY).exists():
+        write_geometry(md.dataset.root / GEOMETRY, md.scope_counties, tmp / GEOMETRY)
     man = manifest(outcome.loaded, md, outcome.solution, outcome.built.rules, outcome.timings)
     # identical scenario + inputs give identical tables: these hashes let anyone check (and cache) that
     man["outputs_sha256"] = {p.name: sha256(p) for p in sorted(tmp.glob("*.csv"))}

@@ -261,6 +261,11 @@ class Scenario(_Strict):
                 if y not in years:
                     raise ValueError(f"target year {y} for {POLLUTANT_NAMES[t.pollutant]} is outside the horizon "
                                      f"{self.horizon.start_year}..{self.horizon.end_year}")
+        for spec in RULES:
+            by = getattr(self.rules, spec.key).by_year
+            if by is not None and not self.horizon.start_year <= by <= self.horizon.evaluation_end_year:
+                raise ValueError(f"rules.{spec.key}.by_year {by} is before the first build year "
+                                 f"{self.horizon.start_year}; use a year from {self.horizon.start_year} on")
         for y in self.phasing.milestones:
             if not self.horizon.start_year <= y < self.horizon.end_year:
                 raise ValueError(f"phasing.milestones: {y} must lie in {self.horizon.start_year}.."
@@ -428,8 +433,8 @@ def _apply_override(data: dict, keys: list, value: Any, text: str) -> None:
         elif isinstance(node, dict):
             if last:
                 node[k] = value
-            else:
-                node = node.setdefault(k, {})
+            else:  # a missing key followed by an item number starts a list
+                node = node.setdefault(k, [] if isinstance(keys[i + 1], int) else {})
         else:
             raise ScenarioError(f"--set {text}: '{'.'.join(map(str, keys[:i]))}' is a value, not a mapping or list")
 

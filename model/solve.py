@@ -109,8 +109,9 @@ class Solver:
                                .reshape(len(sidings), len(years))))
         soft = [int(k) for k in m.TS]
         self.short_cols = dict(zip(soft, _column_map(repn.columns, [m.short[k] for k in soft])))
-        # the discounted cost as a column vector (the objective of a min_cost model, whatever replaces it)
-        self.cost_cny = self.cost.copy() if bm.md.scenario.objective == "min_cost" else None
+        # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one
+        is_cost = bm.md.scenario.objective == "min_cost" and obj is not None and obj is m.obj
+        self.cost_cny = self.cost.copy() if is_cost else None
         from pyomo.common.tee import capture_output
 
         with capture_output(capture_fd=True):  # HiGHS prints a banner when created
@@ -184,6 +185,9 @@ class Solver:
                             seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=self.mip_gap,
                             objective_unit=unit)
         info = h.getInfo()
+        if status == S.kModelEmpty:
+            raise SolverFailure("the model is empty: no candidate project lies in the scenario's scope with the "
+                                "measures it allows; check scope.cities and measures.exclude")
         if info.primal_solution_status != 2:  # kSolutionStatusFeasible
             limit = f"time limit {self.time_limit:g} s" if self.time_limit else "no time limit"
             raise SolverFailure(f"HiGHS {version} stopped with '{status.name}' before it found a feasible portfolio "

@@ -74,7 +74,11 @@ def _format_sheet(ws, formats: dict[str, str]) -> None:
 
 def summary_sheet(run: Run) -> pd.DataFrame:
     s = run.summary
-    tot = s.get("totals", {})
+    if "totals" not in s:  # infeasible: no portfolio, so no money or tonnes to show
+        return pd.DataFrame([("scenario", s["scenario"], ""), ("status", s["status"], ""),
+                             ("portfolio", "n/a: the targets cannot all be met; see the diagnosis sheet", "")],
+                            columns=["item", "value", "unit"])
+    tot = s["totals"]
     rows = [("scenario", s["scenario"], ""), ("status", s["status"], ""),
             ("MIP gap", s.get("mip_gap"), "fraction"),
             ("investment", cny_to_yi(tot.get("capex_cny", 0)), "亿元"),

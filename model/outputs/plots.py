@@ -52,8 +52,12 @@ def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, 
                svg: bool = False, base_level_t: float | None = None) -> list[Path]:
     """Exact MILP step curve and LP-relaxation frontier of cost against the target level, plus marginals."""
     use_cjk_font()
-    ok = curve[curve["status"] != "infeasible"]
+    ok = curve[curve["status"] != "infeasible"] if "status" in curve else curve.iloc[:0]
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8, 8), sharex=True, height_ratios=(3, 2))
+    if ok.empty:  # every level infeasible: say so instead of an empty axis
+        ax.text(0.5, 0.5, "所有水平均不可行 no level is feasible", ha="center", va="center", transform=ax.transAxes)
+        ax.set_title(title)
+        return _save(fig, path, svg)
     x = t_to_wan_t(ok["level_t"])
     ax.step(x, cny_to_yi(ok["objective_cny_per_yr"]), where="pre", color="#4c72b0", lw=2,
             label="MILP：实际项目组合 (exact, lumpy)")
@@ -157,10 +161,12 @@ def plot_run(run_dir: Path, out_dir: Path, svg: bool = False) -> list[Path]:
     if not run.solved:
         return files
     name, port = run.name, run["portfolio"]
-    files += cost_by_family_year(port, f"{name}: 成本 cost", out_dir / "cost_by_family_year", svg)
     if len(run["targets"]):
         files += reductions_vs_targets(run["targets"], f"{name}: 减排与目标 reductions vs targets",
                                        out_dir / "reductions_vs_targets", svg)
+    if not len(port):  # nothing chosen: nothing to break down by family, year or city
+        return files
+    files += cost_by_family_year(port, f"{name}: 成本 cost", out_dir / "cost_by_family_year", svg)
     files += investment_by_city(port, f"{name}: 各市投资 investment per city", out_dir / "investment_by_city", svg)
     if run.geometry is not None:
         files += county_maps(run["county_summary"], run.geometry, f"{name}: 区县分布 by county",

@@ -59,11 +59,14 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
     tot = s.get("totals", {})
     sc = man.get("scenario", {})
     gap = f" (gap {100 * s['mip_gap']:.2f}%)" if s.get("mip_gap") is not None else ""
+    def money(key: str, unit: str) -> str:
+        return f"{cny_to_yi(tot[key]):,.1f} {unit}" if key in tot and tot[key] is not None else "n/a"
+
     cards = [("状态 status", f"{s['status']}{gap}"),
-             ("投资 investment", f"{cny_to_yi(tot.get('capex_cny', 0)):,.1f} 亿元"),
-             ("建成后年成本 annual cost once built", f"{cny_to_yi(tot.get('total_annual_cost_cny', 0)):,.1f} 亿元/年"),
-             ("未达软目标罚金 penalties (discounted)", f"{cny_to_yi(tot.get('penalties_discounted_cny', 0)):,.1f} 亿元"),
-             ("项目 projects", f"{tot.get('projects', 0):,}")]
+             ("投资 investment", money("capex_cny", "亿元")),
+             ("建成后年成本 annual cost once built", money("total_annual_cost_cny", "亿元/年")),
+             ("未达软目标罚金 penalties (discounted)", money("penalties_discounted_cny", "亿元")),
+             ("项目 projects", f"{tot['projects']:,}" if "projects" in tot else "n/a")]
     parts = [f"<h1>ersim: {html.escape(run.name)}</h1>",
              f"<p>{html.escape(sc.get('description', ''))}</p>",
              '<div class="cards">' + "".join(f'<div class="card">{k}<b>{html.escape(v)}</b></div>' for k, v in cards)

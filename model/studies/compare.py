@@ -92,7 +92,7 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
     table = pd.DataFrame(columns)
     table.index = pd.MultiIndex.from_tuples(table.index, names=["group", "item"])
     table = table.sort_index(level=0, sort_remaining=False)
-    labels = list(columns)
+    labels = list(chosen)  # runs with a portfolio (an infeasible run chose nothing and is not counted)
     all_keys = sorted(set().union(*chosen.values())) if chosen else []
     rob = pd.DataFrame({"project": all_keys, "name": [names.get(k, "") for k in all_keys]})
     for lab in labels:

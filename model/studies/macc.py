@@ -74,7 +74,7 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
     table.insert(0, "measure_name", measure_names(md.dataset, table.index.to_series()).to_numpy())
     table = table.sort_values("cny_per_t").rename_axis("measure_id").reset_index()
     table["cumulative_t"] = table["reduction_t"].cumsum()
-    region = target.region_name if target is not None else md.dataset.regions.loc[md.scope_region, "name_zh"]
+    region = target.region_name if target is not None else md.scope_name
     return Macc(p, table, None if target is None else target.required_t, region)
 
 

@@ -31,6 +31,7 @@ from ..names import EFFECTS, pollutant_name
 from ..resolve import ModelData, resolve
 from ..results import totals
 from ..rundir import write_atomically, write_csv, write_json
+from ..scenario import ScenarioError
 from ..solve import Solver
 
 
@@ -50,6 +51,9 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
 
     The swept target is made hard: a curve point either meets it or is infeasible.
     """
+    if md.scenario.objective != "min_cost":
+        raise ScenarioError("a cost curve needs objective: min_cost (a max_reduction objective counts weighted "
+                            "tonnes, not money)")
     t0 = time.perf_counter()
     md = md.hardening(md.target(pollutant).pollutant)
     target = md.target(pollutant)
@@ -70,7 +74,8 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
         relaxed.set_target_level(k, level)
         sol = solver.solve(shadow_prices=True)
         row = {"pollutant": pollutant_name(target.pollutant), "region": target.region_name,
-               "year": target.year, "level_t": level, "level_pct": 100 * level / target.required_t,
+               "year": target.year, "level_t": level,
+               "level_pct": 100 * level / target.required_t if target.required_t else np.nan,
                "status": sol.status}
         if not sol.ok:
             rows.append(row)
@@ -135,8 +140,11 @@ def sweep_parallel(scenario_path, overrides: list[str], inputs, pollutant: str, 
 
 def levels_from_range(md: ModelData, pollutant: str, start: float, stop: float, steps: int) -> list[float]:
     """``steps`` levels from ``start`` to ``stop`` (fractions of the scenario's target for ``pollutant``)."""
-    base_t = md.target(pollutant).required_t
-    return [base_t * f for f in np.linspace(start, stop, steps)]
+    target = md.target(pollutant)
+    if target.required_t <= 0:
+        raise ScenarioError(f"{target.label} requires 0 t, so fractions of it are all 0; give the levels in tonnes "
+                            "with --values")
+    return [target.required_t * f for f in np.linspace(start, stop, steps)]
 
 
 def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: bool = False,

@@ -15,6 +15,7 @@ from model import catalog, units
 from model.errors import ModelSetupError
 from model.inputs import InputDataError, load_dataset
 from model.resolve import resolve
+from model.results import projects_per_city, shadow_column
 from model.run import run_scenario, write_results
 from model.rundir import OutputExistsError, default_out_dir
 from model.scenario import ScenarioError, load_scenario, scenario_list
@@ -321,6 +322,7 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
                      inputs: Path | None, force: bool) -> None:
     """Near-optimal portfolios: at most SLACK dearer than the optimum, as different from it as possible."""
     from model.studies.alternatives import generate_alternatives, write_alternatives
+    from model.studies.compare import headline
 
     with user_errors():
         with console.status("solving the optimum ...") as status:
@@ -335,13 +337,7 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
             name = outcomes[0].name
             target, cmp = write_alternatives(outcomes, out or default_out_dir(Path("results"), f"{name}-alternatives"),
                                              force, unique=out is None)
-    keep = [("cost", "investment (亿元)"), ("cost", "annual cost once built (亿元/yr)"),
-            ("cost", "objective, discounted (亿元)"), ("result", "projects")]
-    rows = cmp.table.loc[[k for k in keep if k in cmp.table.index]]
-    fam = cmp.table.xs("projects per family", level=0, drop_level=False) if "projects per family" in \
-        cmp.table.index.get_level_values(0) else rows.iloc[:0]
-    print_comparison(cmp, pd.concat([rows, fam]),
-                     f"optimum and {len(outcomes) - 1} alternatives within {slack:.0%} of its cost")
+    print_comparison(cmp, headline(cmp), f"optimum and {len(outcomes) - 1} alternatives within {slack:.0%} of its cost")
     console.print(f"results written to [bold]{target}[/bold]")
 
 
@@ -360,7 +356,7 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
                     scheduler: str | None, overrides: tuple[str, ...], inputs: Path | None, force: bool) -> None:
     """Monte Carlo over the scenario's uncertain parameters: cost distribution and robust projects."""
     from model.studies.parallel import executor
-    from model.studies.uncertainty import run_uncertainty, write_uncertainty
+    from model.studies.uncertainty import run_uncertainty, summarise, write_uncertainty
 
     with user_errors():
         with console.status("sampling and solving ..."), executor(workers, scheduler) as run:
@@ -369,13 +365,12 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
         target = write_uncertainty(table, freq, meta, name, out or default_out_dir(Path("results"),
                                                                                   f"{name}-uncertainty"),
                                    force, unique=out is None)
-    cost = units.cny_to_yi(table["total_annual_cost_cny"].dropna())
+    s = summarise(table, freq)
     console.print(f"{meta['solved']} of {meta['samples']} samples solved; annual cost once built 亿元/yr: "
-                  f"5 % {cost.quantile(0.05):,.1f}, median {cost.median():,.1f}, 95 % {cost.quantile(0.95):,.1f}")
-    always = int((freq["share"] == 1).sum())
-    console.print(f"{always} projects chosen in every sample; {int((freq['share'] < 1).sum())} only in some")
-    print_table(freq[freq["share"] < 1].head(15).assign(share=lambda d: d["share"].round(2)),
-                "projects not always chosen (most frequent first)")
+                  f"5 % {units.cny_to_yi(s['p05_cny']):,.1f}, median {units.cny_to_yi(s['median_cny']):,.1f}, "
+                  f"95 % {units.cny_to_yi(s['p95_cny']):,.1f}")
+    console.print(f"{s['always']} projects chosen in every sample; {s['sometimes']} only in some")
+    print_table(s["not_always"], "projects not always chosen (most frequent first)")
     console.print(f"results written to [bold]{target}[/bold]")
 
 
@@ -495,20 +490,20 @@ def print_run_summary(outcome) -> None:
         console.print(f"objective maximised: {sol.objective:,.0f} weighted tonnes")
     tg = r.targets
     if len(tg):
-        shadow = next(c for c in tg.columns if c.startswith("shadow_price_"))
-        label = "shadow_price_CNY_per_t" if shadow == "shadow_price_cny_per_t" else "shadow_weighted_t_per_t"
+        shadow = shadow_column(sol.objective_unit)
+        in_cny = sol.objective_unit == "cny"
         shown = pd.DataFrame({
             "target": tg["target"], "kind": tg["kind"], "required_万吨": units.t_to_wan_t(tg["required_t"]),
             "achieved_万吨": units.t_to_wan_t(tg["achieved_t"]), "slack_万吨": units.t_to_wan_t(tg["slack_t"]),
-            "met": tg["met"], label: tg[shadow]})
-        print_table(shown, "targets (reduction versus 2020; shadow price = cost of one more tonne)")
+            "met": tg["met"], "shadow_price_CNY_per_t" if in_cny else "shadow_weighted_t_per_t": tg[shadow]})
+        meaning = ("CNY per tonne and year that one more tonne costs" if in_cny
+                   else "weighted tonnes given up per tonne more of this target")
+        print_table(shown, f"targets (reduction versus 2020; shadow price = {meaning})")
     else:
         console.print("no targets in this scenario")
     port = r.portfolio
     if len(port):
-        fam = port.pivot_table(index="city", columns="family", values="candidate_id", aggfunc="count", fill_value=0)
-        fam["capex_亿元"] = units.cny_to_yi(port.groupby("city")["capex_cny"].sum())
-        print_table(fam.reset_index(), "projects chosen per city and family")
+        print_table(projects_per_city(port), "projects chosen per city and family (capex in 亿元)")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .names import AIR_POLLUTANTS
+from .names import FAMILIES as FAMILY_NAMES
 from .names import TARGET_POLLUTANTS as POLLUTANTS
 
 #: the embedded default Shanxi dataset (repository checkout; ``ERSIM_INPUTS`` overrides it)
@@ -25,7 +26,7 @@ DEFAULT_INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
 SECTORS = ("steel", "coking", "cement", "power", "captive_power", "kiln", "chemical", "coating", "other_voc",
            "coal_mine", "logistics", "boiler", "other_industry")
-FAMILIES = ("ule", "voc", "heating", "boiler", "rail", "wastewater", "efficiency")
+FAMILIES = tuple(FAMILY_NAMES)  # the measure families, from the one table of names
 CAPACITY_UNITS = ("t_per_yr", "t_per_day", "MW", "t_steam_per_h", "m3_per_day")
 
 Kind = Literal["str", "float", "int", "bool", "code"]

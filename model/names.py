@@ -1,7 +1,8 @@
 """Display names, in one table: pollutants and measure families in Chinese and English.
 
 Ids (``nox``, ``nox_t``, ``ule``) stay in files meant for machines; people see these names, in the terminal,
-the figures, the workbook and the report. ``label(key, lang)`` is the one way to turn an id into a name.
+the figures, the workbook and the report. :func:`pollutant_name` and :func:`family_name` are the one way to
+turn an id into a name.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from .names import EFFECTS, pollutant_name
 from .resolve import ModelData
 from .rundir import sha256
 from .solve import Solution
+from .units import cny_to_yi
 
 QTY_UNITS = {"household": "households", "kt_per_yr": "kt/yr shifted to rail", "m3_per_day": "m3/day"}
 TARGET_COLUMNS = ["target", "pollutant", "region_code", "region", "year", "kind", "required_t", "achieved_t",
@@ -206,6 +207,13 @@ def make_results(bm: BuiltModel, sol: Solution) -> Results:
     return Results(portfolio=port, targets=targets_table(bm, sol, port),
                    county_summary=county_summary(bm.md, port), measure_summary=measure_summary(bm.md.dataset, port),
                    candidates=candidates_table(bm, sol), totals=totals(bm, sol))
+
+
+def projects_per_city(port: pd.DataFrame) -> pd.DataFrame:
+    """Projects per city and family, with the city's capex in 亿元 (the run summary's last table)."""
+    fam = port.pivot_table(index="city", columns="family", values="candidate_id", aggfunc="count", fill_value=0)
+    fam["capex_亿元"] = cny_to_yi(port.groupby("city")["capex_cny"].sum())
+    return fam.reset_index()
 
 
 def project_key(port: pd.DataFrame) -> pd.Series:

@@ -155,6 +155,25 @@ class Run:
         p = self.path / GEOMETRY
         return p if p.exists() else None
 
+    def figure(self, name: str) -> Path | None:
+        """``figures/<name>.png`` of the run, if it has been drawn."""
+        p = self.path / "figures" / f"{name}.png"
+        return p if p.exists() else None
+
+    @property
+    def has_figures(self) -> bool:
+        return (self.path / "figures").is_dir() and any((self.path / "figures").glob("*.png"))
+
+    def documents(self) -> list[Path]:
+        """The run's summary.json and manifest.json (to ship with exported tables)."""
+        return [self.path / "summary.json", self.path / "manifest.json"]
+
+    @property
+    def shadow_column(self) -> str | None:
+        """The targets table's shadow-price column (its name says its unit), if the run has targets."""
+        t = self.tables.get("targets")
+        return None if t is None else next((c for c in t.columns if c.startswith("shadow_price_")), None)
+
     @property
     def solved(self) -> bool:
         return "portfolio" in self.tables

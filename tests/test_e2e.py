@@ -200,3 +200,45 @@ def test_set_appends_a_target(tmp_path):
                                            "--set", "targets.7={pollutant: NOx, reduction: 1}"])
     assert beyond.exit_code == 2
     assert "the list has 5 item(s); use an index up to 4 to change one, or 5 to append" in beyond.output
+
+
+def test_an_infeasible_run_is_still_plotted_exported_and_reported(tmp_path):
+    """NOx 50万吨 is out of reach: exit 3 with the diagnosis; plot, export and report then say n/a."""
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out),
+                                        "--set", "targets.0.reduction=50"])
+    assert res.exit_code == 3, res.output
+    d = pd.read_csv(out / "diagnosis.csv")
+    assert d.loc[d["kind"] == "target", "shortfall_t"].iloc[0] > 0
+    plot = CliRunner().invoke(cli.main, ["plot", str(out)])
+    assert plot.exit_code == 0 and "no figures" in plot.output
+    exp = CliRunner().invoke(cli.main, ["export", str(out), "--format", "xlsx"])
+    assert exp.exit_code == 0, exp.output
+    summary = pd.read_excel(next((out / "export").glob("*.xlsx")), sheet_name="summary")
+    assert summary["value"].astype(str).str.startswith("n/a").any()
+    assert "diagnosis" in pd.ExcelFile(next((out / "export").glob("*.xlsx"))).sheet_names
+    rep = CliRunner().invoke(cli.main, ["report", str(out)])
+    assert rep.exit_code == 0 and "n/a" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_dataset_without_county_geometry_runs(inputs_copy, tmp_path):
+    (inputs_copy / "counties.geojson").unlink()
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--inputs", str(inputs_copy),
+                                        "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert not (out / "counties.geojson").exists() and not (out / "figures" / "county_maps.png").exists()
+    assert (out / "figures" / "cost_by_family_year.png").exists()
+
+
+def test_alternatives_of_an_infeasible_scenario_exit_3(tmp_path):
+    res = CliRunner().invoke(cli.main, ["alternatives", str(ROOT / "scenarios" / "base.yaml"), "--count", "1",
+                                        "--set", "targets.0.reduction=50", "--out", str(tmp_path / "alt")])
+    assert res.exit_code == 3 and "infeasible" in res.output and not (tmp_path / "alt").exists()
+
+
+def test_a_cost_curve_needs_a_cost_objective(tmp_path):
+    res = CliRunner().invoke(cli.main, ["sweep", str(ROOT / "scenarios" / "budget-capped.yaml"), "--target", "NOx",
+                                        "--values", "1000", "--set", "targets=[{pollutant: NOx, reduction: 1}]",
+                                        "--out", str(tmp_path / "s")])
+    assert res.exit_code == 2 and "needs objective: min_cost" in res.output

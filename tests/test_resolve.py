@@ -71,3 +71,9 @@ def test_relaxed_and_hardened_copies_keep_the_resolved_rows(ds):
     assert not off.scenario.rules.ule_mandatory.enabled and md.scenario.rules.ule_mandatory.enabled
     hard = md.hardening("so2")
     assert hard.target("SO2").kind == "hard" and md.target("SO2").kind == "soft"
+
+
+def test_a_target_outside_the_scope_is_a_located_error(ds):
+    sc = load_scenario(ROOT / "scenarios" / "linfen.yaml", ["targets.2.region=太原"])
+    with pytest.raises(ScenarioError, match=r"targets.2.region: 太原 lies outside the scenario's scope \(临汾\)"):
+        resolve(ds, sc)

@@ -29,12 +29,14 @@ def test_atomic_write_lands_whole_or_not_at_all(tmp_path):
 
 
 def test_permissions_follow_the_umask(tmp_path):
+    """The run directory itself is made by mkdtemp (0700); it must end with the umask's 0750 like its files."""
     old = os.umask(0o027)
     try:
-        out = write_atomically(tmp_path / "r", lambda tmp: (tmp / "sub").mkdir())
+        out = write_atomically(tmp_path / "r", lambda tmp: (tmp / "a.csv").write_text("x\n", encoding="utf-8"))
     finally:
         os.umask(old)
-    assert out.stat().st_mode & 0o777 == 0o750 and (out / "sub").stat().st_mode & 0o777 == 0o750
+    assert out.stat().st_mode & 0o777 == 0o750
+    assert (out / "a.csv").stat().st_mode & 0o777 == 0o640
 
 
 def test_default_names_stay_inside_the_results_root(tmp_path):

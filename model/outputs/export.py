@@ -156,9 +156,9 @@ def export_csv(run: Run, out_dir: Path) -> list[Path]:
         p = out_dir / f"{name}.csv"
         df.to_csv(p, index=False, encoding="utf-8-sig")  # BOM: Excel then reads the Chinese names as UTF-8
         files.append(p)
-    for name in ("summary.json", "manifest.json"):
-        shutil.copy(run.path / name, out_dir / name)
-        files.append(out_dir / name)
+    for doc in run.documents():
+        shutil.copy(doc, out_dir / doc.name)
+        files.append(out_dir / doc.name)
     return files
 
 

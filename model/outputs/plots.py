@@ -18,13 +18,18 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from ..names import pollutant_name  # noqa: E402
+from ..names import family_name, pollutant_name  # noqa: E402
 from ..units import cny_to_wan, cny_to_yi, t_to_wan_t  # noqa: E402
 
 FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
 SOURCE_NOTE = "ersim; inputs: Shanxi plans 2022-23 (seeds), parameters.md; see manifest.json"
 FAMILY_COLOURS = {"ule": "#4c72b0", "voc": "#dd8452", "heating": "#c44e52", "boiler": "#8172b3",
                   "rail": "#55a868", "wastewater": "#64b5cd", "efficiency": "#937860"}
+
+
+def _zh(family: str) -> str:
+    """A family id as figures show it (Chinese display name from model/names.py)."""
+    return family_name(family, "zh")
 
 
 def use_cjk_font() -> str:
@@ -91,13 +96,14 @@ def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bo
                                             fill_value=0))
     if len(capex):  # show every year of the horizon, also those without projects
         capex = capex.reindex(range(int(capex.index.min()), int(portfolio["year"].max()) + 1), fill_value=0)
-    capex.plot(kind="bar", stacked=True, ax=ax1, color=[FAMILY_COLOURS.get(c, "#999") for c in capex.columns],
+    colours = [FAMILY_COLOURS.get(c, "#999") for c in capex.columns]
+    capex.rename(columns=_zh).plot(kind="bar", stacked=True, ax=ax1, color=colours,
                rot=0)
     ax1.set_ylabel("投资 capital (亿元)")
     ax1.set_xlabel("建设年份 build year")
     ax1.set_title("按年份和类别的投资 investment by year and family")
     annual = cny_to_yi(portfolio.groupby("family")["total_annual_cost_cny"].sum().sort_values())
-    ax2.barh(annual.index, annual.values, color=[FAMILY_COLOURS.get(c, "#999") for c in annual.index])
+    ax2.barh([_zh(c) for c in annual.index], annual.values, color=[FAMILY_COLOURS.get(c, "#999") for c in annual.index])
     ax2.set_xlabel("建成后年成本 annual cost once built (亿元/年)")
     ax2.set_title("按类别的年化成本 annual cost by family")
     fig.suptitle(title)
@@ -125,7 +131,8 @@ def investment_by_city(portfolio: pd.DataFrame, title: str, path: Path, svg: boo
                                         fill_value=0))
     inv = inv.loc[inv.sum(axis=1).sort_values().index]
     fig, ax = plt.subplots(figsize=(9, 5.5))
-    inv.plot(kind="barh", stacked=True, ax=ax, color=[FAMILY_COLOURS.get(c, "#999") for c in inv.columns])
+    inv.rename(columns=_zh).plot(kind="barh", stacked=True, ax=ax,
+                                 color=[FAMILY_COLOURS.get(c, "#999") for c in inv.columns])
     ax.set_xlabel("投资 investment (亿元)")
     ax.set_ylabel("")
     ax.set_title(title)
@@ -139,7 +146,7 @@ def county_maps(county_summary: pd.DataFrame, geojson: Path, title: str, path: P
     use_cjk_font()
     g = gpd.read_file(geojson).merge(county_summary, on="region_code", how="inner")
     panels = [("households_converted", "清洁取暖改造户数 households converted", lambda v: v, "Reds"),
-              ("nox_t", "NOx 减排 reduction (吨/年)", lambda v: v, "Blues"),
+              ("nox_t", f"{pollutant_name('nox', 'zh')} NOx 减排 reduction (吨/年)", lambda v: v, "Blues"),
               ("capex_cny", "投资 investment (亿元)", cny_to_yi, "Greens")]
     fig, axes = plt.subplots(1, 3, figsize=(15, 7.5))
     for ax, (col, label, scale, cmap) in zip(axes, panels):
@@ -188,8 +195,8 @@ def compare_cost_by_family(family_cost: pd.DataFrame, path: Path, svg: bool = Fa
     use_cjk_font()
     data = family_cost.T
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(data) + 3), 5))
-    data.plot(kind="bar", stacked=True, ax=ax, rot=0,
-              color=[FAMILY_COLOURS.get(c, "#999") for c in data.columns])
+    data.rename(columns=_zh).plot(kind="bar", stacked=True, ax=ax, rot=0,
+                                  color=[FAMILY_COLOURS.get(c, "#999") for c in data.columns])
     ax.set_ylabel("建成后年成本 annual cost once built (亿元/年)")
     ax.set_xlabel("")
     ax.axhline(0, color="black", lw=0.8)
@@ -225,7 +232,7 @@ def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None,
         width = t_to_wan_t(r.reduction_t)
         fam = r.family
         ax.bar(left, cny_to_wan(r.cny_per_t), width=width, align="edge", color=FAMILY_COLOURS.get(fam, "#999"),
-               edgecolor="white", linewidth=0.5, label=fam if fam not in seen else None)
+               edgecolor="white", linewidth=0.5, label=_zh(fam) if fam not in seen else None)
         seen.add(fam)
         if width > 0.04 * max(t_to_wan_t(table["cumulative_t"].max()), 1e-9):
             ax.text(left + width / 2, cny_to_wan(r.cny_per_t), r.measure_id, rotation=90, fontsize=7, ha="center",

@@ -76,18 +76,17 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
     if not run.solved:
         return _write(parts, run, man, out_path)
     t = run.tables
-    shadow = next(c for c in t["targets"].columns if c.startswith("shadow_price_"))
+    shadow = run.shadow_column
     tg = t["targets"][["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow]]
     unit = "CNY/t" if shadow == "shadow_price_cny_per_t" else "weighted t per t"
     parts += [f"<h2>目标 Targets (t/yr; shadow price {unit})</h2>",
               _table(tg) if len(tg) else "<p>This scenario sets no targets.</p>"]
-    figs = run_dir / "figures"
     for name, title in [("reductions_vs_targets", "减排与目标 Reductions vs targets"),
                         ("cost_by_family_year", "成本 Cost by family and year"),
                         ("investment_by_city", "各市投资 Investment per city"),
                         ("county_maps", "区县地图 County maps")]:
-        if (figs / f"{name}.png").exists():
-            parts += [f"<h2>{title}</h2>", _img(figs / f"{name}.png", title)]
+        if run.figure(name) is not None:
+            parts += [f"<h2>{title}</h2>", _img(run.figure(name), title)]
     ms = t["measure_summary"][["measure_id", "measure_name", "family", "projects", "capex_cny",
                                "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t", "co2_t"]]
     parts += ["<h2>措施汇总 Measures (money in 亿元)</h2>",

@@ -107,6 +107,18 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
     return Comparison(table, rob, pd.DataFrame(family_cost).fillna(0.0), curves)
 
 
+HEADLINE = [("cost", "investment (亿元)"), ("cost", "annual cost once built (亿元/yr)"),
+            ("cost", "objective, discounted (亿元)"), ("result", "projects")]
+
+
+def headline(cmp: Comparison) -> pd.DataFrame:
+    """The rows a terminal shows of a comparison: money, projects, and projects per family."""
+    rows = cmp.table.loc[[k for k in HEADLINE if k in cmp.table.index]]
+    if "projects per family" in cmp.table.index.get_level_values(0):
+        rows = pd.concat([rows, cmp.table.xs("projects per family", level=0, drop_level=False)])
+    return rows
+
+
 def split_items(items: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
     """(scenario files, run directories, sweep directories) among ``items``; NotARunError for anything else."""
     files, runs, sweeps = [], [], []

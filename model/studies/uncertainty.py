@@ -97,7 +97,7 @@ def _base(scenario_path: str, overrides: tuple, inputs: str | None):
     from ..inputs import load_dataset
 
     loaded = load_scenario(scenario_path, list(overrides))
-    return load_dataset(inputs), loaded.scenario, loaded.resolved
+    return load_dataset(inputs), loaded.scenario, loaded
 
 
 def sample_task(args: tuple) -> dict:
@@ -105,11 +105,11 @@ def sample_task(args: tuple) -> dict:
     from ..build import build_model
     from ..candidates import build_candidates
     from ..resolve import resolve
-    from ..results import make_results, project_key, project_names
+    from ..results import make_results, objective_key, project_key, project_names
     from ..solve import solve
 
     scenario_path, overrides, inputs, params, seed, i = args
-    ds, sc, _ = _base(scenario_path, tuple(overrides), inputs)
+    ds, sc, _loaded = _base(scenario_path, tuple(overrides), inputs)
     rng = np.random.default_rng([seed, i])
     values = [draw(p, rng) for p in params]
     md = resolve(*apply_sample(ds, sc, params, values))  # the sample's data: its CO2 row and prices differ
@@ -121,7 +121,8 @@ def sample_task(args: tuple) -> dict:
     if sol.ok:
         res = make_results(bm, sol)
         out.update(total_annual_cost_cny=res.totals["total_annual_cost_cny"], capex_cny=res.totals["capex_cny"],
-                   objective_discounted_cny=sol.objective, projects=sorted(set(project_key(res.portfolio))),
+                   **{objective_key(sol.objective_unit): sol.objective},
+                   projects=sorted(set(project_key(res.portfolio))),
                    names=project_names(res.portfolio))
     return out
 
@@ -129,7 +130,7 @@ def sample_task(args: tuple) -> dict:
 def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, overrides=(),
                     seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(samples table, project frequency table, settings) for the scenario's ``uncertainty:`` block."""
-    ds, sc, resolved = _base(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
+    ds, sc, loaded = _base(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
     block = sc.uncertainty
     if block is None or not block.parameters:
         raise ScenarioError(f"{scenario_path}: no uncertainty: parameters; add e.g.\n  uncertainty:\n    parameters:"
@@ -137,8 +138,8 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
     params = [p.model_dump() for p in block.parameters]
     from ..resolve import resolve
 
-    resolve(ds, load_scenario(scenario_path, list(overrides)))  # names checked against the data, with places
-    check_parameters(params, ds, resolved)
+    resolve(ds, loaded)  # names checked against the data, with their places; each sample resolves its own data
+    check_parameters(params, ds, loaded.resolved)
     n = samples or block.samples
     seed = block.seed if seed is None else seed
     results = run(sample_task, [(str(scenario_path), list(overrides), None if inputs is None else str(inputs),
@@ -148,7 +149,8 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
     for r in results:
         row = {"sample": r["sample"], "status": r["status"]}
         row.update({p["param"]: v for p, v in zip(params, r["values"])})
-        row.update({k: r.get(k, np.nan) for k in ("total_annual_cost_cny", "capex_cny", "objective_discounted_cny")})
+        row.update({k: r.get(k, np.nan) for k in ("total_annual_cost_cny", "capex_cny", "objective_discounted_cny",
+                                                 "objective_weighted_t") if k in r or k != "objective_weighted_t"})
         rows.append(row)
     table = pd.DataFrame(rows)
     ok = [r for r in results if "projects" in r]
@@ -163,6 +165,14 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
     freq["share"] = freq["chosen_in"] / max(len(ok), 1)
     freq = freq.sort_values(["share", "project"], ascending=[False, True]).reset_index(drop=True)
     return table, freq, {"scenario": sc.name, "samples": n, "seed": seed, "solved": len(ok), "parameters": params}
+
+
+def summarise(table: pd.DataFrame, freq: pd.DataFrame, top: int = 15) -> dict:
+    """Quantiles of the annual cost once built (CNY/yr) and how often projects were chosen."""
+    cost = table["total_annual_cost_cny"].dropna()
+    return {"p05_cny": cost.quantile(0.05), "median_cny": cost.median(), "p95_cny": cost.quantile(0.95),
+            "always": int((freq["share"] == 1).sum()), "sometimes": int((freq["share"] < 1).sum()),
+            "not_always": freq[freq["share"] < 1].head(top).assign(share=lambda d: d["share"].round(2))}
 
 
 def write_uncertainty(table: pd.DataFrame, freq: pd.DataFrame, meta: dict, name: str, out_dir: Path,

@@ -259,6 +259,20 @@ def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFra
     return texts
 
 
+def define_pace_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame) -> list[str]:
+    """At most ``pace.households_per_year`` households converted per year in a city."""
+    caps = md.households_per_year
+    if not caps:
+        return []
+    hh = (c["kind"] == "household").to_numpy()
+    city_of, maxq = c["city_code"].to_numpy(), c["max_quantity"].to_numpy(dtype=float)
+    rows = {cc: [int(i) for i in np.flatnonzero(hh & (city_of == cc))] for cc in sorted(caps)}
+    m.PC = pyo.Set(initialize=sorted(caps))
+    m.household_pace = pyo.Constraint(m.PC, m.Y, rule=lambda _m, cc, y: linear(
+        [float(maxq[i]) for i in rows[cc]], [_m.u[i, y] for i in rows[cc]]) <= caps[cc])
+    return [f"pace: at most {v:,.0f} households converted a year in {k}" for k, v in sorted(caps.items())]
+
+
 def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, reduction: _Reductions) -> np.ndarray:
     """Discounted cost (``m.cost``), minimised, or weighted tonnes maximised; returns the early-built flags.
 
@@ -304,5 +318,6 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     define_target_constraints(m, md.targets, reduction)
     rules, mandatory = define_rule_constraints(m, md, c)
     rules += define_budget_constraints(m, md, c, siding_idx)
+    rules += define_pace_constraints(m, md, c)
     early = define_objective(m, md, c, reduction)
     return BuiltModel(model=m, md=md, candidates=c, rules=rules, mandatory=mandatory, early=early)

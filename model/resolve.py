@@ -90,6 +90,7 @@ class ModelData:
     targets: list[TargetRow]
     co2_context: dict = field(default_factory=dict)
     city_budgets_cny: dict[str, float] = field(default_factory=dict)
+    households_per_year: dict[str, float] = field(default_factory=dict)  # city code -> cap on conversions a year
 
     @property
     def discount_rate(self) -> float:
@@ -194,7 +195,7 @@ def milestones_t(sc: Scenario, target) -> list[tuple[int, tuple[float, str]]]:
 def collapsible(sc: Scenario) -> bool:
     """True when no constraint couples build years, so one build-year decision per candidate is exact.
 
-    That holds when every target, milestone and rule deadline is the last year and no budget is per year:
+    That holds when every target, milestone and rule deadline is the last year and no budget or pace is per year:
     then a project's reductions count the same whatever year it is built, and only its cost depends on
     the year, monotonically: positive-cost projects are cheapest built last, money-saving ones first.
     """
@@ -203,7 +204,8 @@ def collapsible(sc: Scenario) -> bool:
     phased = bool(sc.phasing.milestones or sc.phasing.linear) and any(t.kind == "hard" for t in sc.targets)
     return (not phased and all(t.year == T and not t.milestones for t in sc.targets)
             and (sc.co2_intensity is None or sc.co2_intensity.year == T)
-            and sc.budget.per_year is None and all(d is None or d >= T for d in deadlines))
+            and sc.budget.per_year is None and not sc.pace.households_per_year
+            and all(d is None or d >= T for d in deadlines))
 
 
 class _Names:
@@ -291,6 +293,7 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                 if sc.co2_intensity is not None else None)
     scope = [names.region(("scope", "cities", i), c, ("city",)) for i, c in enumerate(sc.scope.cities)]
     budgets = {k: names.region(("budget", "per_city", k), k, ("city",)) for k in sc.budget.per_city}
+    paces = {k: names.region(("pace", "households_per_year", k), k, ("city",)) for k in sc.pace.households_per_year}
     known = set(ds.measures["measure_id"]) | set(ds.measures["family"])
     for i, mid in enumerate(sc.measures.exclude):
         if mid not in known:
@@ -337,5 +340,6 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
     return ModelData(dataset=ds, scenario=sc, scope_cities=tuple(scope), scope_counties=scope_counties,
                      prices=prices, horizon_years=horizon, years=[horizon[-1]] if collapse else horizon,
                      collapsed=collapse, discount=discount, targets=rows, co2_context=co2_ctx,
-                     city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()})
+                     city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()},
+                     households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()})
 

@@ -160,6 +160,13 @@ class Budget(_Strict):
     per_city: dict[str, Money] = Field(default_factory=dict, description="city: total capex cap")
 
 
+class Pace(_Strict):
+    """How much can be done per year, where a source says so (none does yet for Shanxi: no default)."""
+
+    households_per_year: dict[str, float] = Field(
+        default_factory=dict, description="city: rural households converted to clean heating per year at most")
+
+
 class Scope(_Strict):
     cities: list[str] = Field(default_factory=list, description="only these cities' counties (empty = all)")
 
@@ -236,6 +243,7 @@ class Scenario(_Strict):
     phasing: Phasing = Field(default_factory=Phasing)
     rules: Rules = Field(default_factory=Rules)
     budget: Budget = Field(default_factory=Budget)
+    pace: Pace = Field(default_factory=Pace)
     prices: dict[str, float] = Field(default_factory=dict, description="carrier: CNY per unit, overrides prices.csv")
     measures: MeasureFilter = Field(default_factory=MeasureFilter)
     scope: Scope = Field(default_factory=Scope)

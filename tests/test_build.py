@@ -277,3 +277,17 @@ def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path
     # the rules force a VOC tier of at least 80 % at C1 and a boiler replacement at B1
     assert set(port["enterprise_id"]) >= {"C1", "B1"}
     assert port.loc[port["enterprise_id"] == "C1", "measure_id"].isin(["voc_adsorb_regen", "voc_rto"]).any()
+
+
+def test_a_yearly_pace_spreads_clean_heating_over_the_years(ds):
+    """临汾's plain counties hold 204,718 coal households that the plain-county rule converts by 2025: at 50,000 a
+    year that takes five years (4 x 50,000 < 204,718), so every year converts some and none more than the pace."""
+    sc = load_scenario(ROOT / "scenarios" / "linfen.yaml", ["pace.households_per_year={临汾: 50000}"])
+    bm = build(ds, sc)
+    assert bm.md.years == [2021, 2022, 2023, 2024, 2025]
+    port = make_results(bm, solve(bm)).portfolio
+    per_year = port[port["kind"] == "household"].groupby("year")["quantity"].sum()
+    assert (per_year <= 50_000 * (1 + 1e-9)).all()
+    assert per_year.sum() >= ds.counties.loc[ds.counties["city_code"] == "141000", "rural_coal_households_2020"][
+        ds.counties["terrain"] == "plain"].sum() - 1e-3
+    assert len(per_year) == 5  # spread out, where the cheapest plan converts late in one or two goes

@@ -62,16 +62,20 @@ def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
         rows.append({"item": t.label, "kind": "target", "required_t": t.required_t,
                      "achievable_t": t.required_t - short, "shortfall_t": short,
                      "note": "cannot be met" if short > 1e-6 else "met"})
-    total = sum(sol.short.values())
-    if total > 1e-6:
+    def relative(short: dict[int, float]) -> float:  # what the elastic model minimises: shortfall / required
+        return sum(v / max(md.targets[k].required_t, 1.0) for k, v in short.items())
+
+    total = relative(sol.short)
+    if total > 1e-9:
         for what, relaxed in _relaxations(md):
             # the candidates do not depend on rules or budgets, so the same ones serve every relaxation
             _, rsol = elastic(relaxed, cands)
-            if rsol.ok and sum(rsol.short.values()) < total - 1e-6:
-                gain = total - sum(rsol.short.values())
+            if rsol.ok and relative(rsol.short) < total - 1e-9:
+                gains = [f"{md.targets[k].label} by {v - rsol.short.get(k, 0.0):,.0f} t"
+                         for k, v in sol.short.items() if v - rsol.short.get(k, 0.0) > 1e-6]
                 rows.append({"item": what, "kind": "binding", "required_t": float("nan"),
                              "achievable_t": float("nan"), "shortfall_t": float("nan"),
-                             "note": f"binds: lifting it lowers the total shortfall by {gain:,.0f} t"})
+                             "note": "binds: lifting it lowers the shortfall of " + "; ".join(gains)})
     return pd.DataFrame(rows, columns=["item", "kind", "required_t", "achievable_t", "shortfall_t", "note"])
 
 

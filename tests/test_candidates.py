@@ -75,3 +75,18 @@ def test_a_stated_cut_above_the_emission_is_a_data_error(inputs_copy):
     ds = load_dataset(inputs_copy)
     with pytest.raises(ModelSetupError, match=r"E0001 .*cuts 5,000.0 t/yr of nox, more than the plant's 1,128.2"):
         build_candidates(resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml")))
+
+
+def test_no_county_cuts_more_than_its_coal_households_emit(ds):
+    """A household's stove emits what the heat pump removes: it replaces the stove and emits nothing locally
+    (build_measures.py gives it the stove's whole emission). No option removes more per household, and the
+    options of a county share its coal households (county_households), so a county's cut never exceeds what its
+    households emit."""
+    m = ds.measures[ds.measures["applies_to"] == "household"]
+    stove = m.loc["heat_pump"]
+    for p in ("nox", "so2", "pm", "vocs"):
+        assert (m[f"{p}_t_per_unit"] <= stove[f"{p}_t_per_unit"] + 1e-12).all(), p
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    hh = build_candidates(md).household
+    # every option alone can reach at most the county's coal households
+    assert (hh["max_quantity"] <= hh["county_households"] * (1 + 1e-12)).all()

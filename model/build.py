@@ -163,6 +163,23 @@ def define_household_constraints(m: pyo.ConcreteModel, c: pd.DataFrame, years: l
         m.K, rule=lambda _m, k: sum(maxq[i] * _m.u[i, y] for i in county_rows[k] for y in years) <= hh_total[k])
 
 
+def define_source_constraints(m: pyo.ConcreteModel, c: pd.DataFrame, years: list[int]) -> None:
+    """The programmes of one emission source (sources.csv) share its units: trucks, households, animals."""
+    src = c[c["kind"] == "source"]
+    if src.empty:
+        m.SRC = pyo.Set(initialize=[])
+        return
+    rows: dict[str, list[int]] = defaultdict(list)
+    for i, k in zip(src.index, src["enterprise_id"]):
+        rows[k].append(int(i))
+    shared = sorted(k for k, v in rows.items() if len(v) > 1)  # one programme alone is bounded by its own share
+    m.SRC = pyo.Set(initialize=shared)
+    units = src.groupby("enterprise_id")["source_activity"].first().to_dict()
+    maxq = c["max_quantity"].to_numpy(dtype=float)
+    m.source_units = pyo.Constraint(m.SRC, rule=lambda _m, k: linear(
+        [float(maxq[i]) for i in rows[k] for _ in years], [_m.u[i, y] for i in rows[k] for y in years]) <= units[k])
+
+
 # --------------------------------------------------------------------------- targets
 class _Reductions:
     """Linear expressions of the reduction of one pollutant in a set of counties by a year."""
@@ -314,6 +331,7 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     define_exclusive_constraints(m, c, years)
     define_siding_constraints(m, years)
     define_household_constraints(m, c, years)
+    define_source_constraints(m, c, years)
     reduction = _Reductions(m, c, years)
     define_target_constraints(m, md.targets, reduction)
     rules, mandatory = define_rule_constraints(m, md, c)

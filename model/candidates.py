@@ -39,10 +39,12 @@ class Candidates:
     household: pd.DataFrame
     freight: pd.DataFrame
     wastewater: pd.DataFrame
+    source: pd.DataFrame  # programmes at the emission sources of sources.csv (vehicles, farms, sewage ...)
 
     def all(self) -> pd.DataFrame:
         """Every candidate in one table with the common columns (for candidates.csv and reports)."""
-        return pd.concat([self.enterprise, self.household, self.freight, self.wastewater], ignore_index=True)
+        parts = [self.enterprise, self.household, self.freight, self.wastewater, self.source]
+        return pd.concat(parts, ignore_index=True)
 
 
 def _excluded(measures: pd.DataFrame, md: ModelData) -> pd.Series:
@@ -51,10 +53,13 @@ def _excluded(measures: pd.DataFrame, md: ModelData) -> pd.Series:
 
 
 def _running_cost(m: pd.DataFrame, qty: pd.Series, prices: dict[str, float]) -> pd.Series:
-    """Fixed O&M + energy bought - coal no longer bought, per year, for ``qty`` units of measure rows ``m``."""
+    """Fixed O&M + energy bought - coal and other fuel no longer bought, per year, for ``qty`` units of measure
+    rows ``m``."""
     price = m["energy_carrier"].map(prices).fillna(0.0)
+    saved = m["saved_carrier"].map(prices).fillna(0.0) if "saved_carrier" in m else 0.0
     per_unit = (m["fixed_om_cny_per_unit_yr"].fillna(0) + m["energy_use_per_unit_yr"].fillna(0) * price
-                - m["coal_saved_t_per_unit_yr"].fillna(0) * prices.get("coal_raw", 0.0))
+                - m["coal_saved_t_per_unit_yr"].fillna(0) * prices.get("coal_raw", 0.0)
+                - (m["saved_per_unit_yr"].fillna(0) * saved if "saved_per_unit_yr" in m else 0.0))
     return per_unit.to_numpy() * qty.to_numpy()
 
 
@@ -121,6 +126,8 @@ def combine_at_plants(cand: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
     Whatever a plant builds then cuts at most what it emits. A stated cut above the plant's emission is an
     error in the data and is reported as such.
     """
+    if cand.empty:
+        return cand
     emis = plants.loc[cand["enterprise_id"], PLANT_EFFECTS].to_numpy(dtype=float)
     cuts = cand[PLANT_EFFECTS].to_numpy(dtype=float)
     over = cuts > emis * (1 + 1e-9) + 1e-9
@@ -297,12 +304,53 @@ def wastewater_candidates(md: ModelData) -> pd.DataFrame:
     return out
 
 
+def source_candidates(md: ModelData) -> pd.DataFrame:
+    """One row per (emission source of sources.csv, programme that treats it): up to ``max_share`` of its units.
+
+    A programme applies to the categories it lists in ``sector`` and, if it lists them in ``process``, only to
+    those details (e.g. emission standards 国III|国IV). At full quantity it removes ``<p>_removal`` of the share
+    of the source's emission it reaches; the programmes of one source share its units (one constraint per
+    source), so a source never loses more than it emits.
+    """
+    ds = md.dataset
+    src = ds.sources
+    if src.empty:
+        return pd.DataFrame(columns=COMMON)
+    src = src[md.in_scope(src["county_code"])]
+    m = ds.measures[(ds.measures["applies_to"] == "source") & ~_excluded(ds.measures, md)].copy()
+    m["sector_item"] = m["sector"].str.split("|")
+    m = m.explode("sector_item")
+    pairs = src.reset_index(drop=True).merge(m.reset_index(drop=True), left_on="category", right_on="sector_item",
+                                             suffixes=("", "_m"))
+    treats = [not proc or str(d) in str(proc).split("|") for d, proc in zip(pairs["detail"], pairs["process"])]
+    pairs = pairs[np.array(treats, dtype=bool) & (pairs["activity"] > 0)].reset_index(drop=True)
+    share = pairs["max_share"].fillna(1.0)
+    qty = pairs["activity"] * share
+    out = pd.DataFrame({
+        "kind": "source", "enterprise_id": pairs["source_id"],
+        "enterprise_name": pairs["category"] + np.where(pairs["detail"] != "", " " + pairs["detail"], ""),
+        "region_code": pairs["county_code"], "measure_id": pairs["measure_id"], "family": pairs["family"],
+        "exclusive_group": pairs["source_id"], "sector": pairs["category"], "max_quantity": qty,
+        "unit": pairs["activity_unit"], "ule_compliant": False, "vocs_efficiency_after": np.nan,
+        "source_activity": pairs["activity"],
+    })
+    for p in EFFECTS:
+        col = f"{p.removesuffix('_t')}_removal"
+        out[p] = pairs[col].fillna(0.0) * pairs[p] * share if col in pairs else 0.0
+    out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
+    out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices)
+    out["lifetime_yr"] = pairs["lifetime_yr"]
+    out["source"] = "catalogue"
+    return out
+
+
 def build_candidates(md: ModelData) -> Candidates:
     """Every candidate of the resolved scenario ``md``, with ids, city codes and annualised capex."""
     c = Candidates(enterprise=enterprise_candidates(md), household=household_candidates(md),
-                   freight=freight_candidates(md), wastewater=wastewater_candidates(md))
+                   freight=freight_candidates(md), wastewater=wastewater_candidates(md),
+                   source=source_candidates(md))
     regions = md.dataset.regions
-    for name in ("enterprise", "household", "freight", "wastewater"):
+    for name in ("enterprise", "household", "freight", "wastewater", "source"):
         df = getattr(c, name)
         df = df.reindex(columns=list(dict.fromkeys([*COMMON, *df.columns]))).reset_index(drop=True)
         setattr(c, name, df)

@@ -28,8 +28,17 @@ SECTORS = ("steel", "coking", "cement", "power", "captive_power", "kiln", "chemi
            "coal_mine", "logistics", "boiler", "other_industry")
 FAMILIES = tuple(FAMILY_NAMES)  # the measure families, from the one table of names
 CAPACITY_UNITS = ("t_per_yr", "t_per_day", "MW", "t_steam_per_h", "m3_per_day")
+#: emission sources outside the plant list (sources.csv), grouped as check-inputs reports them
+CATEGORIES: dict[str, str] = {
+    "truck_heavy_diesel": "on-road vehicles", "truck_medium_diesel": "on-road vehicles",
+    "truck_light_diesel": "on-road vehicles", "bus_diesel": "on-road vehicles", "car_gasoline": "on-road vehicles",
+    "offroad_machinery": "off-road", "mine_haul_truck": "off-road", "diesel_locomotive": "off-road",
+    "coke_unlisted": "industry outside the plant list", "household_coal_heating": "households",
+    "sewage_urban": "water", "sewage_rural": "water", "livestock": "farming",
+}
 
 Kind = Literal["str", "float", "int", "bool", "code"]
+_EMPTY_DTYPE = {"str": object, "code": object, "float": float, "int": "Int64", "bool": bool}
 
 
 @dataclass(frozen=True)
@@ -84,12 +93,15 @@ TABLES: dict[str, list[Col]] = {
     ],
     "measures": [
         Col("measure_id", unique=True), Col("name_zh"), Col("name_en"), Col("family", choices=FAMILIES),
-        Col("applies_to", choices=("enterprise", "household", "freight", "wastewater")),
-        Col("sector", required=False, multi=True, choices=SECTORS + ("urban", "park", "town", "rural")),
+        Col("applies_to", choices=("enterprise", "household", "freight", "wastewater", "source")),
+        Col("sector", required=False, multi=True, choices=SECTORS + ("urban", "park", "town", "rural")
+            + tuple(CATEGORIES)),
         Col("process", required=False), Col("terrain", choices=("any", "plain", "mountain")),
         Col("exclusive_group", required=False), Col("unit"), Col("ule_compliant", "bool", required=False),
         *[Col(f"{p}_removal", "float", required=False, min=-1, max=1) for p in AIR_POLLUTANTS],
         Col("co2_removal", "float", required=False, min=-5, max=1),
+        *[Col(f"{p}_removal", "float", required=False, min=0, max=1) for p in ("cod", "nh3n")],
+        Col("max_share", "float", required=False, min=0, max=1),
         Col("vocs_efficiency_after", "float", required=False, min=0, max=1),
         *[Col(f"{p}_t_per_unit", "float", required=False) for p in AIR_POLLUTANTS + ("co2", "cod", "nh3n")],
         Col("max_share_plain", "float", required=False, min=0, max=1),
@@ -97,6 +109,7 @@ TABLES: dict[str, list[Col]] = {
         Col("siding_capacity_kt_per_yr", "float", required=False, min=0),
         Col("energy_carrier", required=False), Col("energy_use_per_unit_yr", "float", required=False, min=0),
         Col("coal_saved_t_per_unit_yr", "float", required=False, min=0),
+        Col("saved_carrier", required=False), Col("saved_per_unit_yr", "float", required=False, min=0),
         Col("capex_cny_per_unit", "float", min=0), Col("fixed_om_cny_per_unit_yr", "float", required=False, min=0),
         Col("var_om_cny_per_t_output", "float", required=False, min=0), Col("lifetime_yr", "float", min=1, max=100),
         _src(),
@@ -110,6 +123,16 @@ TABLES: dict[str, list[Col]] = {
         Col("load_factor", "float", min=0, max=1), Col("capex_cny", "float", required=False, min=0),
         Col("synthetic", "bool"), _src(),
     ],
+    "sources": [  # emission sources outside the plant list: vehicles, households, sewage, farms, small industry
+        Col("source_id", unique=True), Col("category", choices=tuple(CATEGORIES)), Col("detail", required=False),
+        Col("county_code", "code", ref="county"), Col("activity", "float", min=0), Col("activity_unit"),
+        *[Col(f"{p}_t", "float", min=0) for p in ("nox", "so2", "pm", "vocs", "cod", "nh3n")],
+        Col("co2_t", "float", min=0), Col("synthetic", "bool"), _src(),
+    ],
+    "references": [  # published figures the baseline is calibrated against (check-inputs shows them beside it)
+        Col("region_code", "code", ref="region"), Col("group"), Col("pollutant", choices=POLLUTANTS + ("co2",)),
+        Col("low_t", "float", min=0), Col("high_t", "float", min=0), _src(),
+    ],
     "prices": [
         Col("carrier", unique=True), Col("unit"), Col("price_cny_per_unit", "float", min=0), _src(),
     ],
@@ -121,7 +144,10 @@ TABLES: dict[str, list[Col]] = {
 }
 
 #: the order tables are checked in: references point at earlier tables
-LOAD_ORDER = ("regions", "measures", "enterprises", "projects", "wastewater", "prices", "baselines")
+LOAD_ORDER = ("regions", "measures", "enterprises", "projects", "wastewater", "sources", "references", "prices",
+              "baselines")
+#: tables a dataset may leave out (an empty table is used), e.g. a dataset of plants only
+OPTIONAL_TABLES = ("sources", "references")
 
 
 @dataclass(frozen=True)
@@ -161,6 +187,8 @@ class Dataset:
     wastewater: pd.DataFrame
     prices: pd.DataFrame
     baselines: pd.DataFrame
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # emission sources outside the plant list
+    references: pd.DataFrame = field(default_factory=pd.DataFrame)  # published figures to calibrate against
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -214,9 +242,12 @@ def _check_header(fname: str, df: pd.DataFrame, cols: list[Col], issues: list[In
             issues.append(InputIssue(fname, f"unknown column '{name}'{_did_you_mean(name, expected)}; "
                                             f"expected columns: {', '.join(expected)}", line=1))
             ok = False
-    for name in expected:
-        if name not in df.columns:
-            issues.append(InputIssue(fname, f"missing column '{name}'", line=1))
+    for c in cols:
+        if c.name not in df.columns:
+            if not c.required:  # an optional column a dataset leaves out reads as empty cells
+                df[c.name] = ""
+                continue
+            issues.append(InputIssue(fname, f"missing column '{c.name}'", line=1))
             ok = False
     return ok
 
@@ -357,6 +388,9 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
         path = root / f"{name}.csv"
         fname = path.name
         if not path.exists():
+            if name in OPTIONAL_TABLES:
+                tables[name] = pd.DataFrame({c.name: pd.Series(dtype=_EMPTY_DTYPE[c.kind]) for c in TABLES[name]})
+                continue
             issues.append(InputIssue(fname, f"is missing from {root}"))
             continue
         raw = _read_csv(path, issues, warnings)
@@ -380,7 +414,7 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
     if issues:
         raise InputDataError(issues)
     ids = {"regions": "region_code", "measures": "measure_id", "enterprises": "enterprise_id",
-           "projects": "project_id", "wastewater": "candidate_id", "prices": "carrier"}
+           "projects": "project_id", "wastewater": "candidate_id", "sources": "source_id", "prices": "carrier"}
     for name, key in ids.items():
         tables[name] = tables[name].set_index(key, drop=False).rename_axis(None)
     return Dataset(root=root, warnings=warnings, **tables)

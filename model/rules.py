@@ -96,7 +96,7 @@ def _require_one(md: ModelData, c: pd.DataFrame, name: str, plant_ids: list[str]
                  by_year: int | None, why: str) -> RuleRows:
     """At every plant of ``plant_ids`` at least one candidate where ``mask`` holds is built by ``by_year``."""
     ent = _enterprise(c)
-    sub = ent[mask]
+    sub = ent[mask.astype(bool)]  # (an empty object column would select columns, not rows)
     idx_by_plant = {k: [int(i) for i in sub.index[v]] for k, v in sub.groupby("enterprise_id").indices.items()}
     missing = [p for p in plant_ids if p not in idx_by_plant]
     if missing:

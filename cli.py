@@ -163,14 +163,31 @@ def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]
 
 @main.command("check-inputs")
 @inputs_option
-def check_inputs(inputs: Path | None) -> None:
-    """Validate a dataset and print its totals per sector and per city."""
+@click.option("--city", help="also show this city's baseline by group (e.g. 临汾)")
+@click.option("--csv", "csv_dir", type=click.Path(path_type=Path), default=None,
+              help="write the tables as CSV files into this new directory")
+def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) -> None:
+    """Validate a dataset and print its 2020 baseline by group beside the published reference ranges."""
     ds = load_or_exit(inputs)
     console.print(f"[green]ok[/green]: {ds.root} — {len(ds.regions)} regions ({len(ds.counties)} counties), "
-                  f"{len(ds.enterprises)} enterprises, {len(ds.measures)} measures, "
+                  f"{len(ds.enterprises)} enterprises, {len(ds.sources)} other sources, {len(ds.measures)} measures, "
                   f"{len(ds.wastewater)} wastewater candidates, {len(ds.projects)} named projects")
-    print_table(catalog.sector_totals(ds), "baseline per sector (t/yr; capacity in its unit)")
-    print_table(catalog.city_totals(ds), "baseline per city (t/yr)")
+    with user_errors(ValueError):
+        tables = catalog.baseline_tables(ds)
+        code = catalog.resolve_city(ds, city) if city else None
+    shown = ["group", "units", *catalog.BASELINE_COLUMNS, "synthetic_share"]
+    base = tables["baseline"]
+    print_table(base.loc[base["region_code"] == "140000", shown], "2020 baseline by group, 山西省 (t/yr)")
+    if code:
+        print_table(base.loc[base["region_code"] == code, shown],
+                    f"2020 baseline by group, {ds.regions.loc[code, 'name_zh']} (t/yr)")
+    print_table(tables["references"], "the baseline beside published figures (t/yr)")
+    print_table(tables["sector_totals"], "plants per sector (t/yr; capacity in its unit)")
+    print_table(tables["city_totals"], "plants per city (t/yr)")
+    if csv_dir is not None:
+        with user_errors():
+            for f in catalog.write_baseline_tables(ds, csv_dir):
+                console.print(f"wrote {f}")
 
 
 @main.command("run")

@@ -78,3 +78,85 @@ def city_totals(ds: Dataset) -> pd.DataFrame:
     ww = with_places(ds, ds.wastewater, "county_code")
     out["ww_candidates_m3_per_day"] = ww[ww["action"] != "upgrade"].groupby("city")["capacity_m3_per_day"].sum()
     return out.fillna(0).reset_index()
+
+
+#: plant sectors as the baseline table groups them
+SECTOR_GROUPS = {"power": "coal power", "captive_power": "coal power", "steel": "steel", "coking": "coking",
+                 "cement": "cement", "kiln": "kilns", "boiler": "industrial boilers", "chemical": "VOC industry",
+                 "coating": "VOC industry", "other_voc": "VOC industry", "coal_mine": "coal mines",
+                 "logistics": "logistics", "other_industry": "other industry"}
+BASELINE_COLUMNS = ["nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
+
+
+def baseline_by_group(ds: Dataset, region_code: str | None = None) -> pd.DataFrame:
+    """2020 emissions (t/yr) per group of sources: plants by sector group, then the categories of sources.csv.
+
+    ``region_code``: a city (its counties only) or None for the whole dataset. Columns: group, kind (plants or
+    sources), units (plants, or the activity and its unit), one column per pollutant, and synthetic_share (of the
+    group's NOx-weighted rows that are synthetic, 0-1).
+    """
+    from .inputs import CATEGORIES
+
+    e = with_places(ds, ds.enterprises, "county_code")
+    s = with_places(ds, ds.sources, "county_code") if len(ds.sources) else ds.sources.assign(city_code=[])
+    if region_code is not None and ds.regions.loc[region_code, "level"] == "city":
+        e, s = e[e["city_code"] == region_code], s[s["city_code"] == region_code]
+    rows = []
+    for group, part in e.assign(group=e["sector"].map(SECTOR_GROUPS)).groupby("group", sort=False):
+        rows.append({"group": group, "kind": "plants", "units": f"{len(part)} plants",
+                     **part[BASELINE_COLUMNS[:4] + ["co2_t"]].sum().to_dict(), "cod_t": 0.0, "nh3n_t": 0.0,
+                     "synthetic_share": float(part["synthetic"].mean())})
+    for (cat, unit), part in s.groupby(["category", "activity_unit"], sort=False):
+        rows.append({"group": CATEGORIES.get(cat, cat) + f" ({cat})", "kind": "sources",
+                     "units": f"{part['activity'].sum():,.0f} {unit}", **part[BASELINE_COLUMNS].sum().to_dict(),
+                     "synthetic_share": float(part["synthetic"].mean())})
+    out = pd.DataFrame(rows, columns=["group", "kind", "units", *BASELINE_COLUMNS, "synthetic_share"]).fillna(0.0)
+    total = {"group": "total", "kind": "", "units": "", **out[BASELINE_COLUMNS].sum().to_dict(),
+             "synthetic_share": float("nan")}
+    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def against_references(ds: Dataset, baseline: pd.DataFrame, region_code: str = "140000") -> pd.DataFrame:
+    """The modelled baseline beside each published reference range of ``region_code`` (references.csv)."""
+    ref = ds.references[ds.references["region_code"] == region_code] if len(ds.references) else ds.references
+    rows = []
+    for r in ref.itertuples(index=False):
+        match = baseline["group"].str.startswith(r.group) | baseline["group"].str.contains(f"({r.group})",
+                                                                                            regex=False)
+        if r.group == "total":
+            match = baseline["group"] == "total"
+        modelled = float(baseline.loc[match, f"{r.pollutant}_t"].sum())
+        verdict = "within" if r.low_t <= modelled <= r.high_t else ("below" if modelled < r.low_t else "above")
+        rows.append({"group": r.group, "pollutant": r.pollutant, "modelled_t": modelled, "low_t": r.low_t,
+                     "high_t": r.high_t, "verdict": verdict, "source": r.source})
+    return pd.DataFrame(rows, columns=["group", "pollutant", "modelled_t", "low_t", "high_t", "verdict", "source"])
+
+
+def baseline_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """Every table ``ersim check-inputs`` shows: the baseline by group for the province and each city, the
+    comparison with the reference ranges, and the per-sector and per-city plant totals."""
+    parts = []
+    for code in ["140000", *ds.cities.index]:
+        parts.append(baseline_by_group(ds, None if code == "140000" else code).assign(
+            region_code=code, region=ds.regions.loc[code, "name_zh"]))
+    baseline = pd.concat(parts, ignore_index=True)
+    province = baseline[baseline["region_code"] == "140000"]
+    return {"baseline": baseline[["region_code", "region", *province.columns.drop(["region_code", "region"])]],
+            "references": against_references(ds, province), "sector_totals": sector_totals(ds),
+            "city_totals": city_totals(ds)}
+
+
+def write_baseline_tables(ds: Dataset, out_dir) -> list:
+    """The tables of :func:`baseline_tables` as CSV files (UTF-8 with BOM, so Excel shows the Chinese names)."""
+    from pathlib import Path
+
+    from .rundir import write_atomically
+
+    tables = baseline_tables(ds)
+
+    def fill(tmp: Path) -> None:
+        for name, df in tables.items():
+            df.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", encoding="utf-8-sig")
+
+    out = write_atomically(Path(out_dir), fill, force=False)
+    return sorted(out.glob("*.csv"))

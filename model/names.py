@@ -46,6 +46,7 @@ FAMILIES: dict[str, tuple[str, str]] = {  # id -> (English, Chinese)
     "rail": ("road to rail", "公转铁"),
     "wastewater": ("wastewater treatment", "污水处理"),
     "efficiency": ("energy efficiency", "节能改造"),
+    "vehicle": ("diesel trucks", "柴油货车治理"),
 }
 
 

@@ -38,7 +38,7 @@ PLANTS = [("T1", "140311", 2500, 700_000, 500.0), ("T2", "140322", 4000, 1_200_0
 
 @pytest.fixture()
 def tiny(inputs_copy: Path) -> Path:
-    """The default inputs with only three cement plants and no named projects."""
+    """The default inputs with only three cement plants, no named projects and no other sources."""
     e = pd.read_csv(inputs_copy / "enterprises.csv", dtype=str, keep_default_na=False)
     template = e[e["sector"] == "cement"].iloc[0]
     rows = []
@@ -51,6 +51,7 @@ def tiny(inputs_copy: Path) -> Path:
     pd.DataFrame(rows).to_csv(inputs_copy / "enterprises.csv", index=False)
     p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
     p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
+    (inputs_copy / "sources.csv").unlink()  # no trucks or other sources: the plants alone (an optional table)
     return inputs_copy
 
 

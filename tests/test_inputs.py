@@ -140,15 +140,22 @@ def test_synthetic_rows_are_marked(ds):
 # ----------------------------------------------------------------------------- measures, wastewater, baselines
 def test_measure_catalogue_covers_the_families(ds):
     m = ds.measures
-    assert {"ule", "voc", "heating", "boiler", "rail", "wastewater", "efficiency"} <= set(m["family"])
+    assert {"ule", "voc", "heating", "boiler", "rail", "wastewater", "efficiency", "vehicle"} <= set(m["family"])
     for mid in ["coking_cdq", "cement_sncr", "cement_scr", "cement_ule", "heat_gas", "heat_pump",
                 "heat_district", "heat_clean_coal", "rail_siding", "rail_shift", "ww_urban_upgrade", "ww_rural",
                 "boiler_to_gas", "power_energy_saving", "voc_rto", "voc_ac"]:
         assert mid in m.index, mid
     # SNCR vs SCR vs SNCR+SCR at one kiln are mutually exclusive
     assert m.loc[["cement_sncr", "cement_scr", "cement_ule"], "exclusive_group"].nunique() == 1
-    # heat pumps add grid CO2 but still cut it versus a 2.5 t coal stove: 4.575 - 2300 kWh x 0.5703 kg = 3.263 t
-    assert m.loc["heat_pump", "co2_t_per_unit"] == pytest.approx(4.575 - 2.3 * 0.5703, abs=1e-3)
+    # heat pumps add grid CO2 but still cut it versus a 3.4 t coal stove (Shanxi household survey): 3.4 t x 1.83
+    # = 6.222 t, less 28.4 GJ / COP 2.5 = 3,159 kWh x 0.5703 kg = 1.801 t: 4.421 t
+    assert m.loc["heat_pump", "co2_t_per_unit"] == pytest.approx(3.4 * 1.83 - 3.4 * 20.9 * 0.4 / 2.5 / 0.0036
+                                                                 * 0.5703e-3, abs=1e-3)
+    # the stove the options replace: 3.4 t x SO2 15.3 kg/t (derived from the survey's totals) = 52.0 kg a year
+    assert m.loc["heat_pump", "so2_t_per_unit"] == pytest.approx(3.4 * 15.3 / 1000, rel=1e-6)
+    # gas and heat pumps deliver the same useful heat (28.4 GJ): 811 m3 at 90 % and 38.93 MJ/m3
+    assert m.loc["heat_gas", "energy_use_per_unit_yr"] * 0.9 * 0.03893 == pytest.approx(
+        m.loc["heat_pump", "energy_use_per_unit_yr"] * 2.5 * 0.0036, rel=1e-9)
     assert m.loc["boiler_to_electric", "co2_removal"] < 0
     assert m.loc["heat_clean_coal", "terrain"] == "mountain"  # 000:L302 洁净煤保底
 

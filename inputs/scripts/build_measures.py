@@ -36,21 +36,24 @@ COAL_GJ_PER_T = 20.908  # S: China OM-doc fuel table (PM §2)
 GAS_GJ_PER_M3 = 0.03893  # S: NCV 38.93 MJ/m3 (PM §2)
 
 # Rural household bulk-coal stove (per household and heating season).
-HH_COAL_T = 2.5  # S/E: between Changchun 2.1 and Beijing 3.3 t (PM §2 recommended default)
-HH_EF_KG_PER_T = {"nox": 2.20, "so2": 1.62, "pm": 6.0, "vocs": 3.0}  # S: Liang 2017 (NOx, SO2); E: PM2.5, VOCs (PM §2)
-HH_USEFUL_GJ = 21.0  # D/E: 2.5 t x 20.9 GJ/t x 40 % stove efficiency (PM §2)
-HH_GAS_M3 = 1000.0  # E: heat balance gives ~600 m3 (21 GJ / (0.9 x 38.93 MJ)); field reports ~1000 m3 because
-#                     comfort rises after switching (PM §2 sensitivity 600-1200). We use 1000 for cost and CO2.
-HH_ASHP_KWH = 2300.0  # D/E: 21 GJ / seasonal COP 2.5 (PM §2)
-HH_DIRECT_ELEC_KWH = HH_USEFUL_GJ / 0.95 / 0.0036  # D: 21 GJ at 95 % heater efficiency = 6140 kWh
-HH_DH_GJ = HH_USEFUL_GJ / 0.9  # E: 10 % network loss on 21 GJ delivered
+HH_COAL_T = 3.4  # S: Shanxi rural household survey, 3.4 t/a per household (4.4 t in the cold north), 2014-15 season
+#                (《山西省农村地区燃煤采暖情况入户调查及排污量估算》, 环境科学研究; research note 2026-12)
+# derived from the same survey's provincial totals (12.978 Mt coal; PM 13.0, SO2 19.9, NOx 2.1 万t): PM 10.0,
+# SO2 15.3, NOx 1.6 kg/t; VOCs 3 kg/t estimate (no household-coal VOC factor found; PM §2)
+HH_EF_KG_PER_T = {"nox": 1.6, "so2": 15.3, "pm": 10.0, "vocs": 3.0}
+HH_USEFUL_GJ = HH_COAL_T * 20.9 * 0.40  # D/E: 3.4 t x 20.9 GJ/t x 40 % stove efficiency = 28.4 GJ (PM §2)
+# every clean option delivers the same useful heat (the gas boiler at 90 %; PM §2's field 1000 m3 included comfort)
+HH_GAS_M3 = HH_USEFUL_GJ / (0.9 * 0.03893)  # D: 28.4 GJ / (0.9 x 38.93 MJ/m3) = 811 m3
+HH_ASHP_KWH = HH_USEFUL_GJ / 2.5 / 0.0036  # D/E: 28.4 GJ / seasonal COP 2.5 = 3,159 kWh (PM §2)
+HH_DIRECT_ELEC_KWH = HH_USEFUL_GJ / 0.95 / 0.0036  # D: 28.4 GJ at 95 % heater efficiency = 8,310 kWh
+HH_DH_GJ = HH_USEFUL_GJ / 0.9  # E: 10 % network loss on the useful heat delivered
 DH_T_CO2_PER_GJ = 0.05  # E: heat mostly from CHP and industrial waste heat (003:L310, 001:L768); 0.05 t/GJ
 #                         assumes ~half of it is otherwise-wasted heat; coal-boiler heat would be ~0.11 t/GJ.
 GAS_HH_NOX_KG = 1.0  # E: wall-hung condensing boiler ~1 kg NOx per 1000 m3 gas; SO2, PM, VOCs negligible
 BRIQUETTE_EF_KG_PER_T = {"nox": 0.42, "so2": 1.50}  # S: honeycomb briquette (Liang 2017, PM §2)
 BRIQUETTE_PM_VOC_CUT = 0.6  # E: clean briquettes in improved stoves cut PM and VOCs by ~60 % (PM §2 notes
 #                             the cleanest stove type emits 65 % of the mean; briquettes do better)
-BRIQUETTE_T = 2.3  # E: same heat with ~10 % better stove efficiency: 2.5 t x 0.9 ~ 2.3 t
+BRIQUETTE_T = HH_COAL_T * 0.9  # E: same heat with ~10 % better stove efficiency: 3.4 t x 0.9 = 3.06 t
 
 # Road-to-rail (per 1000 t moved one km by rail instead of by truck).
 TRUCK_NOX_G_TKM, RAIL_NOX_G_TKM = 0.9, 0.05  # D (pre-China-VI fleet, Wang 2012) / E (PM recommended §3)
@@ -58,6 +61,18 @@ TRUCK_CO2_G_TKM, RAIL_CO2_G_TKM = 64.0, 8.0  # D/E (PM recommended §3)
 TRUCK_PM_G_TKM = 0.03  # E: exhaust ~0.02 g/t-km for a pre-VI fleet plus tyre/brake wear; road dust excluded
 SIDING_CNY_PER_KM = 0.85e8  # D: 永鑫 0.83 and 吕临 0.89 x1e8 CNY/km (PM §3)
 SIDING_KM = 20.0  # E: Shanxi examples 17.4 and 27.7 km (PM §3)
+
+# On-road heavy diesel trucks (per truck and year; shared with build_sources.py).
+TRUCK_KM_PER_YR = 60_000.0  # E: operating (营运) coal and coke trucks; no Shanxi or guideline figure found (40-100k)
+TRUCK_EF_G_PER_KM = {  # S: 道路机动车大气污染物排放清单编制技术指南（试行）(MEP 2014) base factors, heavy diesel
+    #  truck, as coded in atmoschem/vein@052c0afb tests/testthat/test-ef_china.R (MIT); VOCs = HC
+    "国III": {"nox": 7.934, "pm": 0.502, "vocs": 0.52},
+    "国V": {"nox": 4.721, "pm": 0.027, "vocs": 0.129},
+}
+TRUCK_DIESEL_L_PER_100KM = 36.0  # D/E: mean of 44 L/100 km loaded (ICCT) and 28 empty (E), parameters.md
+DIESEL_T_CO2_PER_L = 0.00266  # D: parameters.md
+CHINA_VI_NOX_SHARE = 0.15 / 0.9  # E: China VI NOx ~1/6 of the pre-VI fleet per t-km (parameters.md)
+BEV_TRUCK_KWH_PER_KM = 1.5  # E: battery-electric heavy truck ~150 kWh/100 km (no source found)
 
 # Wastewater.
 LOAD_FACTOR = 0.8  # E (PM recommended §5)
@@ -71,7 +86,8 @@ def hh_coal_effect(pollutant: str) -> float:
     return HH_COAL_T * HH_EF_KG_PER_T[pollutant] / 1000.0
 
 
-HH_SRC = ("hh stove: 2.5 t coal/yr, EF NOx 2.20 SO2 1.62 kg/t (Liang 2017, S) PM 6 VOCs 3 kg/t (estimate, PM §2); "
+HH_SRC = ("hh stove: 3.4 t coal/yr (S: Shanxi rural household survey 2014-15, 环境科学研究), EF NOx 1.6 SO2 15.3 PM "
+          "10.0 kg/t (derived: the survey's provincial totals / its 12.978 Mt coal), VOCs 3 kg/t (estimate, PM §2); "
           "CO2 1.83 t/t coal (D)")
 
 
@@ -95,26 +111,26 @@ def household_rows() -> list[dict]:
         dict(nox=base["nox"] - GAS_HH_NOX_KG / 1000 * HH_GAS_M3 / 1000, so2=base["so2"], pm=base["pm"],
              vocs=base["vocs"], co2=coal_co2 - gas_co2),
         12000, 200, 15,
-        f"{HH_SRC}; gas 1000 m3/hh (estimate: field use, PM §2 600-1200) x 2.16 kg CO2/m3 (D); "
+        f"{HH_SRC}; gas 811 m3/hh (derived: the stove's 28.4 GJ useful heat at 90 %; PM §2 field range 600-1200) x 2.16 kg CO2/m3 (D); "
         "capex 12000 CNY/hh (estimate: boiler + village pipe share, PM §2 'no source'; Tsinghua 四一 target 10000); "
         "O&M 200 CNY/yr (estimate: boiler service); max share mountain 0.3 (estimate: gas grid rarely reaches "
         "mountain villages, 000:L302 clean-coal fallback)")
     row("heat_pump", "煤改电（空气源热泵）", "coal to air-source heat pump", "any", 1.0, 1.0, "electricity",
         HH_ASHP_KWH, dict(**base, co2=coal_co2 - HH_ASHP_KWH * GRID_T_CO2_PER_KWH),
         25000, 300, 15,
-        f"{HH_SRC}; 2300 kWh/hh (D/E: 21 GJ / COP 2.5) x grid 0.5703 kg CO2/kWh (S, MEE); capex 25000 CNY/hh "
+        f"{HH_SRC}; 3159 kWh/hh (D/E: 28.4 GJ / COP 2.5) x grid 0.5703 kg CO2/kWh (S, MEE); capex 25000 CNY/hh "
         "(S/E: Tianjin max 29000, Beijing subsidy 24000, PM §2); O&M 300 CNY/yr (estimate); grid-side pollutants "
         "not counted locally (coal power is at ULE, 000:L101)")
     row("heat_electric", "煤改电（直热/蓄热电暖器）", "coal to direct electric heaters", "any", 1.0, 1.0,
         "electricity", round(HH_DIRECT_ELEC_KWH, 1),
         dict(**base, co2=coal_co2 - HH_DIRECT_ELEC_KWH * GRID_T_CO2_PER_KWH),
         10000, 100, 12,
-        f"{HH_SRC}; 6140 kWh/hh (D: 21 GJ at 95 %) x 0.5703 kg CO2/kWh; capex 10000 CNY/hh (estimate, PM §2 "
+        f"{HH_SRC}; 8310 kWh/hh (D: 28.4 GJ at 95 %) x 0.5703 kg CO2/kWh; capex 10000 CNY/hh (estimate, PM §2 "
         "'no source'); O&M 100 CNY/yr (estimate)")
     row("heat_district", "集中供热（余热/热电联产）入户", "connect to district heating", "any", 0.3, 0.05,
         "district_heat", round(HH_DH_GJ, 2), dict(**base, co2=coal_co2 - HH_DH_GJ * DH_T_CO2_PER_GJ),
         15000, 150, 25,
-        f"{HH_SRC}; 23.3 GJ/hh delivered (21 GJ + 10 % loss, estimate) x 0.05 t CO2/GJ (estimate: CHP and waste "
+        f"{HH_SRC}; 31.6 GJ/hh delivered (28.4 GJ + 10 % loss, estimate) x 0.05 t CO2/GJ (estimate: CHP and waste "
         "heat, 003:L310, 001:L768); capex 15000 CNY/hh (estimate, PM §2 'no source'); max share 0.3 plain / 0.05 "
         "mountain of a county's coal households (estimate: only villages near a network)")
     bq_co2 = coal_co2 - BRIQUETTE_T * COAL_T_CO2_PER_T
@@ -124,7 +140,7 @@ def household_rows() -> list[dict]:
              so2=base["so2"] - BRIQUETTE_T * BRIQUETTE_EF_KG_PER_T["so2"] / 1000,
              pm=base["pm"] * BRIQUETTE_PM_VOC_CUT, vocs=base["vocs"] * BRIQUETTE_PM_VOC_CUT, co2=bq_co2),
         3000, 0, 8,
-        f"{HH_SRC}; mountain counties only (000:L302 洁净煤保底); 2.3 t briquettes (estimate: 10 % better stove); "
+        f"{HH_SRC}; mountain counties only (000:L302 洁净煤保底); 3.06 t briquettes (estimate: 10 % better stove); "
         "briquette NOx 0.42 SO2 1.50 kg/t (S, Liang 2017); PM/VOCs -60 % (estimate); capex 3000 CNY/hh stove "
         "(estimate, PM §2 'no source')")
     for r in rows:
@@ -275,6 +291,44 @@ def freight_rows() -> list[dict]:
     ]
 
 
+def source_rows() -> list[dict]:
+    """Programmes at emission sources outside the plant list (sources.csv): heavy diesel trucks."""
+    common = dict(applies_to="source", terrain="any", ule_compliant="false", unit="vehicle")
+    old = TRUCK_EF_G_PER_KM["国III"]
+    diesel_l = TRUCK_KM_PER_YR * TRUCK_DIESEL_L_PER_100KM / 100
+    bev_kwh = TRUCK_KM_PER_YR * BEV_TRUCK_KWH_PER_KM
+    co2_bev = 1 - bev_kwh * GRID_T_CO2_PER_KWH / (diesel_l * DIESEL_T_CO2_PER_L)
+    rows = [
+        dict(common, measure_id="truck_scrap_g3", name_zh="国三及以下柴油货车提前淘汰（更新为国六）",
+             name_en="early scrapping of China III diesel trucks, replaced by China VI", family="vehicle",
+             sector="truck_heavy_diesel", process="国III", exclusive_group="truck_fleet",
+             nox_removal=round(1 - CHINA_VI_NOX_SHARE, 4),
+             pm_removal=round(1 - TRUCK_EF_G_PER_KM["国V"]["pm"] / old["pm"], 4),
+             vocs_removal=round(1 - TRUCK_EF_G_PER_KM["国V"]["vocs"] / old["vocs"], 4), so2_removal=0.0,
+             co2_removal=0.0, max_share=1.0, capex_cny_per_unit=80000, fixed_om_cny_per_unit_yr=2000,
+             lifetime_yr=8,
+             source=("000:L254 eliminate 国三-and-below operating diesel trucks; 76,500 planned by 2021-09 (Xinhua "
+                     "2020-12-28, cs.com.cn); NOx -83 % (estimate: China VI ~1/6 of the pre-VI fleet, parameters.md); "
+                     "PM and VOCs to the guideline's 国V factor, 0.027 and 0.129 g/km (S: MEP 2014 guideline via "
+                     "atmoschem/vein@052c0afb, MIT); capex 80,000 CNY per truck (estimate: forgone remaining value "
+                     "of an old truck and the earlier purchase of a new one; subsidies are transfers, no Shanxi "
+                     "amount found); O&M 2,000 CNY/yr (estimate: urea for SCR)")),
+        dict(common, measure_id="truck_bev_heavy", name_zh="新能源重型货车替代（纯电动）",
+             name_en="battery-electric heavy truck replacing a diesel one", family="vehicle",
+             sector="truck_heavy_diesel", process="", exclusive_group="truck_fleet",
+             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_bev, 4),
+             max_share=0.5, energy_carrier="electricity", energy_use_per_unit_yr=bev_kwh,
+             saved_carrier="diesel", saved_per_unit_yr=diesel_l,
+             capex_cny_per_unit=600000, fixed_om_cny_per_unit_yr=0, lifetime_yr=8,
+             source=("000:L254-256, 004:L29 (45 % new-energy share of new vehicles by 2027); local NOx, PM and VOCs "
+                     f"removed; CO2: diesel {diesel_l:,.0f} L x 2.66 kg/L against {bev_kwh:,.0f} kWh (1.5 kWh/km, "
+                     "estimate) x grid 0.5703 kg/kWh; capex 600,000 CNY per truck (estimate: a BEV heavy truck "
+                     "2021-23; a 2025 summary prices them at EUR 58-85k domestically, low confidence); max share "
+                     "0.5 (estimate: range and charging limit use in long-haul coal freight)")),
+    ]
+    return rows
+
+
 def wastewater_rows() -> list[dict]:
     common = dict(family="wastewater", applies_to="wastewater", terrain="any", energy_carrier="",
                   energy_use_per_unit_yr=0.0, coal_saved_t_per_unit_yr=0.0, unit="m3_per_day",
@@ -310,10 +364,10 @@ def wastewater_rows() -> list[dict]:
 COLUMNS = [
     "measure_id", "name_zh", "name_en", "family", "applies_to", "sector", "process", "terrain", "exclusive_group", "unit",
     "ule_compliant", "nox_removal", "so2_removal", "pm_removal", "vocs_removal", "co2_removal",
-    "vocs_efficiency_after", "nox_t_per_unit", "so2_t_per_unit", "pm_t_per_unit", "vocs_t_per_unit",
+    "cod_removal", "nh3n_removal", "max_share", "vocs_efficiency_after", "nox_t_per_unit", "so2_t_per_unit", "pm_t_per_unit", "vocs_t_per_unit",
     "co2_t_per_unit", "cod_t_per_unit", "nh3n_t_per_unit", "max_share_plain", "max_share_mountain",
     "siding_capacity_kt_per_yr", "energy_carrier", "energy_use_per_unit_yr", "coal_saved_t_per_unit_yr",
-    "capex_cny_per_unit", "fixed_om_cny_per_unit_yr", "var_om_cny_per_t_output", "lifetime_yr", "source",
+    "saved_carrier", "saved_per_unit_yr", "capex_cny_per_unit", "fixed_om_cny_per_unit_yr", "var_om_cny_per_t_output", "lifetime_yr", "source",
 ]
 
 PRICES = [
@@ -326,13 +380,15 @@ PRICES = [
     dict(carrier="coal_briquette", unit="t", price_cny_per_unit=1100.0,
          source="estimate: clean briquettes ~1.4x raw coal (Liu & Mauzerall 2020 give clean coal ~2x total household "
                 "cost, PM §2)"),
+    dict(carrier="diesel", unit="L", price_cny_per_unit=6.5,
+         source="estimate: retail diesel in Shanxi 2020-21, 6-7 CNY/L (no price table found)"),
     dict(carrier="district_heat", unit="GJ", price_cny_per_unit=40.0,
          source="estimate: Shanxi residential heat tariffs are set per m2 (~5 CNY/m2/month); 40 CNY/GJ equivalent"),
 ]
 
 
 def main() -> None:
-    rows = enterprise_rows() + household_rows() + freight_rows() + wastewater_rows()
+    rows = enterprise_rows() + household_rows() + freight_rows() + wastewater_rows() + source_rows()
     for r in rows:
         for c in COLUMNS:
             r.setdefault(c, "")

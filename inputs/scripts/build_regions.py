@@ -203,9 +203,23 @@ OTHER_REMAINING_NOTE = ("non-lagging city: 30 % remaining, below the lagging cit
                         "5 M+ converted in the 13th FYP (000:L101) and 993,100 more in 2021 (shanxi-statistics.md "
                         "§4) leave a pool mainly in mountain areas (000:L302 plain areas first)")
 LINFEN_ABS = 700_000  # 约70万户 rural households not yet converted (003:L99)
-# County split within a city: weight = type weight x terrain factor (plain areas converted first, 000:L302).
+# County split within a city: weight = census population x type weight x terrain factor (urban districts hold few
+# rural households; plain areas were converted first, 000:L302).
 HH_WEIGHTS = {"urban_district": 0.2, "former_county_district": 1.0, "county_city": 1.0, "county": 1.0}
 HH_MOUNTAIN_FACTOR = 1.5
+# 7th-census county populations (vendored from public copies of the city bulletins, one URL per row; 107 of 117
+# counties; the rest get an equal share of their city's remainder, derived)
+COUNTY_POP_FILE = Path(__file__).parent / "data" / "county_population_2020.csv"
+
+
+def county_populations() -> dict[tuple[str, str], tuple[int | None, str]]:
+    """(city name, county name) -> (census population or None, source)."""
+    out = {}
+    with COUNTY_POP_FILE.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            pop = int(r["population_2020"]) if r["population_2020"].strip() else None
+            out[(r["city_name_zh"], r["county_name_zh"])] = (pop, r["source_url"])
+    return out
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -278,6 +292,8 @@ def build() -> list[dict]:
     counties = [r for r in areas if r["code"] not in FUNCTIONAL_ZONES]
     assert len(counties) == 117, len(counties)
     city_codes = [c["code"] + "00" for c in cities]
+    city_zh = {c["code"] + "00": c["name"] for c in cities}
+    county_pop = county_populations()
     by_city: "OrderedDict[str, list[dict]]" = OrderedDict((cc, []) for cc in city_codes)
     for r in counties:
         by_city[r["cityCode"] + "00"].append(r)
@@ -377,10 +393,17 @@ def build() -> list[dict]:
         gw = [COUNTY_GDP_WEIGHTS[t] * (GDP_PLAIN_FACTOR if te == "plain" else 1.0) for t, te in zip(types, terr)]
         gdp_cny_total = city_gdp_cny[cc]
         gdp_split = largest_remainder(gdp_cny_total, gw)
-        hw = [HH_WEIGHTS[t] * (HH_MOUNTAIN_FACTOR if te == "mountain" else 1.0) for t, te in zip(types, terr)]
+        pops = [county_pop.get((city_zh[cc], r["name"]), (None, "not found")) for r in members]
+        known = sum(p for p, _ in pops if p is not None)
+        missing = [i for i, (p, _) in enumerate(pops) if p is None]
+        fill = (CITY_POP[cc] - known) / len(missing) if missing else 0.0  # derived: the city's remainder, shared
+        pop_used = [p if p is not None else fill for p, _ in pops]
+        hw = [pu * HH_WEIGHTS[t] * (HH_MOUNTAIN_FACTOR if te == "mountain" else 1.0)
+              for pu, t, te in zip(pop_used, types, terr)]
         hh_split = largest_remainder(city_hh, hw)
         sg, sh = sum(gw), sum(hw)
-        for r, t, te, g, h, wg, wh in zip(members, types, terr, gdp_split, hh_split, gw, hw):
+        for r, t, te, g, h, wg, wh, (pop, pop_src), pu in zip(members, types, terr, gdp_split, hh_split, gw, hw, pops,
+                                                                pop_used):
             code = r["code"]
             terrain_src = TERRAIN_SRC
             if code in PART_DECISIONS:
@@ -391,19 +414,22 @@ def build() -> list[dict]:
             gdp_src = (f"gdp: synthetic: city GDP split by weight {wg:g}/{sg:g} (type {t}{fcd} "
                        f"{COUNTY_GDP_WEIGHTS[t]:g}, {gf}; weights: urban district 2, post-2016 ex-county "
                        f"district 1.2, county-level city 1.5, county 1; plain x{GDP_PLAIN_FACTOR:g})")
-            hh_src = (f"rural_coal_households: synthetic: city total {city_hh:,} split by weight {wh:g}/{sh:g} "
-                      f"(type {t} {HH_WEIGHTS[t]:g}, {hf}; urban districts 0.2, others 1; mountain "
+            hh_src = (f"rural_coal_households: estimate: city total {city_hh:,} split by census population x type "
+                      f"weight x terrain (this county {pu:,.0f} x {HH_WEIGHTS[t]:g} x "
+                      f"{HH_MOUNTAIN_FACTOR if te == 'mountain' else 1:g}; urban districts 0.2, others 1; mountain "
                       f"x{HH_MOUNTAIN_FACTOR:g} as plain areas were converted first, 000:L302); city total: estimate: "
                       f"{rem_rule}")
+            pop_note = (f"population: 7th census {pop:,} ({pop_src})" if pop is not None else
+                        f"population: not found (blank); {pu:,.0f} used to split households = derived: city census "
+                        f"total less its counties found, shared equally among the {len(missing)} not found")
             if cc == "141000":
                 hh_src += f"; {base_rule}"
             rows.append({
                 "region_code": code, "level": "county", "name_zh": r["name"],
                 "name_pinyin": to_pinyin(r["name"], "county"), "parent_code": cc, "city_code": cc,
                 "terrain": te, "gdp_2020_cny": str(g), "gdp_growth_pct_per_yr": f"{GROWTH_PCT}",
-                "population_2020": "", "rural_coal_households_2020": str(h),
-                "source": "; ".join([CODES_SRC, terrain_src, "population: not found (blank)", gdp_src,
-                                     GROWTH_NOTE, hh_src]),
+                "population_2020": "" if pop is None else str(pop), "rural_coal_households_2020": str(h),
+                "source": "; ".join([CODES_SRC, terrain_src, pop_note, gdp_src, GROWTH_NOTE, hh_src]),
             })
     print(f"{'province':<8}{PROVINCE_GDP_YI:>10.2f}{PROVINCE_POP:>11,}{'':>9}{'':>10}{'':>8}{prov_hh:>10,}")
     assert len(rows) == 129

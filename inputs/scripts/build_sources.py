@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Build inputs/sources.csv: 2020 emission sources outside the plant list, per county.
+
+Rerun:  python inputs/scripts/build_sources.py     (standard library; reads inputs/regions.csv, and the factors of
+        build_measures.py so that a source's emission and the programmes that cut it use the same numbers)
+
+* household_coal_heating: every county's rural households still on bulk coal (regions.csv) x the stove's
+  emission (build_measures.py: 3.4 t coal a year, Shanxi rural household survey; PM 10.0, SO2 15.3, NOx 1.6 kg/t
+  derived from its totals; VOCs 3 kg/t estimate; CO2 1.83 t/t).
+* truck_heavy_diesel 国III: the 76,500 国三-and-below operating diesel trucks Shanxi planned to eliminate by
+  September 2021 (Xinhua 2020-12-28, cs.com.cn; 000:L254), all counted as heavy 国III trucks (estimate: the
+  programme targets "中、重型" trucks), split to counties by 7th-census population (estimate: no fleet by city was
+  found), x 60,000 km a year (estimate) x the guideline's heavy-truck 国III factors (MEP 2014 via
+  atmoschem/vein@052c0afb, MIT). This is only part of the on-road fleet: check-inputs shows the gap against the
+  reference range in references.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+INPUTS = ROOT / "inputs"
+_spec = importlib.util.spec_from_file_location("build_measures", Path(__file__).with_name("build_measures.py"))
+bm = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bm)
+
+COLUMNS = ["source_id", "category", "detail", "county_code", "activity", "activity_unit", "nox_t", "so2_t", "pm_t",
+           "vocs_t", "cod_t", "nh3n_t", "co2_t", "synthetic", "source"]
+G3_TRUCKS = 76_500  # S: Xinhua 2020-12-28: 山西 will eliminate 7.65万辆 国三及以下营运柴油货车 by 2021-09
+
+
+def counties() -> list[dict]:
+    with (INPUTS / "regions.csv").open(encoding="utf-8", newline="") as f:
+        return [r for r in csv.DictReader(f) if r["level"] == "county"]
+
+
+def county_population(rows: list[dict]) -> dict[str, float]:
+    """Census population per county; counties not found share their city's remainder equally (derived)."""
+    with (INPUTS / "regions.csv").open(encoding="utf-8", newline="") as f:
+        city_pop = {r["region_code"]: float(r["population_2020"]) for r in csv.DictReader(f) if r["level"] == "city"}
+    out = {}
+    for cc, total in city_pop.items():
+        members = [r for r in rows if r["city_code"] == cc]
+        known = {r["region_code"]: float(r["population_2020"]) for r in members if r["population_2020"]}
+        missing = [r["region_code"] for r in members if not r["population_2020"]]
+        fill = (total - sum(known.values())) / len(missing) if missing else 0.0
+        out.update(known)
+        out.update({c: fill for c in missing})
+    return out
+
+
+def fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def build() -> list[dict]:
+    rows = counties()
+    out = []
+    stove = {p: bm.HH_COAL_T * ef / 1000 for p, ef in bm.HH_EF_KG_PER_T.items()}
+    stove_co2 = bm.HH_COAL_T * bm.COAL_T_CO2_PER_T
+    for r in rows:
+        hh = float(r["rural_coal_households_2020"] or 0)
+        if hh <= 0:
+            continue
+        out.append(dict(
+            source_id=f"HH-{r['region_code']}", category="household_coal_heating", detail="", county_code=r["region_code"],
+            activity=fmt(hh), activity_unit="household", **{f"{p}_t": fmt(hh * v) for p, v in stove.items()},
+            cod_t="0", nh3n_t="0", co2_t=fmt(hh * stove_co2), synthetic="false",
+            source=(f"households: regions.csv rural_coal_households_2020 (estimate, see its source); per household: "
+                    f"{bm.HH_SRC}")))
+    pop = county_population(rows)
+    total_pop = sum(pop.values())
+    ef = bm.TRUCK_EF_G_PER_KM["国III"]
+    diesel_l = bm.TRUCK_KM_PER_YR * bm.TRUCK_DIESEL_L_PER_100KM / 100
+    for r in rows:
+        trucks = G3_TRUCKS * pop[r["region_code"]] / total_pop
+        per = {p: bm.TRUCK_KM_PER_YR * g / 1e6 for p, g in ef.items()}
+        out.append(dict(
+            source_id=f"TR3-{r['region_code']}", category="truck_heavy_diesel", detail="国III",
+            county_code=r["region_code"], activity=fmt(trucks), activity_unit="vehicle",
+            nox_t=fmt(trucks * per["nox"]), so2_t="0", pm_t=fmt(trucks * per["pm"]), vocs_t=fmt(trucks * per["vocs"]),
+            cod_t="0", nh3n_t="0", co2_t=fmt(trucks * diesel_l * bm.DIESEL_T_CO2_PER_L), synthetic="false",
+            source=("trucks: 76,500 国三-and-below operating diesel trucks to eliminate by 2021-09 (Xinhua 2020-12-28, "
+                    "cs.com.cn; 000:L254), all taken as heavy 国III (estimate), split by 7th-census population "
+                    "(estimate: no fleet by city found); 60,000 km/yr (estimate); g/km NOx 7.934, PM2.5 0.502, HC "
+                    "0.52 (S: MEP 2014 road-vehicle inventory guideline via atmoschem/vein@052c0afb, MIT); diesel "
+                    "36 L/100 km x 2.66 kg CO2/L (parameters.md)")))
+    return out
+
+
+def main() -> None:
+    rows = build()
+    with (INPUTS / "sources.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    totals: dict[str, dict[str, float]] = {}
+    for r in rows:
+        t = totals.setdefault(r["category"], {p: 0.0 for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t")})
+        for p in t:
+            t[p] += float(r[p])
+    for cat, t in totals.items():
+        print(cat, {k: round(v) for k, v in t.items()})
+    print(f"wrote {len(rows)} sources to {INPUTS / 'sources.csv'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -42,6 +42,8 @@ from .rules import RULES
 from .scenario import LoadedScenario, Scenario, ScenarioError, pollutant_key
 
 PROVINCE = "140000"
+#: how a command names the CO2-intensity row (ersim sweep --target CO2-intensity)
+CO2_NAMES = ("co2-intensity", "co2", "co2-intensity-target")
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,13 @@ class ModelData:
         return sum(f for t, f in self.discount.items() if t >= build_year)
 
     def target(self, pollutant: str) -> TargetRow:
-        """The scenario's target (not a milestone) for ``pollutant`` (NOx, nox, VOCs ...)."""
+        """The scenario's target (not a milestone) for ``pollutant`` (NOx, nox, VOCs ...), or its CO2-intensity
+        row for ``CO2-intensity`` (the CO2 cut it requires)."""
+        if str(pollutant).strip().lower().replace("_", "-") in CO2_NAMES:
+            rows = [t for t in self.targets if t.source == "co2_intensity"]
+            if not rows:
+                raise ScenarioError("the scenario has no co2_intensity: to sweep; add one (reduction_pct: 18)")
+            return rows[0]
         key = pollutant_key(pollutant)
         rows = [t for t in self.targets if t.pollutant == key and t.source == "target"]
         if not rows:
@@ -169,6 +177,8 @@ class ModelData:
         for t in sc.targets:
             if t.pollutant == pollutant:
                 t.kind = "hard"
+        if pollutant == "co2" and sc.co2_intensity is not None:
+            sc.co2_intensity.kind = "hard"
         rows = [replace(t, kind="hard") if t.pollutant == pollutant else t for t in self.targets]
         return replace(self, scenario=sc, targets=rows)
 

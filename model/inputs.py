@@ -33,7 +33,7 @@ CATEGORIES: dict[str, str] = {
     "truck_heavy_diesel": "on-road vehicles", "truck_medium_diesel": "on-road vehicles",
     "truck_light_diesel": "on-road vehicles", "bus_diesel": "on-road vehicles", "car_gasoline": "on-road vehicles",
     "offroad_machinery": "off-road", "mine_haul_truck": "off-road", "diesel_locomotive": "off-road",
-    "coke_unlisted": "industry outside the plant list", "household_coal_heating": "households",
+    "coke_unlisted": "coking", "household_coal_heating": "households",
     "sewage_urban": "water", "sewage_rural": "water", "livestock": "farming",
 }
 

@@ -47,6 +47,7 @@ FAMILIES: dict[str, tuple[str, str]] = {  # id -> (English, Chinese)
     "wastewater": ("wastewater treatment", "污水处理"),
     "efficiency": ("energy efficiency", "节能改造"),
     "vehicle": ("diesel trucks", "柴油货车治理"),
+    "structural": ("capacity replacement", "产能置换"),
 }
 
 

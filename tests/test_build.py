@@ -264,7 +264,8 @@ def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path
     pd.DataFrame([chem, boiler]).to_csv(inputs_copy / "enterprises.csv", index=False)
     p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
     p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
-    path = write_yaml(tmp_path, "name: t\nmeasures: {exclude: [heating, rail, wastewater, vehicle]}\n"
+    (inputs_copy / "sources.csv").unlink()  # the two plants alone
+    path = write_yaml(tmp_path, "name: t\nmeasures: {exclude: [heating, rail, wastewater]}\n"
                     "co2_intensity: {reduction_pct: 18, kind: soft, penalty_cny_per_t: 300}\n"
                     "rules: {voc_efficiency_floor: {enabled: true}, boiler_phaseout: {enabled: true}}\n"
                     "budget: {total: {value: 1, unit: 亿元}}\n")

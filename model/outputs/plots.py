@@ -24,7 +24,8 @@ from ..units import cny_to_wan, cny_to_yi, t_to_wan_t  # noqa: E402
 FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
 SOURCE_NOTE = "ersim; inputs: Shanxi plans 2022-23 (seeds), parameters.md; see manifest.json"
 FAMILY_COLOURS = {"ule": "#4c72b0", "voc": "#dd8452", "heating": "#c44e52", "boiler": "#8172b3",
-                  "rail": "#55a868", "wastewater": "#64b5cd", "efficiency": "#937860", "vehicle": "#da8bc3"}
+                  "rail": "#55a868", "wastewater": "#64b5cd", "efficiency": "#937860", "vehicle": "#da8bc3",
+                  "structural": "#8c8c8c"}
 
 
 def _zh(family: str) -> str:

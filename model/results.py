@@ -140,6 +140,11 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     return port[cols].sort_values(["year", "family", "city_code", "region_code", "candidate_id"]).reset_index(drop=True)
 
 
+def _clean(x: float) -> float:
+    """A dual as people read it: solver noise below 1e-6 and a negative zero shown as 0."""
+    return 0.0 if x == x and abs(x) < 1e-6 else x
+
+
 def targets_table(bm: BuiltModel, sol: Solution, portfolio: pd.DataFrame) -> pd.DataFrame:
     """Per requirement row: required, achieved (recomputed from the portfolio), slack, shortfall, dual."""
     rows = []
@@ -151,7 +156,7 @@ def targets_table(bm: BuiltModel, sol: Solution, portfolio: pd.DataFrame) -> pd.
             region=t.region_name, year=t.year, kind=t.kind, required_t=t.required_t, achieved_t=achieved,
             slack_t=achieved - t.required_t, shortfall_t=sol.short.get(t.key, 0.0),
             met=achieved >= t.required_t * (1 - 1e-6) - 1e-6,
-            shadow=sol.shadow.get(t.key, np.nan), source=t.source))
+            shadow=_clean(sol.shadow.get(t.key, np.nan)), source=t.source))
     cols = [*TARGET_COLUMNS, "shadow", "source"]
     return pd.DataFrame(rows, columns=cols).rename(columns={"shadow": shadow_column(sol.objective_unit)})
 

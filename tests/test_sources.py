@@ -61,3 +61,10 @@ def test_check_inputs_shows_the_baseline_beside_the_references(tmp_path):
     # the trucks found cover part of the on-road NOx only: below the range, and said so
     assert ref.loc[("on-road vehicles", "nox"), "verdict"] == "below"
     assert ref.loc[("households", "so2"), "verdict"] == "within"
+
+
+def test_road_to_rail_uses_the_inventory_trucks(ds):
+    """A kt shifted one km spares the 国III truck's 7.934 g/km (loaded out, empty back, 30 t) less rail's 0.05 g/t-km."""
+    m = ds.measures.loc["rail_shift"]
+    assert m["nox_t_per_unit"] == pytest.approx((7.934 * 2 / 30 - 0.05) * 1000 / 1e6, rel=1e-3)
+    assert m["pm_t_per_unit"] == pytest.approx(0.502 * 2 / 30 * 1000 / 1e6, rel=1e-2)

@@ -55,13 +55,6 @@ BRIQUETTE_PM_VOC_CUT = 0.6  # E: clean briquettes in improved stoves cut PM and 
 #                             the cleanest stove type emits 65 % of the mean; briquettes do better)
 BRIQUETTE_T = HH_COAL_T * 0.9  # E: same heat with ~10 % better stove efficiency: 3.4 t x 0.9 = 3.06 t
 
-# Road-to-rail (per 1000 t moved one km by rail instead of by truck).
-TRUCK_NOX_G_TKM, RAIL_NOX_G_TKM = 0.9, 0.05  # D (pre-China-VI fleet, Wang 2012) / E (PM recommended §3)
-TRUCK_CO2_G_TKM, RAIL_CO2_G_TKM = 64.0, 8.0  # D/E (PM recommended §3)
-TRUCK_PM_G_TKM = 0.03  # E: exhaust ~0.02 g/t-km for a pre-VI fleet plus tyre/brake wear; road dust excluded
-SIDING_CNY_PER_KM = 0.85e8  # D: 永鑫 0.83 and 吕临 0.89 x1e8 CNY/km (PM §3)
-SIDING_KM = 20.0  # E: Shanxi examples 17.4 and 27.7 km (PM §3)
-
 # On-road heavy diesel trucks (per truck and year; shared with build_sources.py).
 TRUCK_KM_PER_YR = 60_000.0  # E: operating (营运) coal and coke trucks; no Shanxi or guideline figure found (40-100k)
 TRUCK_EF_G_PER_KM = {  # S: 道路机动车大气污染物排放清单编制技术指南（试行）(MEP 2014) base factors, heavy diesel
@@ -73,6 +66,16 @@ TRUCK_DIESEL_L_PER_100KM = 36.0  # D/E: mean of 44 L/100 km loaded (ICCT) and 28
 DIESEL_T_CO2_PER_L = 0.00266  # D: parameters.md
 CHINA_VI_NOX_SHARE = 0.15 / 0.9  # E: China VI NOx ~1/6 of the pre-VI fleet per t-km (parameters.md)
 BEV_TRUCK_KWH_PER_KM = 1.5  # E: battery-electric heavy truck ~150 kWh/100 km (no source found)
+
+# Road-to-rail (per 1000 t moved one km by rail instead of by truck). The trucks are those of the vehicle
+# inventory (sources.csv): 国III heavy diesel trucks at the guideline's g/km, 30 t loaded out and empty back.
+TRUCK_PAYLOAD_T = 30.0  # E/D: parameters.md (30 t payload)
+TRUCK_NOX_G_TKM = TRUCK_EF_G_PER_KM["国III"]["nox"] * 2 / TRUCK_PAYLOAD_T  # D: 7.934 g/km x 2 / 30 t = 0.529
+RAIL_NOX_G_TKM = 0.05  # E (PM recommended §3)
+TRUCK_CO2_G_TKM, RAIL_CO2_G_TKM = 64.0, 8.0  # D/E (PM recommended §3)
+TRUCK_PM_G_TKM = TRUCK_EF_G_PER_KM["国III"]["pm"] * 2 / TRUCK_PAYLOAD_T  # D: 0.502 g/km x 2 / 30 t = 0.033
+SIDING_CNY_PER_KM = 0.85e8  # D: 永鑫 0.83 and 吕临 0.89 x1e8 CNY/km (PM §3)
+SIDING_KM = 20.0  # E: Shanxi examples 17.4 and 27.7 km (PM §3)
 
 # Wastewater.
 LOAD_FACTOR = 0.8  # E (PM recommended §5)
@@ -277,7 +280,7 @@ def freight_rows() -> list[dict]:
              co2_t_per_unit=0.0, capex_cny_per_unit=SIDING_CNY_PER_KM * SIDING_KM,
              fixed_om_cny_per_unit_yr=0.02 * SIDING_CNY_PER_KM * SIDING_KM, lifetime_yr=30,
              siding_capacity_kt_per_yr=10000,
-             source="0.85e8 CNY/km (D: 永鑫 0.83, 吕临 0.89, PM §3) x 20 km (estimate, PM §3) = 1.7e8 CNY; capacity "
+             source="0.85e8 CNY/km (D: 永鑫 0.83, 吕临 0.89, PM §3) x 20 km (estimate, PM §3) = 1.7e9 CNY; capacity "
                     "10 Mt/yr (S: 永鑫, PM §3); O&M 2 % of capex a year (estimate); 000:L693 plans 31 sidings"),
         dict(common, measure_id="rail_shift", name_zh="大宗货物公转铁（运量转移）",
              name_en="bulk tonnage shifted from road to rail", exclusive_group="", unit="kt_km",
@@ -285,8 +288,9 @@ def freight_rows() -> list[dict]:
              pm_t_per_unit=round(TRUCK_PM_G_TKM * tkm_to_t, 6),
              co2_t_per_unit=round((TRUCK_CO2_G_TKM - RAIL_CO2_G_TKM) * tkm_to_t, 6),
              capex_cny_per_unit=0.0, fixed_om_cny_per_unit_yr=50.0, lifetime_yr=30,
-             source="per 1000 t moved 1 km: truck 0.9 vs rail 0.05 g NOx/t-km, 64 vs 8 g CO2/t-km (D/E, PM recommended "
-                    "§3); PM 0.03 g/t-km (estimate); cost 0.05 CNY/t-km = 50 CNY per kt-km (estimate: short-haul "
+             source="per 1000 t moved 1 km: truck 0.529 g NOx/t-km (D: the vehicle inventory's 国III heavy truck, "
+                    "7.934 g/km, MEP 2014 guideline via atmoschem/vein@052c0afb, 30 t out, empty back) vs rail 0.05; "
+                    "PM 0.033 g/t-km (D: 0.502 g/km likewise); 64 vs 8 g CO2/t-km (D/E, PM recommended §3); cost 0.05 CNY/t-km = 50 CNY per kt-km (estimate: short-haul "
                     "rail plus transloading dearer than trucking, 001:L256 asks for a short-haul rail price scheme)"),
     ]
 

@@ -284,8 +284,8 @@ def freight_rows() -> list[dict]:
                     "10 Mt/yr (S: 永鑫, PM §3); O&M 2 % of capex a year (estimate); 000:L693 plans 31 sidings"),
         dict(common, measure_id="rail_shift", name_zh="大宗货物公转铁（运量转移）",
              name_en="bulk tonnage shifted from road to rail", exclusive_group="", unit="kt_km",
-             nox_t_per_unit=round((TRUCK_NOX_G_TKM - RAIL_NOX_G_TKM) * tkm_to_t, 6),
-             pm_t_per_unit=round(TRUCK_PM_G_TKM * tkm_to_t, 6),
+             nox_t_per_unit=round((TRUCK_NOX_G_TKM - RAIL_NOX_G_TKM) * tkm_to_t, 9),
+             pm_t_per_unit=round(TRUCK_PM_G_TKM * tkm_to_t, 9),
              co2_t_per_unit=round((TRUCK_CO2_G_TKM - RAIL_CO2_G_TKM) * tkm_to_t, 6),
              capex_cny_per_unit=0.0, fixed_om_cny_per_unit_yr=50.0, lifetime_yr=30,
              source="per 1000 t moved 1 km: truck 0.529 g NOx/t-km (D: the vehicle inventory's 国III heavy truck, "

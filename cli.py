@@ -497,6 +497,9 @@ def print_run_summary(outcome) -> None:
                   f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "
                   f"{units.cny_to_yi(tot['annualised_capex_cny']):,.1f} + O&M and energy "
                   f"{units.cny_to_yi(tot['annual_om_cny']):,.1f}); {tot['projects']} projects")
+    if tot.get("plant_projects"):
+        console.print(f"{tot['plant_projects']} plant projects, [yellow]{tot['plant_projects_at_synthetic_plants']} of "
+                      f"them at synthetic plants[/yellow] (no public list names them; see inputs/README.md)")
     end = outcome.md.evaluation_end_year
     if tot.get("spending_discounted_cny") is not None:
         console.print(f"objective minimised (discounted to {sc.horizon.base_year}, costs to {end}): "

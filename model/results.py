@@ -85,12 +85,16 @@ def totals(bm: BuiltModel, sol: Solution) -> dict:
     annualised = (col("annualised_capex_cny") * share).sum() + (col("siding_annualised_cny") * sid_share).sum()
     om = (col("annual_cost_cny") * share).sum() + (col("siding_annual_cost_cny") * sid_share).sum()
     penalty = sum(t.penalty_cny_per_t * t.weight * sol.short.get(t.key, 0.0) for t in bm.targets if t.kind == "soft")
+    # how many of the chosen plant projects sit at synthetic plants (no public list names them)
+    plant = (c["kind"] == "enterprise").to_numpy() & (share > 1e-6)
+    synthetic = c["enterprise_id"].map(bm.md.dataset.enterprises["synthetic"]).fillna(False).to_numpy(dtype=bool)
     return {"projects": int((share > 1e-6).sum() + sid_share.sum()), "capex_cny": float(capex),
             "total_annual_cost_cny": float(annualised + om), "annualised_capex_cny": float(annualised),
             "annual_om_cny": float(om), objective_key(sol.objective_unit): sol.objective,
             # the discounted cost splits into what is spent and what unmet soft targets are charged
             "spending_discounted_cny": None if sol.cost_cny is None else float(sol.cost_cny - penalty),
             "penalties_discounted_cny": float(penalty),
+            "plant_projects": int(plant.sum()), "plant_projects_at_synthetic_plants": int((plant & synthetic).sum()),
             **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS}}
 
 

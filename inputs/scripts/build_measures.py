@@ -29,7 +29,8 @@ from pathlib import Path
 OUT_DIR = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------- factors (one place, with their sources)
-GRID_T_CO2_PER_KWH = 0.5703e-3  # S: MEE 2023-2025 reporting factor (PM §2, "not re-read", med)
+GRID_T_CO2_PER_KWH = 0.7222e-3  # S: Shanxi provincial grid average 2021, 0.7222 t/MWh (MEE & NBS announcement of
+#                                   2024-04-12; data-sources.md §9); the national 0.5703 understated Shanxi's coal grid
 GAS_T_CO2_PER_M3 = 2.16e-3  # D: IPCC 56.1 t/TJ x 38.93 MJ/m3 x 0.99 (PM §2)
 COAL_T_CO2_PER_T = 1.83  # D: 87.3 t CO2/TJ x 20.908 GJ/t (PM §2)
 COAL_GJ_PER_T = 20.908  # S: China OM-doc fuel table (PM §2)
@@ -121,14 +122,14 @@ def household_rows() -> list[dict]:
     row("heat_pump", "煤改电（空气源热泵）", "coal to air-source heat pump", "any", 1.0, 1.0, "electricity",
         HH_ASHP_KWH, dict(**base, co2=coal_co2 - HH_ASHP_KWH * GRID_T_CO2_PER_KWH),
         25000, 300, 15,
-        f"{HH_SRC}; 3159 kWh/hh (D/E: 28.4 GJ / COP 2.5) x grid 0.5703 kg CO2/kWh (S, MEE); capex 25000 CNY/hh "
+        f"{HH_SRC}; 3159 kWh/hh (D/E: 28.4 GJ / COP 2.5) x Shanxi grid 0.7222 kg CO2/kWh (S, MEE & NBS 2021); capex 25000 CNY/hh "
         "(S/E: Tianjin max 29000, Beijing subsidy 24000, PM §2); O&M 300 CNY/yr (estimate); grid-side pollutants "
         "not counted locally (coal power is at ULE, 000:L101)")
     row("heat_electric", "煤改电（直热/蓄热电暖器）", "coal to direct electric heaters", "any", 1.0, 1.0,
         "electricity", round(HH_DIRECT_ELEC_KWH, 1),
         dict(**base, co2=coal_co2 - HH_DIRECT_ELEC_KWH * GRID_T_CO2_PER_KWH),
         10000, 100, 12,
-        f"{HH_SRC}; 8310 kWh/hh (D: 28.4 GJ at 95 %) x 0.5703 kg CO2/kWh; capex 10000 CNY/hh (estimate, PM §2 "
+        f"{HH_SRC}; 8310 kWh/hh (D: 28.4 GJ at 95 %) x 0.7222 kg CO2/kWh; capex 10000 CNY/hh (estimate, PM §2 "
         "'no source'); O&M 100 CNY/yr (estimate)")
     row("heat_district", "集中供热（余热/热电联产）入户", "connect to district heating", "any", 0.3, 0.05,
         "district_heat", round(HH_DH_GJ, 2), dict(**base, co2=coal_co2 - HH_DH_GJ * DH_T_CO2_PER_GJ),
@@ -242,9 +243,10 @@ def enterprise_rows() -> list[dict]:
             "gas, estimate); capex 100000 CNY per t/h (estimate: gas boiler + connection)")
     rows[-1].update(energy_carrier="natural_gas", energy_use_per_unit_yr=192700, coal_saved_t_per_unit_yr=461)
     row("boiler_to_electric", "燃煤锅炉淘汰-改电锅炉", "coal boiler replaced by electric boiler", "boiler",
-        "boiler", "boiler_replace", "t_steam_per_h", dict(nox=1.0, so2=1.0, pm=1.0, co2=-0.33), 60000, 3000, 0,
+        "boiler", "boiler_replace", "t_steam_per_h",
+        dict(nox=1.0, so2=1.0, pm=1.0, co2=round(1 - 1973.7 * GRID_T_CO2_PER_KWH * 1000 / 844, 4)), 60000, 3000, 0,
         20, False,
-        src=boiler_src + "1.97 GWh (D: 6750 GJ / 0.95 / 3.6); CO2 +33 % (D: 1124 t at 0.5703 vs 844 t coal); "
+        src=boiler_src + "1.97 GWh (D: 6750 GJ / 0.95 / 3.6); CO2 +69 % (D: 1425 t at Shanxi's 0.7222 vs 844 t coal); "
             "capex 60000 CNY per t/h (estimate)")
     rows[-1].update(energy_carrier="electricity", energy_use_per_unit_yr=1973700, coal_saved_t_per_unit_yr=461)
     # VOC treatment tiers at chemical / coating / other VOC emitters; quantity = raw VOC generation t/yr.
@@ -326,7 +328,7 @@ def source_rows() -> list[dict]:
              capex_cny_per_unit=600000, fixed_om_cny_per_unit_yr=0, lifetime_yr=8,
              source=("000:L254-256, 004:L29 (45 % new-energy share of new vehicles by 2027); local NOx, PM and VOCs "
                      f"removed; CO2: diesel {diesel_l:,.0f} L x 2.66 kg/L against {bev_kwh:,.0f} kWh (1.5 kWh/km, "
-                     "estimate) x grid 0.5703 kg/kWh; capex 600,000 CNY per truck (estimate: a BEV heavy truck "
+                     "estimate) x Shanxi grid 0.7222 kg/kWh; capex 600,000 CNY per truck (estimate: a BEV heavy truck "
                      "2021-23; a 2025 summary prices them at EUR 58-85k domestically, low confidence); max share "
                      "0.5 (estimate: range and charging limit use in long-haul coal freight)")),
         dict(common, measure_id="coke_ule_rest", name_zh="其余焦化产能超低排放改造（含化产VOCs治理）",

@@ -88,7 +88,9 @@ def summary_sheet(run: Run) -> pd.DataFrame:
             ("penalties for unmet soft targets (discounted)", cny_to_yi(tot.get("penalties_discounted_cny", 0)), "亿元"),
             ("annualised capital", cny_to_yi(tot.get("annualised_capex_cny", 0)), "亿元/yr"),
             ("O&M and energy", cny_to_yi(tot.get("annual_om_cny", 0)), "亿元/yr"),
-            ("projects", tot.get("projects"), "")]
+            ("projects", tot.get("projects"), ""),
+            ("plant projects at synthetic plants", tot.get("plant_projects_at_synthetic_plants"),
+             f"of {tot.get('plant_projects')} plant projects (no public list names them)")]
     rows += [(f"{POLLUTANTS[k.removeprefix('reduction_').removesuffix('_t')].en} reduction", v, "t/yr")
              for k, v in tot.items() if k.startswith("reduction_")]
     return pd.DataFrame(rows, columns=["item", "value", "unit"])

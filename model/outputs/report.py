@@ -66,7 +66,10 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
              ("投资 investment", money("capex_cny", "亿元")),
              ("建成后年成本 annual cost once built", money("total_annual_cost_cny", "亿元/年")),
              ("未达软目标罚金 penalties (discounted)", money("penalties_discounted_cny", "亿元")),
-             ("项目 projects", f"{tot['projects']:,}" if "projects" in tot else "n/a")]
+             ("项目 projects", f"{tot['projects']:,}" if "projects" in tot else "n/a"),
+             ("合成企业项目 plant projects at synthetic plants",
+              f"{tot['plant_projects_at_synthetic_plants']:,} of {tot['plant_projects']:,}" if "plant_projects" in tot
+              else "n/a")]
     parts = [f"<h1>ersim: {html.escape(run.name)}</h1>",
              f"<p>{html.escape(sc.get('description', ''))}</p>",
              '<div class="cards">' + "".join(f'<div class="card">{k}<b>{html.escape(v)}</b></div>' for k, v in cards)

@@ -80,6 +80,8 @@ TABLES: dict[str, list[Col]] = {
         Col("boiler_t_per_h", "float", required=False, min=0),
         Col("bulk_freight_kt_per_yr", "float", min=0), Col("rail_share", "float", required=False, min=0, max=1),
         Col("has_siding", "bool"), Col("road_haul_km", "float", required=False, min=0),
+        Col("latitude", "float", required=False, min=-90, max=90),
+        Col("longitude", "float", required=False, min=-180, max=180), Col("coord_source", required=False),
         Col("synthetic", "bool"), _src(),
     ],
     "projects": [

@@ -271,3 +271,10 @@ def test_capacity_unit_must_match_measure_costing(inputs_copy):
     df.to_csv(path, index=False)
     errors = _errors(inputs_copy)
     assert any(f"line {i + 2}, column 'capacity_unit'" in e and "t_per_day" in e for e in errors), errors
+
+
+def test_every_plant_has_a_map_point_inside_shanxi(ds):
+    """Plants sit at their county's centroid until a plant list gives real coordinates, and say so."""
+    e = ds.enterprises
+    assert e["latitude"].between(34.5, 40.8).all() and e["longitude"].between(110.2, 114.6).all()
+    assert (e["coord_source"].str.startswith("county centroid")).all()

@@ -134,6 +134,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import sys
 from collections import defaultdict
@@ -354,7 +355,8 @@ def ef_pick(pair, status):
 ENT_COLUMNS = [
     "enterprise_id", "name_zh", "name_en", "sector", "process", "county_code", "capacity", "capacity_unit",
     "output", "output_unit", "nox_t", "so2_t", "pm_t", "vocs_t", "co2_t", "ule_status", "voc_treatment_eff",
-    "boiler_t_per_h", "bulk_freight_kt_per_yr", "rail_share", "has_siding", "road_haul_km", "synthetic", "source",
+    "boiler_t_per_h", "bulk_freight_kt_per_yr", "rail_share", "has_siding", "road_haul_km", "latitude", "longitude",
+    "coord_source", "synthetic", "source",
 ]
 PROJ_COLUMNS = [
     "project_id", "name_zh", "enterprise_id", "region_code", "family", "measure_id", "capex_cny", "nox_cut_t",
@@ -1228,6 +1230,31 @@ def fmt(v, col):
     return str(v)
 
 
+def county_centroids() -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of each county polygon's area centroid in inputs/counties.geojson (shoelace formula
+    on the largest ring of each polygon, weighted by area; WGS84 degrees, good enough for a map point)."""
+    data = json.loads((Path(__file__).resolve().parents[1] / "counties.geojson").read_text(encoding="utf-8"))
+    out = {}
+    for f in data["features"]:
+        geom = f["geometry"]
+        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        a_sum = cx = cy = 0.0
+        for poly in polys:
+            ring = poly[0]
+            a = x = y = 0.0
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+                cross = x0 * y1 - x1 * y0
+                a += cross
+                x += (x0 + x1) * cross
+                y += (y0 + y1) * cross
+            if a:
+                a_sum += a / 2
+                cx += x / 6
+                cy += y / 6
+        out[f["properties"]["region_code"]] = (cy / a_sum, cx / a_sum)
+    return out
+
+
 def write_csv(path, cols, rows):
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -1407,8 +1434,12 @@ def main(argv=None):
     build_logistics(rng)
     build_boilers(rng)
     calibrate_sidings(np.random.default_rng(SEED + 1))
+    centroids = county_centroids()
     for e in ENTS:  # region codes are strings of 6 digits; round outputs
         assert len(e["county_code"]) == 6
+        # no plant list with coordinates is used yet: every plant sits at its county's centroid, and says so
+        e["latitude"], e["longitude"] = (round(v, 4) for v in centroids[e["county_code"]])
+        e["coord_source"] = "county centroid (counties.geojson); not the plant's own position"
     projects = build_projects()
     out = Path(args.out)
     write_csv(out / "enterprises.csv", ENT_COLUMNS, ENTS)

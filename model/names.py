@@ -48,6 +48,7 @@ FAMILIES: dict[str, tuple[str, str]] = {  # id -> (English, Chinese)
     "efficiency": ("energy efficiency", "节能改造"),
     "vehicle": ("diesel trucks", "柴油货车治理"),
     "structural": ("capacity replacement", "产能置换"),
+    "renewables": ("renewables replacing coal power", "新能源替代煤电"),
 }
 
 

@@ -247,3 +247,15 @@ def test_a_cost_curve_needs_a_cost_objective(tmp_path):
                                         "--values", "1000", "--set", "targets=[{pollutant: NOx, reduction: 1}]",
                                         "--out", str(tmp_path / "s")])
     assert res.exit_code == 2 and "needs objective: min_cost" in res.output
+
+
+@pytest.mark.slow
+def test_the_co2_intensity_target_can_be_asked_for_as_hard(tmp_path):
+    """With wind and solar displacing coal power, base meets -18 % CO2 per GDP as a hard target."""
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out), "--no-plots",
+                                        "--set", "co2_intensity.kind=hard"])
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out / "targets.csv")
+    row = t[t["source"] == "co2_intensity"].iloc[0]
+    assert row["kind"] == "hard" and row["met"]

@@ -68,3 +68,14 @@ def test_road_to_rail_uses_the_inventory_trucks(ds):
     m = ds.measures.loc["rail_shift"]
     assert m["nox_t_per_unit"] == pytest.approx((7.934 * 2 / 30 - 0.05) * 1000 / 1e6, rel=1e-3)
     assert m["pm_t_per_unit"] == pytest.approx(0.502 * 2 / 30 * 1000 / 1e6, rel=1e-2)
+
+
+def test_renewables_displacing_coal_power_by_hand(ds):
+    """10 % of a coal MW's 4,300 h = 430 MWh from wind and solar at 1,800 h = 239 kW x 7,339 CNY/kW (IRENA 2021
+    global weighted 1,325 and 857 USD/kW, 60/40, 6.45 CNY/USD); the plant's emissions fall by 10 %."""
+    m = ds.measures.loc["power_re_10"]
+    assert m["capex_cny_per_unit"] == pytest.approx(430 / 1800 * 1000 * (0.6 * 1325 + 0.4 * 857) * 6.45, rel=1e-6)
+    assert m["co2_removal"] == 0.1 and m["nox_removal"] == 0.1
+    assert m["saved_carrier"] == "coal_power"
+    assert m["saved_per_unit_yr"] == pytest.approx(430 * 0.310 / 0.714, rel=1e-4)
+    assert ds.prices.loc["coal_power", "price_cny_per_unit"] < ds.prices.loc["coal_raw", "price_cny_per_unit"]

@@ -67,14 +67,14 @@ def test_sweep_stops_at_the_largest_achievable_reduction(tiny, tmp_path):
 
 @pytest.mark.slow
 def test_the_co2_intensity_target_sweeps_into_a_cost_curve(tmp_path):
-    """ersim sweep --target CO2-intensity: the CO2 cut the intensity row requires, swept in fractions."""
+    """ersim sweep --target CO2-intensity: the CO2 cut the intensity row requires, swept in fractions; with
+    renewables displacing coal power the full -18 % cut (3,222万吨) is reachable, at a rising cost."""
     out = tmp_path / "co2"
     res = CliRunner().invoke(cli.main, ["sweep", str(ROOT / "scenarios" / "base.yaml"), "--target", "CO2-intensity",
-                                        "--from", "0.3", "--to", "0.9", "--steps", "3", "--out", str(out)])
+                                        "--from", "0.5", "--to", "1.0", "--steps", "2", "--out", str(out)])
     assert res.exit_code == 0, res.output
     curve = pd.read_csv(out / "curve.csv")
-    assert curve["pollutant"].iloc[0] == "CO2"
-    ok = curve[curve["status"] == "optimal"]
-    assert len(ok) >= 2 and (ok["objective_cny_per_yr"].diff().dropna() >= -1e-3 * ok["objective_cny_per_yr"].abs().max()).all()
-    # 90 % of the 3,222万吨 cut the -18 % intensity target needs is out of reach: the sweep names the maximum
-    assert curve["status"].iloc[-1] == "infeasible" and "largest achievable reduction" in res.output
+    assert curve["pollutant"].iloc[0] == "CO2" and (curve["status"] == "optimal").all()
+    assert curve["level_t"].iloc[-1] == pytest.approx(32_216_800, rel=1e-3)  # 100 % of the -18 % cut
+    obj = curve["objective_cny_per_yr"].to_numpy()
+    assert obj[1] > obj[0]

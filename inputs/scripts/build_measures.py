@@ -233,7 +233,27 @@ def enterprise_rows() -> list[dict]:
         100000, 0, 0, 20, False,
         src="004:L25 三改联动; -3 % coal per kWh (estimate: ~10 gce/kWh of ~310); capex 100 CNY/kW (estimate); "
             "saves 58 t raw coal per MW-yr at 4500 h (D: 4500 h x 310 gce/kWh x 3 % / 0.714 tce/t)")
-    rows[-1]["coal_saved_t_per_unit_yr"] = 58.0
+    # coal no longer bought at the power-plant price (not the delivered residential one)
+    rows[-1].update(saved_carrier="coal_power", saved_per_unit_yr=58.0)
+    # New wind and solar displacing a share of a coal plant's generation (000:L242, 004:L25-27); per MW of coal
+    # capacity at 4,300 h a year. RE: IRENA 2021 global weighted installed cost wind 1,325 and PV 857 USD/kW (S:
+    # IRENA, Renewable Power Generation Costs in 2021) at 6.45 CNY/USD, blended 60/40 as Shanxi's 2020 wind/solar
+    # capacity (19.7/13.1 GW, data-sources.md §9) = 7,339 CNY/kW; 1,800 full-load hours (estimate: Shanxi wind
+    # ~2,100, solar ~1,400); O&M 2 % of capex a year (estimate); coal saved 310 gce/kWh / 0.714 tce/t raw.
+    re_cny_per_kw = (0.6 * 1325 + 0.4 * 857) * 6.45
+    for share, tag in ((0.10, "10"), (0.20, "20")):
+        mwh = 4300 * share
+        re_kw = mwh / 1800 * 1000
+        capex = re_kw * re_cny_per_kw
+        row(f"power_re_{tag}", f"新能源替代煤电发电量{tag}%（风电+光伏）", f"wind and solar replacing {tag} % of a coal "
+            "plant's generation", "renewables", "power", "re_displace", "MW",
+            dict(nox=share, so2=share, pm=share, co2=share), round(capex), round(0.02 * capex), 0, 25, False,
+            src=(f"000:L242, 004:L25-27 new energy; {mwh:.0f} MWh per MW of coal a year ({tag} % of 4,300 h) from "
+                 f"{re_kw:.0f} kW of wind and solar at 1,800 h (estimate); capex {re_cny_per_kw:,.0f} CNY/kW (S: IRENA "
+                 "2021 global weighted wind 1,325 and PV 857 USD/kW, 60/40 as Shanxi's 2020 capacity, 6.45 CNY/USD); "
+                 "O&M 2 %/yr (estimate); the coal plant's emissions fall in proportion; coal saved at the power-plant "
+                 "price"))
+        rows[-1].update(saved_carrier="coal_power", saved_per_unit_yr=round(mwh * 0.310 / 0.714, 3))
     # Coal boilers < 35 t/h (000:L304), capacity t steam/h.
     boiler_src = ("000:L304 zero <35 t/h coal boilers; 1 t/h ~ 6750 GJ/yr steam (estimate: 2.7 GJ/t x 2500 h); "
                   "coal saved 461 t (D: 6750 / (0.7 x 20.9)); ")
@@ -405,6 +425,9 @@ PRICES = [
     dict(carrier="coal_briquette", unit="t", price_cny_per_unit=1100.0,
          source="estimate: clean briquettes ~1.4x raw coal (Liu & Mauzerall 2020 give clean coal ~2x total household "
                 "cost, PM §2)"),
+    dict(carrier="coal_power", unit="t", price_cny_per_unit=600.0,
+         source="estimate: raw thermal coal delivered to Shanxi power plants 2020-21, 500-700 CNY/t (pithead prices "
+                "rose sharply in 2021; no price table found); the residential coal_raw price does not apply"),
     dict(carrier="diesel", unit="L", price_cny_per_unit=6.5,
          source="estimate: retail diesel in Shanxi 2020-21, 6-7 CNY/L (no price table found)"),
     dict(carrier="district_heat", unit="GJ", price_cny_per_unit=40.0,

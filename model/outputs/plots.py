@@ -25,7 +25,7 @@ FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
 SOURCE_NOTE = "ersim; inputs: Shanxi plans 2022-23 (seeds), parameters.md; see manifest.json"
 FAMILY_COLOURS = {"ule": "#4c72b0", "voc": "#dd8452", "heating": "#c44e52", "boiler": "#8172b3",
                   "rail": "#55a868", "wastewater": "#64b5cd", "efficiency": "#937860", "vehicle": "#da8bc3",
-                  "structural": "#8c8c8c"}
+                  "structural": "#8c8c8c", "renewables": "#8fbc8f"}
 
 
 def _zh(family: str) -> str:

@@ -162,7 +162,9 @@ def _combination(cand: pd.DataFrame, members: list[int], share: np.ndarray, emis
     if len(members) > 1:
         residual = np.prod(1 - share[pos], axis=0)
         row.update({col: float((1 - residual[j]) * emis[pos[0], j]) for j, col in enumerate(PLANT_EFFECTS)})
+        # a combination is reported under the family of its largest investment (renewables, not energy saving)
         row.update(measure_id="+".join(cand.loc[members, "measure_id"]),
+                   family=cand.loc[members, "family"].loc[cand.loc[members, "capex_cny"].idxmax()],
                    ule_compliant=bool(cand.loc[members, "ule_compliant"].any()),
                    vocs_efficiency_after=cand.loc[members, "vocs_efficiency_after"].max(),
                    capex_cny=float(cand.loc[members, "capex_cny"].sum()),

@@ -150,13 +150,13 @@ def write_baseline_tables(ds: Dataset, out_dir) -> list:
     """The tables of :func:`baseline_tables` as CSV files (UTF-8 with BOM, so Excel shows the Chinese names)."""
     from pathlib import Path
 
-    from .rundir import write_atomically
+    from .rundir import write_atomically, write_csv
 
     tables = baseline_tables(ds)
 
     def fill(tmp: Path) -> None:
         for name, df in tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", encoding="utf-8-sig")
+            write_csv(df, tmp / f"{name}.csv", encoding="utf-8-sig")
 
     out = write_atomically(Path(out_dir), fill, force=False)
     return sorted(out.glob("*.csv"))

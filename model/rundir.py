@@ -43,9 +43,19 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    # fixed float format and row order make files byte-identical between identical runs
-    df.to_csv(path, index=False, float_format="%.6g", encoding="utf-8")
+def number(x: float) -> str:
+    """How tables write a number: 6 significant digits, never in scientific notation (Excel and people read
+    1700000000, not 1.7e+09), solver noise below 1e-9 as 0."""
+    if x != x:
+        return ""
+    if abs(x) < 1e-9:
+        return "0"
+    return np.format_float_positional(x, precision=6, unique=False, fractional=False, trim="-")
+
+
+def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
+    # a fixed number format and row order make files byte-identical between identical runs
+    df.to_csv(path, index=False, float_format=number, encoding=encoding)
 
 
 def _json_default(o):

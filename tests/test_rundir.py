@@ -48,3 +48,13 @@ def test_default_names_stay_inside_the_results_root(tmp_path):
 def test_reading_something_that_is_not_a_run(tmp_path):
     with pytest.raises(NotARunError, match="not an ersim run directory"):
         read_run(tmp_path)
+
+
+def test_numbers_are_written_without_scientific_notation(tmp_path):
+    import pandas as pd
+
+    from model.rundir import write_csv
+
+    write_csv(pd.DataFrame({"capex_cny": [1.7e9, 3.3467e-05, -1.46e-15, float("nan"), 12345.678]}), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").split("\n")[1:6] == [
+        "1700000000", "0.000033467", "0", '""', "12345.7"]

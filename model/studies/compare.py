@@ -149,8 +149,7 @@ def write_comparison(cmp: Comparison, out_dir: Path, force: bool = False, unique
     from ..outputs.plots import compare_cost_by_family, overlay_curves
 
     def fill(tmp: Path) -> None:
-        cmp.table.reset_index().to_csv(tmp / "comparison.csv", index=False, float_format="%.6g",
-                                       encoding="utf-8")
+        write_csv(cmp.table.reset_index(), tmp / "comparison.csv")
         write_csv(cmp.robustness, tmp / "robustness.csv")
         if len(cmp.family_cost):
             compare_cost_by_family(cmp.family_cost, tmp / "cost_by_family")

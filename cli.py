@@ -6,20 +6,45 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-import click
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+import importlib
 
-from model import catalog, units
+import click
+from rich.console import Console
+
+from model import units
 from model.errors import ModelSetupError
-from model.inputs import InputDataError, load_dataset
-from model.resolve import resolve
-from model.results import projects_per_city, shadow_column
-from model.run import run_scenario, write_results
-from model.rundir import OutputExistsError, default_out_dir
-from model.scenario import ScenarioError, load_scenario, scenario_list
-from model.solve import SolverFailure
+
+
+class _Lazy:
+    """A module imported on first use: `ersim --help` and `ersim list` need no solver, Pyomo or pandas."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+def _lazy(module: str, name: str):
+    """A function of ``module`` imported when first called."""
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+pd = _Lazy("pandas")
+catalog = _Lazy("model.catalog")
+load_dataset = _lazy("model.inputs", "load_dataset")
+resolve = _lazy("model.resolve", "resolve")
+projects_per_city = _lazy("model.results", "projects_per_city")
+shadow_column = _lazy("model.results", "shadow_column")
+run_scenario = _lazy("model.run", "run_scenario")
+write_results = _lazy("model.run", "write_results")
+default_out_dir = _lazy("model.rundir", "default_out_dir")
+load_scenario = _lazy("model.scenario", "load_scenario")
+scenario_list = _lazy("model.scenario", "scenario_list")
 
 console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -31,6 +56,8 @@ SOLVER_ERROR = 4
 
 def print_table(df: pd.DataFrame, title: str, limit: int | None = None) -> None:
     """Print a DataFrame as a rich table; numbers right-aligned with thousands separators."""
+    from rich.table import Table
+
     shown = df if limit is None else df.head(limit)
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in shown.columns:
@@ -57,7 +84,13 @@ def _fmt(v) -> str:
     return str(v)
 
 
-USER_ERRORS = (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError)
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The exceptions that are a user's mistake (imported only when something went wrong)."""
+    from model.inputs import InputDataError
+    from model.rundir import OutputExistsError
+    from model.scenario import ScenarioError
+
+    return ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError
 
 
 @contextmanager
@@ -65,12 +98,14 @@ def user_errors(*extra: type[Exception]):
     """Mistakes in files or arguments -> one message and exit 2; solver failures -> exit 4."""
     try:
         yield
-    except (*USER_ERRORS, *extra) as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(USER_ERROR)
-    except SolverFailure as err:
-        err_console.print(f"[red]solver error:[/red] {err}")
-        sys.exit(SOLVER_ERROR)
+    except Exception as err:  # noqa: BLE001 - sorted below, the rest re-raised
+        if isinstance(err, (*_user_errors(), *extra)):
+            err_console.print(f"[red]error:[/red] {err}")
+            sys.exit(USER_ERROR)
+        if type(err).__name__ == "SolverFailure" and type(err).__module__ == "model.solve":
+            err_console.print(f"[red]solver error:[/red] {err}")
+            sys.exit(SOLVER_ERROR)
+        raise
 
 
 def load_or_exit(inputs: Path | None):

@@ -554,6 +554,12 @@ def print_run_summary(outcome) -> None:
         meaning = ("CNY per tonne and year that one more tonne costs" if in_cny
                    else "weighted tonnes given up per tonne more of this target")
         print_table(shown, f"targets (reduction versus 2020; shadow price = {meaning})")
+        for row in tg[tg["source"] == "co2_intensity"].itertuples():
+            console.print(f"CO2 per unit GDP {row.year}: required {row.intensity_required_pct:+.1f} %, reached "
+                          f"{row.intensity_reached_pct:+.1f} % ({'met' if row.met else '[red]NOT MET[/red]'})")
+        for row in tg[~tg["met"].astype(bool)].itertuples():
+            console.print(f"[red]not met[/red]: {row.target}: {units.t_to_wan_t(row.achieved_t):,.3f} of "
+                          f"{units.t_to_wan_t(row.required_t):,.3f} 万吨 ({row.note})")
     else:
         console.print("no targets in this scenario")
     port = r.portfolio

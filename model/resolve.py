@@ -182,6 +182,12 @@ class ModelData:
         rows = [replace(t, kind="hard") if t.pollutant == pollutant else t for t in self.targets]
         return replace(self, scenario=sc, targets=rows)
 
+    def co2_intensity_change_pct(self, cut_t: float) -> float:
+        """CO2 per unit GDP in the target year, % change from the base year, if the projects cut ``cut_t``."""
+        ctx = self.co2_context
+        intensity = (ctx["bau_co2_target_year_t"] - cut_t) / ctx["gdp_target_year_cny"]
+        return -100 * (1 - intensity / ctx["intensity_base_t_per_cny"])
+
     @property
     def objective_unit(self) -> str:
         """What the objective counts: discounted CNY (min_cost) or weighted tonnes (max_reduction)."""

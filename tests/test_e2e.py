@@ -259,3 +259,17 @@ def test_the_co2_intensity_target_can_be_asked_for_as_hard(tmp_path):
     t = pd.read_csv(out / "targets.csv")
     row = t[t["source"] == "co2_intensity"].iloc[0]
     assert row["kind"] == "hard" and row["met"]
+
+
+def test_co2_intensity_is_reported_in_percent(base_run):
+    """The CO2 row says what the cut means: required -18 % per unit GDP, reached = (BAU - cut) / GDP_2025 against
+    the 2020 intensity (560 Mt / 17,651.93 亿元; BAU +2 %/yr, GDP +5 %/yr)."""
+    _, out = base_run
+    t = pd.read_csv(out / "targets.csv")
+    row = t[t["source"] == "co2_intensity"].iloc[0]
+    assert row["intensity_required_pct"] == pytest.approx(-18.0, abs=1e-6)
+    bau, gdp = 560e6 * 1.02 ** 5, 17651.93e8 * 1.05 ** 5
+    reached = -100 * (1 - (bau - row["achieved_t"]) / gdp / (560e6 / 17651.93e8))
+    assert row["intensity_reached_pct"] == pytest.approx(reached, abs=1e-3)
+    assert t.loc[t["source"] != "co2_intensity", "intensity_reached_pct"].isna().all()
+    assert set(t["note"].str.split(";").str[0]) <= {"met", "NOT MET", "NOT MET: the penalty binds (its shadow price is the penalty)"}

@@ -38,18 +38,6 @@ def _label(run_dir: Path, summary: dict, used: set[str]) -> str:
     return label
 
 
-def _co2_intensity_pct(run: Run) -> float:
-    """CO2-intensity reduction reached in the target year, % below the base year."""
-    ctx = run.manifest.get("co2_intensity") or {}
-    targets = run.tables.get("targets")
-    row = targets[targets["source"] == "co2_intensity"] if targets is not None else None
-    if not ctx or row is None or row.empty:
-        return np.nan
-    co2_t = ctx["bau_co2_target_year_t"] - float(row["achieved_t"].iloc[0])
-    intensity = co2_t / ctx["gdp_target_year_cny"]
-    return 100 * (1 - intensity / ctx["intensity_base_t_per_cny"])
-
-
 def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> Comparison:
     used: set[str] = set()
     columns, family_cost, chosen = {}, {}, {}
@@ -77,7 +65,9 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
                 col[("target required (t/yr)", r["target"])] = r["required_t"]
                 if shadow == "shadow_price_cny_per_t":
                     col[("shadow price (CNY/t)", r["target"])] = r[shadow]
-            col[("result", "CO2 intensity reduction reached (%)")] = _co2_intensity_pct(run)
+            if "intensity_reached_pct" in t and (t["source"] == "co2_intensity").any():
+                col[("result", "CO2 intensity change reached (%)")] = float(
+                    t.loc[t["source"] == "co2_intensity", "intensity_reached_pct"].iloc[0])
         if "portfolio" in run:
             port = run["portfolio"]
             for fam, n in port.groupby("family").size().items():

@@ -527,6 +527,13 @@ def print_run_summary(outcome) -> None:
         f" [yellow](stopped by {sol.termination.removeprefix('k')}: best found, not proven optimal)[/yellow]"
     console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
     r = outcome.results
+    missed = r.targets[~r.targets["met"].astype(bool)] if len(r.targets) else r.targets
+    if len(missed):
+        console.print(f"[bold red]{len(missed)} of {len(r.targets)} targets NOT met[/bold red]: " + "; ".join(
+            f"{row.target} short by {units.t_to_wan_t(row.required_t - row.achieved_t):,.3f} 万吨"
+            for row in missed.itertuples()))
+    elif len(r.targets):
+        console.print(f"[bold green]all {len(r.targets)} targets met[/bold green]")
     tot = r.totals
     console.print(f"spending: investment {units.cny_to_yi(tot['capex_cny']):,.1f} 亿元; annual cost once built "
                   f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "
@@ -557,9 +564,7 @@ def print_run_summary(outcome) -> None:
         for row in tg[tg["source"] == "co2_intensity"].itertuples():
             console.print(f"CO2 per unit GDP {row.year}: required {row.intensity_required_pct:+.1f} %, reached "
                           f"{row.intensity_reached_pct:+.1f} % ({'met' if row.met else '[red]NOT MET[/red]'})")
-        for row in tg[~tg["met"].astype(bool)].itertuples():
-            console.print(f"[red]not met[/red]: {row.target}: {units.t_to_wan_t(row.achieved_t):,.3f} of "
-                          f"{units.t_to_wan_t(row.required_t):,.3f} 万吨 ({row.note})")
+
     else:
         console.print("no targets in this scenario")
     port = r.portfolio

@@ -255,12 +255,20 @@ def project_names(port: pd.DataFrame) -> dict[str, str]:
 def summary(name: str, md: ModelData, sol: Solution, results: Results | None) -> dict:
     """summary.json: status, objective (named for what it counts), gap, totals, whether every target is met."""
     out = {"scenario": name, "status": sol.status, "termination": sol.termination,
+           "not_met": not_met(results.targets) if results is not None else None,
            objective_key(sol.objective_unit): sol.objective, "objective_bound": sol.bound, "mip_gap": sol.gap,
            "mip_gap_requested": sol.mip_gap_requested, "objective_sense": md.scenario.objective}
     if results is not None:
         out["totals"] = results.totals
         out["targets_met"] = bool(results.targets["met"].all()) if len(results.targets) else True
     return out
+
+
+def not_met(targets: pd.DataFrame) -> list[dict]:
+    """The rows a planner must read first: every requirement not met, by how much (t/yr)."""
+    rows = targets[~targets["met"].astype(bool)] if len(targets) else targets
+    return [{"target": r.target, "kind": r.kind, "required_t": float(r.required_t), "achieved_t": float(r.achieved_t),
+             "short_t": float(r.required_t - r.achieved_t)} for r in rows.itertuples()]
 
 
 def manifest(loaded, md: ModelData, sol: Solution, rules: list[str], timings: dict[str, float]) -> dict:

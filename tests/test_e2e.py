@@ -273,3 +273,18 @@ def test_co2_intensity_is_reported_in_percent(base_run):
     assert row["intensity_reached_pct"] == pytest.approx(reached, abs=1e-3)
     assert t.loc[t["source"] != "co2_intensity", "intensity_reached_pct"].isna().all()
     assert set(t["note"].str.split(";").str[0]) <= {"met", "NOT MET", "NOT MET: the penalty binds (its shadow price is the penalty)"}
+
+
+def test_every_output_says_first_what_is_not_met(tmp_path):
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out), "--no-plots",
+                                        "--set", "co2_intensity.reduction_pct=25"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[2].startswith("1 of 10 targets NOT met: CO2 intensity -25%")  # right after the status line
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert list(summary)[:4] == ["scenario", "status", "termination", "not_met"]
+    (miss,) = summary["not_met"]
+    assert miss["short_t"] == pytest.approx(miss["required_t"] - miss["achieved_t"]) and miss["short_t"] > 0
+    CliRunner().invoke(cli.main, ["report", str(out)])
+    assert "1 target(s) NOT met" in (out / "report.html").read_text(encoding="utf-8")

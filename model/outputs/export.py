@@ -79,7 +79,10 @@ def summary_sheet(run: Run) -> pd.DataFrame:
                              ("portfolio", "n/a: the targets cannot all be met; see the diagnosis sheet", "")],
                             columns=["item", "value", "unit"])
     tot = s["totals"]
-    rows = [("scenario", s["scenario"], ""), ("status", s["status"], ""),
+    missed = s.get("not_met") or []
+    headline = ("every target met" if not missed else
+                "NOT met: " + "; ".join(f"{m['target']} short {m['short_t']:,.0f} t/yr" for m in missed))
+    rows = [("targets", headline, ""), ("scenario", s["scenario"], ""), ("status", s["status"], ""),
             ("MIP gap", s.get("mip_gap"), "fraction"),
             ("investment", cny_to_yi(tot.get("capex_cny", 0)), "亿元"),
             ("annual cost once built", cny_to_yi(tot.get("total_annual_cost_cny", 0)), "亿元/yr"),

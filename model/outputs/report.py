@@ -74,6 +74,13 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
              f"<p>{html.escape(sc.get('description', ''))}</p>",
              '<div class="cards">' + "".join(f'<div class="card">{k}<b>{html.escape(v)}</b></div>' for k, v in cards)
              + "</div>"]
+    missed = s.get("not_met")
+    if missed:
+        items = "".join(f"<li>{html.escape(m['target'])}: {m['achieved_t']:,.0f} of {m['required_t']:,.0f} t/yr "
+                        f"(short {m['short_t']:,.0f})</li>" for m in missed)
+        parts.append(f'<div class="missed"><p>{len(missed)} target(s) NOT met 未达标:</p><ul>{items}</ul></div>')
+    elif missed is not None:
+        parts.append('<p class="met">全部目标达成 every target met</p>')
     if "diagnosis" in run:
         parts += ["<h2>诊断 What can be achieved (t/yr)</h2>", _table(run["diagnosis"])]
     if not run.solved:

@@ -47,7 +47,8 @@ def _relaxations(md: ModelData) -> list[tuple[str, ModelData]]:
 
 
 def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
-    """Per hard target: required, achievable and shortfall; then the rules and budgets that bind."""
+    """Per hard target: required, achievable and shortfall; then the rules and budgets that bind. When every
+    target can be met, the achievable column is the most each row (soft ones too) can reach on its own."""
     _, sol = elastic(md, cands)
     if sol.status == "infeasible":
         return pd.DataFrame([{"item": "(rules and budget)", "kind": "rules", "required_t": float("nan"),
@@ -56,12 +57,24 @@ def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
                                       "a rule or raise the budget"}])
     rows = []
     for t in md.targets:
-        if t.key not in sol.short:  # soft targets keep their own penalty: not part of the diagnosis
+        if t.key not in sol.short:  # soft targets keep their own penalty: not part of the elastic objective
             continue
         short = sol.short[t.key]
         rows.append({"item": t.label, "kind": "target", "required_t": t.required_t,
                      "achievable_t": t.required_t - short, "shortfall_t": short,
                      "note": "cannot be met" if short > 1e-6 else "met"})
+    if sum(sol.short.values()) <= 1e-6:
+        # everything can be met together: say, per row (soft ones too), how far it could go on its own with
+        # every rule, budget and other hard row in force
+        bm = build_model(md, cands)
+        rows = []
+        for t in md.targets:
+            most = max_achievable(bm, t.key)
+            rows.append({"item": t.label, "kind": "target", "required_t": t.required_t, "achievable_t": most,
+                         "shortfall_t": max(0.0, t.required_t - most),
+                         "note": f"the most it can reach is {most / max(t.required_t, 1.0):.0%} of the requirement"
+                         + ("" if t.kind == "hard" else " (soft)")})
+
     def relative(short: dict[int, float]) -> float:  # what the elastic model minimises: shortfall / required
         return sum(v / max(md.targets[k].required_t, 1.0) for k, v in short.items())
 

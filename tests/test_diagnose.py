@@ -28,3 +28,13 @@ def test_shortfall_is_the_gap_to_full_ule_and_a_budget_binds(tiny, tmp_path):
     d = diagnose(md, build_candidates(md))
     assert d.loc[d["kind"] == "target", "shortfall_t"].iloc[0] > 0
     assert d.loc[d["kind"] == "binding", "item"].tolist() == ["budget: total"]
+
+
+def test_a_feasible_diagnosis_gives_the_most_each_row_can_reach(tiny, tmp_path):
+    """Feasible: the achievable column is the maximum, full ULE at the three kilns (85 % of 1,700 t)."""
+    path = write_yaml(tmp_path, f"name: d\n{ONLY_CEMENT}targets:\n  - {{pollutant: NOx, reduction: 700, unit: t}}\n")
+    md = resolve(load_dataset(tiny), load_scenario(path))
+    d = diagnose(md, build_candidates(md))
+    row = d[d["kind"] == "target"].iloc[0]
+    assert row["required_t"] == 700 and row["achievable_t"] == pytest.approx(0.85 * 1700, rel=1e-6)
+    assert row["shortfall_t"] == 0 and "85 %" not in row["note"] and "most it can reach" in row["note"]

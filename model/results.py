@@ -219,9 +219,13 @@ def candidates_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     c["mandatory"] = c.index.isin(sorted(bm.mandatory))
     c["city"] = _names(ds, c["city_code"])
     c["county"] = _names(ds, c["region_code"])
+    # a shift to rail also brings its siding (where the shipper has none): its costs belong on the same row
+    for col in ("siding_capex_cny", "siding_annualised_cny", "siding_annual_cost_cny"):
+        c[col] = c[col].fillna(0.0) if col in c else 0.0
     cols = ["candidate_id", "kind", "family", "measure_id", "exclusive_group", "region_code", "county", "city_code",
             "city", "enterprise_id", "enterprise_name", "max_quantity", "unit", "capex_cny", "annual_cost_cny",
-            "annualised_capex_cny", *EFFECTS, "mandatory", "chosen_quantity", "chosen_year", "source"]
+            "annualised_capex_cny", "siding_capex_cny", "siding_annualised_cny", "siding_annual_cost_cny", *EFFECTS,
+            "mandatory", "chosen_quantity", "chosen_year", "source"]
     return c[cols]
 
 

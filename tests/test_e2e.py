@@ -288,3 +288,15 @@ def test_every_output_says_first_what_is_not_met(tmp_path):
     assert miss["short_t"] == pytest.approx(miss["required_t"] - miss["achieved_t"]) and miss["short_t"] > 0
     CliRunner().invoke(cli.main, ["report", str(out)])
     assert "1 target(s) NOT met" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_candidates_worksheet_carries_the_siding_a_shift_needs(base_run):
+    """A rail shift at a shipper without a siding brings the siding's 1.7e9 CNY (0.85e8/km x 20 km) and its 2 %
+    O&M: the CoST-style worksheet shows them on the shift's row, so no one re-reads shifts as money-saving."""
+    _, out = base_run
+    c = pd.read_csv(out / "candidates.csv", dtype={"enterprise_id": str})
+    shifts = c[c["measure_id"] == "rail_shift"]
+    needs = shifts["siding_capex_cny"] > 0
+    assert needs.any()
+    assert shifts.loc[needs, "siding_capex_cny"].tolist() == pytest.approx([1.7e9] * needs.sum())
+    assert shifts.loc[needs, "siding_annual_cost_cny"].tolist() == pytest.approx([0.02 * 1.7e9] * needs.sum())

@@ -300,3 +300,15 @@ def test_the_candidates_worksheet_carries_the_siding_a_shift_needs(base_run):
     assert needs.any()
     assert shifts.loc[needs, "siding_capex_cny"].tolist() == pytest.approx([1.7e9] * needs.sum())
     assert shifts.loc[needs, "siding_annual_cost_cny"].tolist() == pytest.approx([0.02 * 1.7e9] * needs.sum())
+
+
+def test_the_report_reads_like_a_report(base_run, tmp_path):
+    """Years as years, money headers in the unit they hold, no solver noise, a filterable sortable portfolio."""
+    _, out = base_run
+    res = CliRunner().invoke(cli.main, ["report", str(out), "--force"])
+    assert res.exit_code == 0, res.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<td class=\"num\">2023</td>" in page and "2,023" not in page
+    assert "<th>capex (亿元)</th>" in page and "<th>capex_cny</th>" not in page
+    assert "e-1" not in page.split("<footer>")[0].split("<script>")[0].split("</style>")[-1]  # no -1.46e-11
+    assert 'class="sortable"' in page and "ersimFilter" in page

@@ -28,24 +28,54 @@ th{background:#ddebf7;position:sticky;top:0} td.num{text-align:right;font-varian
 """
 
 
-def _table(df: pd.DataFrame, money_cols=(), max_rows: int | None = None) -> str:
+def _header(col: str, money_cols) -> str:
+    """A column header as people read it: money in the unit the cells hold."""
+    return f"{col.removesuffix('_cny')} (亿元)" if col in money_cols else col
+
+
+def _number(col: str, v: float, money_cols) -> str:
+    if col == "year" or col.endswith("_year"):
+        return str(int(v))  # 2021, not 2,021
+    if abs(v) < 1e-6:
+        return "0"  # no -0 and no -1.46e-11 of solver noise
+    if col in money_cols:
+        return f"{cny_to_yi(v):,.2f}"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+
+
+def _table(df: pd.DataFrame, money_cols=(), max_rows: int | None = None, sortable: bool = False) -> str:
+    """An HTML table; ``sortable`` adds a filter box and click-to-sort headers (a few lines of inline script)."""
     shown = df if max_rows is None else df.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    head = "".join(f"<th>{html.escape(_header(str(c), money_cols))}</th>" for c in shown.columns)
     rows = []
     for r in shown.itertuples(index=False):
         cells = []
         for c, v in zip(shown.columns, r):
             if isinstance(v, (int, float)) and not isinstance(v, bool) and pd.notna(v):
-                v = 0.0 if v == 0 else v  # no "-0"
-                text = f"{cny_to_yi(v):,.2f}" if c in money_cols else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}")
-                cells.append(f'<td class="num">{text}</td>')
+                cells.append(f'<td class="num">{_number(str(c), float(v), money_cols)}</td>')
             elif isinstance(v, bool) or v in ("True", "False"):
                 ok = v in (True, "True")
                 cells.append(f'<td class="{"met" if ok else "missed"}">{"✔" if ok else "✘"}</td>')
             else:
                 cells.append(f"<td>{'' if pd.isna(v) else html.escape(str(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    if not sortable:
+        return table
+    return ('<p><input class="filter" placeholder="筛选 filter (any text)" oninput="ersimFilter(this)"></p>'
+            + table.replace("<table>", '<table class="sortable">', 1))
+
+
+SCRIPT = """
+function ersimFilter(box){const t=box.parentElement.nextElementSibling.tagName==='TABLE'?
+ box.parentElement.nextElementSibling:box.closest('div').querySelector('table');const q=box.value.toLowerCase();
+ for(const tr of t.tBodies[0].rows){tr.style.display=tr.textContent.toLowerCase().includes(q)?'':'none';}}
+document.addEventListener('click',e=>{const th=e.target.closest('table.sortable th');if(!th)return;
+ const t=th.closest('table'),i=[...th.parentNode.children].indexOf(th),b=t.tBodies[0],asc=th.dataset.asc!=='1';
+ const key=c=>{const s=c.cells[i].textContent.replace(/,/g,'');const n=parseFloat(s);return isNaN(n)?s:n;};
+ [...b.rows].sort((x,y)=>{const a=key(x),c=key(y);return (a>c?1:a<c?-1:0)*(asc?1:-1);}).forEach(r=>b.appendChild(r));
+ th.dataset.asc=asc?'1':'0';});
+"""
 
 
 def _img(path: Path, alt: str) -> str:
@@ -104,7 +134,8 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
     port = t["portfolio"][["year", "family", "measure_name", "enterprise_name", "county", "city", "quantity", "unit",
                            "capex_cny", "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t"]]
     parts += [f"<h2>项目清单 Portfolio ({len(port):,} projects; money in 亿元)</h2>",
-              '<div class="scroll">' + _table(port, money_cols=("capex_cny", "total_annual_cost_cny")) + "</div>"]
+              '<div class="scroll">' + _table(port, money_cols=("capex_cny", "total_annual_cost_cny"), sortable=True)
+              + "</div>"]
     return _write(parts, run, man, out_path)
 
 
@@ -116,7 +147,7 @@ def _write(parts: list[str], run, man: dict, out_path: Path) -> Path:
     font = base64.b64encode(FONT_FILE.read_bytes()).decode("ascii")
     face = f"@font-face{{font-family:'ersim-sc';src:url(data:font/otf;base64,{font}) format('opentype')}}"
     page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>ersim {html.escape(run.name)}'
-            f"</title><style>{face}{STYLE}</style></head><body>{''.join(parts)}</body></html>")
+            f"</title><style>{face}{STYLE}</style></head><body>{''.join(parts)}<script>{SCRIPT}</script></body></html>")
     out_path.write_text(page, encoding="utf-8")
     return out_path
 

@@ -297,4 +297,5 @@ def manifest(loaded, md: ModelData, sol: Solution, rules: list[str], timings: di
                        for t in md.targets if t.source == "milestone"],
         "co2_intensity": md.co2_context,
         "scope_cities": list(md.scope_cities),
+        "prices_cny_per_unit": dict(sorted(md.prices.items())),
     }

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -101,9 +100,12 @@ def summary_sheet(run: Run) -> pd.DataFrame:
 
 def assumptions_sheet(run: Run) -> pd.DataFrame:
     man = run.manifest
+    # file names, not this machine's paths: the workbook travels
     rows = [("ersim", man.get("ersim")), ("Pyomo", man.get("pyomo")), ("HiGHS", man.get("highs")),
-            ("scenario files", ", ".join(man.get("scenario_files", []))), ("overrides", ", ".join(man.get("overrides", [])))]
+            ("scenario files", " -> ".join(Path(f).name for f in man.get("scenario_files", []))),
+            ("overrides", "; ".join(man.get("overrides", []))), ("cost accounting", man.get("cost_accounting"))]
     rows += [("rule", r) for r in man.get("rules", [])]
+    rows += [(f"price: {k}", v) for k, v in (man.get("prices_cny_per_unit") or {}).items()]
     for k, v in (man.get("co2_intensity") or {}).items():
         rows.append((f"co2_intensity.{k}", v))
 
@@ -112,7 +114,11 @@ def assumptions_sheet(run: Run) -> pd.DataFrame:
             for k, v in obj.items():
                 flat(f"{prefix}.{k}" if prefix else k, v)
         elif isinstance(obj, list):
-            rows.append((prefix, json.dumps(obj, ensure_ascii=False)))
+            if all(isinstance(x, dict) for x in obj) and obj:  # one row per item (targets), not a JSON blob
+                for i, x in enumerate(obj):
+                    flat(f"{prefix}.{i}", x)
+            else:
+                rows.append((prefix, "; ".join(str(x) for x in obj)))
         else:
             rows.append((prefix, obj))
 

@@ -495,6 +495,31 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
     console.print(f"results written to [bold]{target_dir}[/bold]")
 
 
+@main.command("rules-cost")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="default: results/<scenario>-rules-cost/<UTC timestamp>/")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
+@inputs_option
+@click.option("--force", is_flag=True)
+def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...], inputs: Path | None,
+                   force: bool) -> None:
+    """What each policy rule costs: SCENARIO solved with each active rule lifted in turn."""
+    from model.studies.rules_cost import headline, rules_cost, write_rules_cost
+
+    with user_errors():
+        loaded = load_scenario(scenario, list(overrides))
+        md = resolve(load_dataset(inputs), loaded)
+        with console.status("solving ...") as status:
+            table = rules_cost(md, progress=lambda msg: status.update(f"solving {msg} ..."))
+        name = md.scenario.name
+        target = write_rules_cost(table, out or default_out_dir(Path("results"), f"{name}-rules-cost"), force,
+                                  unique=out is None)
+    print_table(headline(table), "what each rule costs (with it minus without it) and what it buys beyond the "
+                                 "targets alone (0: the rule does not bind)")
+    console.print(f"results written to [bold]{target}[/bold]")
+
+
 def print_comparison(cmp, rows: pd.DataFrame, title: str) -> None:
     """Side-by-side rows of a comparison, then how many projects every, some or one portfolio chose."""
     shown = rows.reset_index()

@@ -44,3 +44,25 @@ def test_a_rule_without_a_measure_names_the_plants(ds):
     spec, settings = active(md.scenario.rules)[0]
     with pytest.raises(ModelSetupError, match=r"rule rule_ule: \d+ plant\(s\) have no measure that satisfies it"):
         spec.define(md, c, settings)
+
+
+def test_the_cost_of_a_rule_by_brute_force(tiny, tmp_path):
+    """ULE mandatory at three kilns against the cheapest way to cut 300 t NOx: the difference is the rule's cost,
+    and the NOx beyond 300 t it forces is what it buys (brute force over every option per kiln)."""
+    from conftest import ONLY_CEMENT, PLANTS, write_yaml
+    from model.inputs import load_dataset
+    from model.studies.rules_cost import rules_cost
+    from test_build import brute_force
+
+    path = write_yaml(tmp_path, f"name: r\n{ONLY_CEMENT}targets:\n  - {{pollutant: NOx, reduction: 300, unit: t}}\n"
+                                "rules: {ule_mandatory: {enabled: true, sectors: [cement]}}\n")
+    ds = load_dataset(tiny)
+    table = rules_cost(resolve(ds, load_scenario(path)))
+    (row,) = table.to_dict("records")
+    without, choice = brute_force(ds, 300.0)
+    with_rule = brute_force(ds, 0.85 * sum(nox for *_, nox in PLANTS))[0]  # full ULE everywhere
+    assert row["rule"] == "ule_mandatory"
+    assert row["objective_discounted_cny_cost"] == pytest.approx(with_rule - without, rel=1e-6)
+    bought = 0.85 * sum(nox for *_, nox in PLANTS) - sum(
+        ds.measures.loc[m, "nox_removal"] * nox for (eid, *_, nox) in PLANTS for e, m in choice.items() if e == eid)
+    assert row["buys_nox_t"] == pytest.approx(bought, rel=1e-6)

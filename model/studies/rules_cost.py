@@ -1,0 +1,77 @@
+"""The price of each policy rule: the scenario solved with each active rule lifted in turn.
+
+For every enabled rule of :data:`model.rules.RULES` the scenario is solved again without it, with the same
+candidates, targets and budgets. The difference to the scenario with every rule is what the rule costs (money,
+discounted and per year once built) and what it buys (tonnes of each pollutant beyond what the targets alone
+would have chosen). A rule with a cost of 0 does not bind: the targets make the same choices anyway.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..build import build_model
+from ..candidates import build_candidates
+from ..names import EFFECTS, pollutant_name
+from ..resolve import ModelData
+from ..results import totals
+from ..rules import RULES
+from ..rundir import write_atomically, write_csv
+from ..solve import solve
+
+#: what the table reports for each solve
+FIGURES = ["objective_discounted_cny", "capex_cny", "total_annual_cost_cny", *[f"reduction_{p}" for p in EFFECTS]]
+
+
+def _solve(md: ModelData, cands) -> dict:
+    bm = build_model(md, cands)
+    opts = md.scenario.solver
+    sol = solve(bm, time_limit=opts.time_limit_s, mip_gap=opts.mip_gap, shadow_prices=False,
+                highs_options=opts.highs_options)
+    if not sol.ok:
+        return {"status": sol.status}
+    return {"status": sol.status, **{k: v for k, v in totals(bm, sol).items() if k in FIGURES}}
+
+
+def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
+    """One row per enabled rule: its cost and what it buys against the scenario with every rule in force.
+
+    Money in CNY (discounted objective; capex; annual cost once built, CNY/yr), tonnes in t/yr in the end year.
+    """
+    cands = build_candidates(md)
+    progress("every rule in force")
+    base = _solve(md, cands)
+    rows = []
+    for spec in RULES:
+        if not getattr(md.scenario.rules, spec.key).enabled:
+            continue
+        progress(f"without {spec.key}")
+        lifted = _solve(md.relaxed(rule=spec.key), cands)
+        row = {"rule": spec.key, "label": spec.label, "status_without": lifted["status"]}
+        if base["status"] != "infeasible" and lifted["status"] != "infeasible":
+            for k in FIGURES:
+                row[f"{k}_cost" if not k.startswith("reduction_") else k.replace("reduction_", "buys_")] = (
+                    base[k] - lifted[k])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_rules_cost(table: pd.DataFrame, out_dir: Path, force: bool = False, unique: bool = False) -> Path:
+    return write_atomically(out_dir, lambda tmp: write_csv(table, tmp / "rules_cost.csv"), force, unique)
+
+
+def headline(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns a terminal shows (money in 亿元, tonnes in 万吨)."""
+    from ..units import cny_to_yi, t_to_wan_t
+
+    if "objective_discounted_cny_cost" not in table:
+        return table[["rule", "status_without"]]
+    out = pd.DataFrame({"rule": table["rule"],
+                        "objective_亿元": cny_to_yi(table["objective_discounted_cny_cost"]),
+                        "investment_亿元": cny_to_yi(table["capex_cny_cost"]),
+                        "annual_cost_亿元_per_yr": cny_to_yi(table["total_annual_cost_cny_cost"])})
+    for p in ("nox", "so2", "vocs", "co2"):
+        out[f"buys_{pollutant_name(p)}_万吨"] = t_to_wan_t(table[f"buys_{p}_t"])
+    return out

@@ -74,4 +74,6 @@ def headline(table: pd.DataFrame) -> pd.DataFrame:
                         "annual_cost_亿元_per_yr": cny_to_yi(table["total_annual_cost_cny_cost"])})
     for p in ("nox", "so2", "vocs", "co2"):
         out[f"buys_{pollutant_name(p)}_万吨"] = t_to_wan_t(table[f"buys_{p}_t"])
+    numbers = out.columns.drop("rule")
+    out[numbers] = out[numbers].where(out[numbers].abs() > 1e-6, 0.0)  # solver noise, not a cost
     return out

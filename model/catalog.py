@@ -37,22 +37,46 @@ def regions_view(ds: Dataset, city: str | None = None) -> pd.DataFrame:
               "population_2020", "rural_coal_households_2020"]]
 
 
+#: Chinese names a planner may type for a sector filter
+SECTOR_ZH = {"钢铁": "steel", "焦化": "coking", "水泥": "cement", "电力": "power", "煤电": "power",
+             "自备电厂": "captive_power", "工业炉窑": "kiln", "化工": "chemical", "涂装": "coating", "煤矿": "coal_mine",
+             "锅炉": "boiler", "物流": "logistics"}
+
+
+def _choice(kind: str, text: str, options: list[str], aliases: dict[str, str]) -> str:
+    """A filter value as an id: an id, or a Chinese name; otherwise a ValueError with the closest and the list
+    (an unknown filter must not give a silently empty table)."""
+    import difflib
+
+    key = aliases.get(text.strip(), text.strip())
+    if key in options:
+        return key
+    close = difflib.get_close_matches(key, options + list(aliases), n=1, cutoff=0.5)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise ValueError(f"unknown {kind} '{text}'{hint}; use one of {', '.join(options)}")
+
+
 def enterprises_view(ds: Dataset, city: str | None = None, sector: str | None = None) -> pd.DataFrame:
     e = with_places(ds, ds.enterprises, "county_code")
     if city:
         e = e[e["city_code"] == resolve_city(ds, city)]
     if sector:
-        e = e[e["sector"] == sector]
+        e = e[e["sector"] == _choice("sector", sector, sorted(set(ds.enterprises["sector"])), SECTOR_ZH)]
     return e[["enterprise_id", "name_zh", "sector", "city", "county", "capacity", "capacity_unit",
               "nox_t", "so2_t", "vocs_t", "ule_status", "bulk_freight_kt_per_yr", "has_siding", "synthetic"]]
 
 
 def measures_view(ds: Dataset, sector: str | None = None, family: str | None = None) -> pd.DataFrame:
+    from .names import FAMILIES
+
     m = ds.measures
     if sector:
+        known = sorted({x for v in ds.measures["sector"] for x in str(v).split("|") if x})
+        sector = _choice("sector", sector, known, SECTOR_ZH)
         m = m[m["sector"].str.split("|").map(lambda s: sector in s)]
     if family:
-        m = m[m["family"] == family]
+        zh = {names[1]: key for key, names in FAMILIES.items()}
+        m = m[m["family"] == _choice("family", family, sorted(set(ds.measures["family"])), zh)]
     return m[["measure_id", "name_zh", "family", "applies_to", "sector", "exclusive_group", "unit",
               "capex_cny_per_unit", "lifetime_yr"]]
 

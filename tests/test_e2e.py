@@ -312,3 +312,12 @@ def test_the_report_reads_like_a_report(base_run, tmp_path):
     assert "<th>capex (亿元)</th>" in page and "<th>capex_cny</th>" not in page
     assert "e-1" not in page.split("<footer>")[0].split("<script>")[0].split("</style>")[-1]  # no -1.46e-11
     assert 'class="sortable"' in page and "ersimFilter" in page
+
+
+def test_list_filters_take_chinese_names_and_suggest_on_a_typo():
+    ok = CliRunner().invoke(cli.main, ["list", "enterprises", "--sector", "水泥", "--limit", "0"])
+    assert ok.exit_code == 0 and "(44 rows)" in ok.output  # 44 clinker plants (000:L693)
+    heat = CliRunner().invoke(cli.main, ["list", "measures", "--family", "清洁取暖", "--limit", "0"])
+    assert heat.exit_code == 0 and "heat_pump" in heat.output
+    typo = CliRunner().invoke(cli.main, ["list", "enterprises", "--sector", "steal"])
+    assert typo.exit_code == 2 and "did you mean 'steel'" in typo.output

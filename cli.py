@@ -108,6 +108,16 @@ def user_errors(*extra: type[Exception]):
         raise
 
 
+def _newest(run_dir: Path) -> Path:
+    """RUN_DIR as given, or its newest run when it is a scenario's folder of runs (results/base)."""
+    from model.rundir import newest_run
+
+    found = newest_run(run_dir)
+    if found != run_dir:
+        console.print(f"[dim]using the newest run in {run_dir}: {found.name}[/dim]")
+    return found
+
+
 def load_or_exit(inputs: Path | None):
     with user_errors():
         ds = load_dataset(inputs)
@@ -267,6 +277,7 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
 @click.option("--force", is_flag=True, hidden=True, help="accepted for old scripts: a run's figures are always redrawn")
 def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
     """Draw (or redraw) the figures of a finished run into RUN_DIR/figures/."""
+    run_dir = _newest(run_dir)
     from model.outputs.plots import draw_figures
 
     with user_errors():
@@ -286,6 +297,7 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
 @click.option("--force", is_flag=True)
 def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
     """Export a finished run as an Excel workbook, county GeoJSON and/or CSV files."""
+    run_dir = _newest(run_dir)
     from model.outputs.export import write_export
 
     with user_errors():
@@ -300,6 +312,7 @@ def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
 @click.option("--force", is_flag=True, help="replace RUN_DIR/report.html")
 def report_cmd(run_dir: Path, force: bool) -> None:
     """Write RUN_DIR/report.html: one self-contained page (summary, targets, charts, maps, portfolio)."""
+    run_dir = _newest(run_dir)
     from model.outputs.report import write_report
 
     with user_errors():

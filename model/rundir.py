@@ -210,6 +210,16 @@ def read_run(run_dir: Path) -> Run:
                json.loads((run_dir / "manifest.json").read_text(encoding="utf-8")), tables)
 
 
+def newest_run(path: Path) -> Path:
+    """``path`` if it is a run; else the newest run directly inside it (``results/base`` means base's latest run:
+    the UTC-timestamped names sort in time order); else ``path`` itself, for read_run to refuse."""
+    path = Path(path)
+    if is_run(path) or not path.is_dir():
+        return path
+    runs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".") and is_run(p))
+    return runs[-1] if runs else path
+
+
 def is_sweep(path: Path) -> bool:
     return (Path(path) / "curve.csv").exists() and (Path(path) / "sweep.json").exists()
 

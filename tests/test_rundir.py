@@ -58,3 +58,17 @@ def test_numbers_are_written_without_scientific_notation(tmp_path):
     write_csv(pd.DataFrame({"capex_cny": [1.7e9, 3.3467e-05, -1.46e-15, float("nan"), 12345.678]}), tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_text(encoding="utf-8").split("\n")[1:6] == [
         "1700000000", "0.000033467", "0", '""', "12345.7"]
+
+
+def test_a_scenario_folder_means_its_newest_run(tmp_path):
+    from model.rundir import newest_run
+
+    for stamp in ("20261201T100000Z", "20261201T120000Z", "20261201T120000Z-2"):
+        d = tmp_path / "base" / stamp
+        d.mkdir(parents=True)
+        (d / "summary.json").write_text("{}", encoding="utf-8")
+        (d / "manifest.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "base" / ".20261201T130000Z.partial-x").mkdir()  # a run still being written does not count
+    assert newest_run(tmp_path / "base").name == "20261201T120000Z-2"
+    assert newest_run(tmp_path / "base" / "20261201T100000Z").name == "20261201T100000Z"
+    assert newest_run(tmp_path / "nothing") == tmp_path / "nothing"

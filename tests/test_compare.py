@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 import cli
@@ -23,6 +24,7 @@ def test_compare_scenarios_run_first_and_robustness(tiny, tmp_path, monkeypatch)
     table = pd.read_csv(out / "comparison.csv").set_index(["group", "item"])
     cost = table.loc[("cost", "annual cost once built (亿元/yr)")].astype(float)
     assert cost["high"] > cost["low"] > 0
+    assert cost["Δ high"] == pytest.approx(cost["high"] - cost["low"])
     rob = pd.read_csv(out / "robustness.csv")
     # 1400 t needs SCR at all three plants (0.833 x 1700 = 1416 t; SNCR anywhere falls short, full ULE costs
     # more); 300 t is one measure at one plant
@@ -39,4 +41,7 @@ def test_compare_identical_runs_are_all_robust(base_run, tmp_path):
     assert res.exit_code == 0, res.output
     rob = pd.read_csv(out / "robustness.csv")
     assert (rob["robustness"] == "all").all()
-    assert list(pd.read_csv(out / "comparison.csv").columns[2:]) == ["base", "base (2)"]
+    table = pd.read_csv(out / "comparison.csv")
+    assert list(table.columns[2:]) == ["base", "base (2)", "Δ base (2)"]
+    # identical runs: every number's difference to the first is 0
+    assert (table["Δ base (2)"].dropna() == 0).all() and table["Δ base (2)"].notna().sum() > 10

@@ -82,6 +82,7 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
     table = pd.DataFrame(columns)
     table.index = pd.MultiIndex.from_tuples(table.index, names=["group", "item"])
     table = table.sort_index(level=0, sort_remaining=False)
+    table = with_differences(table)
     labels = list(chosen)  # runs with a portfolio (an infeasible run chose nothing and is not counted)
     all_keys = sorted(set().union(*chosen.values())) if chosen else []
     rob = pd.DataFrame({"project": all_keys, "name": [names.get(k, "") for k in all_keys]})
@@ -95,6 +96,18 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
         meta, curve = read_sweep(d)
         curves[f"{meta['scenario']}: {meta['target']}"] = curve
     return Comparison(table, rob, pd.DataFrame(family_cost).fillna(0.0), curves)
+
+
+def with_differences(table: pd.DataFrame) -> pd.DataFrame:
+    """Add, for every scenario after the first, a column 'Δ <scenario>' = its value minus the first's (numbers only)."""
+    if table.shape[1] < 2:
+        return table
+    first = table.columns[0]
+    out = table.copy()
+    base = pd.to_numeric(table[first], errors="coerce")
+    for col in table.columns[1:]:
+        out[f"Δ {col}"] = pd.to_numeric(table[col], errors="coerce") - base
+    return out
 
 
 HEADLINE = [("cost", "investment (亿元)"), ("cost", "annual cost once built (亿元/yr)"),

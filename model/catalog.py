@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .errors import did_you_mean
 from .inputs import Dataset
 from .names import AIR_POLLUTANTS
 from .resolve import region_code
@@ -46,14 +47,10 @@ SECTOR_ZH = {"钢铁": "steel", "焦化": "coking", "水泥": "cement", "电力"
 def _choice(kind: str, text: str, options: list[str], aliases: dict[str, str]) -> str:
     """A filter value as an id: an id, or a Chinese name; otherwise a ValueError with the closest and the list
     (an unknown filter must not give a silently empty table)."""
-    import difflib
-
     key = aliases.get(text.strip(), text.strip())
     if key in options:
         return key
-    close = difflib.get_close_matches(key, options + list(aliases), n=1, cutoff=0.5)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise ValueError(f"unknown {kind} '{text}'{hint}; use one of {', '.join(options)}")
+    raise ValueError(f"unknown {kind} '{text}'{did_you_mean(key, options + list(aliases), cutoff=0.5)}; use one of {', '.join(options)}")
 
 
 def enterprises_view(ds: Dataset, city: str | None = None, sector: str | None = None) -> pd.DataFrame:

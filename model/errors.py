@@ -1,4 +1,13 @@
-"""Errors a user can act on (the CLI maps each to a short message and exit code 2)."""
+"""Errors a user can act on (the CLI maps each to a short message and exit code 2), and the one hint they share."""
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(word: str, options: Iterable[str], cutoff: float = 0.6) -> str:
+    """' (did you mean 'x'?)' for the option closest to ``word`` (difflib ratio >= ``cutoff``), or ''."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class ModelSetupError(Exception):

@@ -8,7 +8,6 @@ Checks are vectorised per column so that national-size datasets load quickly.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .errors import did_you_mean
 from .names import AIR_POLLUTANTS
 from .names import FAMILIES as FAMILY_NAMES
 from .names import TARGET_POLLUTANTS as POLLUTANTS
@@ -231,17 +231,12 @@ def _read_csv(path: Path, issues: list[InputIssue], warnings: list[str]) -> pd.D
         return None
 
 
-def _did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _check_header(fname: str, df: pd.DataFrame, cols: list[Col], issues: list[InputIssue]) -> bool:
     expected = [c.name for c in cols]
     ok = True
     for name in df.columns:
         if name not in expected:
-            issues.append(InputIssue(fname, f"unknown column '{name}'{_did_you_mean(name, expected)}; "
+            issues.append(InputIssue(fname, f"unknown column '{name}'{did_you_mean(name, expected)}; "
                                             f"expected columns: {', '.join(expected)}", line=1))
             ok = False
     for c in cols:
@@ -298,7 +293,7 @@ def _parse_column(fname: str, df: pd.DataFrame, col: Col, issues: list[InputIssu
             for part in parts:
                 if part and part not in col.choices:
                     issues.append(InputIssue(fname, f"'{part}' is not one of: {', '.join(col.choices)}"
-                                             f"{_did_you_mean(part, col.choices)}", i + 2, col.name))
+                                             f"{did_you_mean(part, col.choices)}", i + 2, col.name))
     if col.unique:
         dup = text.duplicated(keep="first") & ~empty
         for line in _lines(dup):
@@ -317,7 +312,7 @@ def _check_refs(fname: str, df: pd.DataFrame, cols: list[Col], known: dict[str, 
         bad = ~values.isin(known[col.ref]) & (values != "")
         for line in _lines(bad):
             value = values.iloc[line - 2]
-            hint = _did_you_mean(value, sorted(known[col.ref]))
+            hint = did_you_mean(value, sorted(known[col.ref]))
             issues.append(InputIssue(fname, f"unknown {col.ref} '{value}'{hint}; it must be a {col.ref} code/id in "
                                             f"{'regions.csv' if col.ref in ('county', 'region') else col.ref + 's.csv'}",
                                      line, col.name))

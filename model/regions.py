@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
-
 import pandas as pd
 
+from .errors import did_you_mean
 from .inputs import Dataset
 
 
@@ -36,9 +35,7 @@ def resolve_region(ds: Dataset, text: str | int, levels: tuple[str, ...] = ("pro
     if len(codes) > 1:
         names = ", ".join(f"{c} ({ds.regions.loc[ds.regions.loc[c, 'city_code'], 'name_zh']})" for c in codes)
         raise ValueError(f"region '{text}' is ambiguous: {names}; use the 6-digit code")
-    close = difflib.get_close_matches(key, list(idx), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise ValueError(f"unknown region '{text}'{hint}; use a code (e.g. 141000), a Chinese name (临汾) or pinyin "
+    raise ValueError(f"unknown region '{text}'{did_you_mean(key, idx)}; use a code (e.g. 141000), a Chinese name (临汾) or pinyin "
                      f"(Linfen); `ersim list regions` shows them all")
 
 

@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from . import units
+from .errors import did_you_mean
 from .names import POLLUTANTS, TARGET_POLLUTANTS
 from .rules import RULES
 
@@ -305,11 +306,6 @@ class LoadedScenario:
         return str(self.files[-1]) if self.files else "scenario"
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _marks(node: yaml.Node, path: tuple, out: dict[tuple, tuple[int, int]]) -> None:
     """Record (line, column), 1-based, of every key and item in a composed YAML node tree."""
     out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -389,7 +385,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict[tuple, tup
         line, col = marks.get(("extends",), (1, 1))
         siblings = [p.name for p in path.parent.glob("*.yaml")]
         raise ScenarioError(f"{path}:{line}:{col}: extends: '{parent_ref}' not found next to this file"
-                            f"{_did_you_mean(parent_ref, siblings)}")
+                            f"{did_you_mean(parent_ref, siblings)}")
     pdata, pwhere, files = _resolve(parent_path, (*chain, path))
     merged = deep_merge(pdata, data)
     # where the child replaces a list or value, the parent's marks below it no longer describe the document
@@ -467,7 +463,7 @@ def _format_validation(err: ValidationError, where: dict, fallback: Path, overri
         if e["type"] == "extra_forbidden" and loc:
             parent = _model_at(loc[:-1])
             options = list(parent.model_fields) if parent else []
-            msg = f"unknown key '{loc[-1]}'{_did_you_mean(str(loc[-1]), options)}" + (
+            msg = f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), options)}" + (
                 f"; allowed here: {', '.join(options)}" if options else "")
         elif e["type"] == "missing":
             msg = "required key is missing"

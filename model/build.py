@@ -314,7 +314,8 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, reduc
     if sc.objective == "min_cost":
         m.obj = pyo.Objective(expr=m.cost, sense=pyo.minimize)
     else:
-        gain = pyo.quicksum(w * reduction(md.scope_members, f"{p}_t", years[-1])
+        # every candidate lies in the scope, so the scope's counties count every reduction the model can make
+        gain = pyo.quicksum(w * reduction(md.scope_counties, f"{p}_t", years[-1])
                             for p, w in sc.max_reduction.weights.items() if w)
         # maximise weighted tonnes; a tiny cost term picks the cheapest among equal reductions
         m.obj = pyo.Objective(expr=gain - 1e-9 * m.cost, sense=pyo.maximize)

@@ -28,13 +28,12 @@ prices compare.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
 
-from .errors import ModelSetupError
+from .errors import ModelSetupError, did_you_mean
 from .inputs import Dataset
 from .names import pollutant_name
 from .regions import members, resolve_region
@@ -112,10 +111,6 @@ class ModelData:
         codes = self.scope_cities or (PROVINCE,)
         return "、".join(self.dataset.regions.loc[c, "name_zh"] for c in codes)
 
-    @cached_property
-    def scope_members(self) -> frozenset[str]:
-        return frozenset(members(self.dataset, self.scope_region))
-
     def in_scope(self, county_codes: pd.Series) -> pd.Series:
         """True where the county is inside the scenario's scope."""
         return county_codes.isin(self.scope_counties)
@@ -133,7 +128,7 @@ class ModelData:
     def cost_weight(self, build_year: int) -> float:
         """What 1 CNY/yr of equivalent annual cost costs in the objective when built in ``build_year``:
         the discount factors of ``build_year`` .. the evaluation end, summed."""
-        return sum(f for t, f in self.discount.items() if t >= build_year)
+        return _window(self.discount, build_year, self.evaluation_end_year)
 
     def target(self, pollutant: str) -> TargetRow:
         """The scenario's target (not a milestone) for ``pollutant`` (NOx, nox, VOCs ...), or its CO2-intensity
@@ -249,11 +244,6 @@ def region_code(ds: Dataset, text, levels=("province", "city", "county")) -> str
     return resolve_region(ds, text, levels)
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def discount_factors(sc: Scenario) -> dict[int, float]:
     """Factor to the base year of every year from the start year to the evaluation end year."""
     h, r = sc.horizon, sc.discount_rate
@@ -314,17 +304,18 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
     for i, mid in enumerate(sc.measures.exclude):
         if mid not in known:
             names.problem(("measures", "exclude", i), f"unknown measure or family '{mid}'"
-                                                      f"{_did_you_mean(mid, sorted(known))}")
+                                                      f"{did_you_mean(mid, sorted(known))}")
     carriers = set(ds.prices["carrier"])
     for k in sc.prices:
         if k not in carriers:
-            names.problem(("prices", k), f"unknown carrier{_did_you_mean(k, sorted(carriers))}; known: "
+            names.problem(("prices", k), f"unknown carrier{did_you_mean(k, sorted(carriers))}; known: "
                                          f"{', '.join(sorted(carriers))}")
     counties = ds.counties
     scope_counties = (frozenset(counties.index[counties["city_code"].isin(set(scope))]) if scope and None not in scope
                       else frozenset(counties.index))
+    inside = {code: frozenset(members(ds, code)) for code in target_codes if code is not None}  # once per region
     for i, (t, code) in enumerate(zip(sc.targets, target_codes)):
-        if code is not None and scope and not set(members(ds, code)) & scope_counties:
+        if code is not None and scope and not inside[code] & scope_counties:
             names.problem(("targets", i, "region"), f"{t.region} lies outside the scenario's scope "
                                                     f"({', '.join(sc.scope.cities)}); add its city to scope.cities or "
                                                     "drop the target")
@@ -336,14 +327,13 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
     rows: list[TargetRow] = []
     for t, code in zip(sc.targets, target_codes):
         name = regions.loc[code, "name_zh"]
-        inside = frozenset(members(ds, code))
         label = t.label or f"{pollutant_name(t.pollutant)} {name} {t.year}"
-        rows.append(TargetRow(len(rows), label, t.pollutant, code, name, inside, t.year, t.reduction_t, t.kind,
+        rows.append(TargetRow(len(rows), label, t.pollutant, code, name, inside[code], t.year, t.reduction_t, t.kind,
                               t.penalty_cny_per_t, "target", _window(discount, t.year, end)))
         steps = milestones_t(sc, t)
         for (y, (v, how)), nxt in zip(steps, [*(y for y, _ in steps[1:]), t.year]):
-            rows.append(TargetRow(len(rows), f"{label} (milestone {y}{how})", t.pollutant, code, name, inside, y, v,
-                                  t.kind, t.penalty_cny_per_t, "milestone", _window(discount, y, nxt - 1)))
+            rows.append(TargetRow(len(rows), f"{label} (milestone {y}{how})", t.pollutant, code, name, inside[code],
+                                  y, v, t.kind, t.penalty_cny_per_t, "milestone", _window(discount, y, nxt - 1)))
     co2_ctx: dict = {}
     if co2_code is not None:
         co2_row, co2_ctx = co2_requirement(ds, sc, co2_code, len(rows), discount)

@@ -324,6 +324,9 @@ def source_rows() -> list[dict]:
     diesel_l = TRUCK_KM_PER_YR * TRUCK_DIESEL_L_PER_100KM / 100
     bev_kwh = TRUCK_KM_PER_YR * BEV_TRUCK_KWH_PER_KM
     co2_bev = 1 - bev_kwh * GRID_T_CO2_PER_KWH / (diesel_l * DIESEL_T_CO2_PER_L)
+    # the two coke programmes share their pool and, for the new ovens, the ULE package's NOx, SO2 and VOC removal
+    coke = dict(common, sector="coke_unlisted", process="", exclusive_group="coke_rest", unit="t_coke_per_yr")
+    coke_ule = dict(nox_removal=0.45, so2_removal=0.375, vocs_removal=0.6)
     rows = [
         dict(common, measure_id="truck_scrap_g3", name_zh="国三及以下柴油货车提前淘汰（更新为国六）",
              name_en="early scrapping of China III diesel trucks, replaced by China VI", family="vehicle",
@@ -351,19 +354,17 @@ def source_rows() -> list[dict]:
                      "estimate) x Shanxi grid 0.7222 kg/kWh; capex 600,000 CNY per truck (estimate: a BEV heavy truck "
                      "2021-23; a 2025 summary prices them at EUR 58-85k domestically, low confidence); max share "
                      "0.5 (estimate: range and charging limit use in long-haul coal freight)")),
-        dict(common, measure_id="coke_ule_rest", name_zh="其余焦化产能超低排放改造（含化产VOCs治理）",
+        dict(coke, measure_id="coke_ule_rest", name_zh="其余焦化产能超低排放改造（含化产VOCs治理）",
              name_en="ULE and by-product VOC control at coke capacity outside the plant list", family="ule",
-             sector="coke_unlisted", process="", exclusive_group="coke_rest", unit="t_coke_per_yr",
-             nox_removal=0.45, so2_removal=0.375, pm_removal=0.28, vocs_removal=0.6, co2_removal=0.0,
+             **coke_ule, pm_removal=0.28, co2_removal=0.0,
              max_share=1.0, capex_cny_per_unit=170, fixed_om_cny_per_unit_yr=33, lifetime_yr=15,
              source=("000:L310 coking ULE; from the listed plants' 'partial' factors (NOx 0.41, SO2 0.16, PM 0.31 "
                      "kg/t coke) to ULE (NOx 0.225, SO2 0.10, PM 0.22: coking_ule's removal on the uncontrolled "
                      "factors) = -45/-37.5/-28 %; VOCs: coking_ule 20 % compounded with by-product control 50 % = "
                      "60 %; capex 150 + 20 CNY per t/yr and O&M 30 + 3 CNY/t as coking_ule + coking_voc (estimates)")),
-        dict(common, measure_id="coke_replace_43m", name_zh="4.3米焦炉淘汰、产能置换为大型超低排放焦炉（含干熄焦）",
+        dict(coke, measure_id="coke_replace_43m", name_zh="4.3米焦炉淘汰、产能置换为大型超低排放焦炉（含干熄焦）",
              name_en="4.3 m coke ovens closed and replaced by large ULE ovens with dry quenching", family="structural",
-             sector="coke_unlisted", process="", exclusive_group="coke_rest", unit="t_coke_per_yr",
-             nox_removal=0.45, so2_removal=0.375, pm_removal=0.5, vocs_removal=0.6, co2_removal=0.15,
+             **coke_ule, pm_removal=0.5, co2_removal=0.15,
              max_share=0.62, capex_cny_per_unit=1500, fixed_om_cny_per_unit_yr=0, lifetime_yr=25,
              source=("上大压小/产能置换 (000:L228-232, 003:L194); Shanxi's 4.3 m ovens were 62 % of coke capacity "
                      "before the closures (146 firms, 9000万+ t; 16 % by end-2022; all shut in 2023: 中国环境报 via "

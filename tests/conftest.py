@@ -49,10 +49,16 @@ def tiny(inputs_copy: Path) -> Path:
                   "rail_share": "", "has_siding": "false", "source": "synthetic: unit-test plant"})
         rows.append(r)
     pd.DataFrame(rows).to_csv(inputs_copy / "enterprises.csv", index=False)
-    p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
-    p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
-    (inputs_copy / "sources.csv").unlink()  # no trucks or other sources: the plants alone (an optional table)
-    return inputs_copy
+    return plants_only(inputs_copy)
+
+
+def plants_only(root: Path) -> Path:
+    """Drop a dataset copy's named projects and its sources outside the plant list (an optional table): what is
+    left is the plants of enterprises.csv, for instances computed by hand."""
+    p = pd.read_csv(root / "projects.csv", dtype=str, keep_default_na=False)
+    p.iloc[:0].to_csv(root / "projects.csv", index=False)
+    (root / "sources.csv").unlink()
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,12 @@ from model.inputs import load_dataset
 from model.results import make_results
 from model.scenario import load_scenario
 from model.solve import solve
-from conftest import ONLY_CEMENT, PLANTS, build, cement_yaml, write_yaml
+from conftest import ONLY_CEMENT, PLANTS, build, cement_yaml, plants_only, write_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-def scenario(tmp_path: Path, body: str):
-    path = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + body)
+def scenario(tmp_path: Path, body: str, measures: str = ONLY_CEMENT):
+    """A scenario named t from `measures` (the cement plants alone unless told) and `body`."""
+    path = write_yaml(tmp_path, "name: t\n" + measures + body)
     return load_scenario(path).scenario
 
 
@@ -216,12 +217,11 @@ def test_household_freight_wastewater_formulation_matches_golden(tiny, tmp_path)
     keep = r["region_code"].isin(["141002", "140322"])
     r.loc[counties & ~keep, "rural_coal_households_2020"] = "0"
     r.to_csv(tiny / "regions.csv", index=False)
-    path = write_yaml(tmp_path, "name: t\nmeasures: {exclude: [efficiency, voc, boiler, ule]}\n"
-                    "horizon: {base_year: 2020, start_year: 2024, end_year: 2025}\n"
-                    "targets:\n  - {pollutant: COD, reduction: 100, unit: t}\n"
-                    "rules: {plain_coal_zero: {enabled: true}, siding_mandatory: {enabled: true}}\n"
-                    "budget: {per_city: {临汾: {value: 200, unit: 亿元}}}\n")
-    sc = load_scenario(path).scenario
+    sc = scenario(tmp_path, "horizon: {base_year: 2020, start_year: 2024, end_year: 2025}\n"
+                            "targets:\n  - {pollutant: COD, reduction: 100, unit: t}\n"
+                            "rules: {plain_coal_zero: {enabled: true}, siding_mandatory: {enabled: true}}\n"
+                            "budget: {per_city: {临汾: {value: 200, unit: 亿元}}}\n",
+                  measures="measures: {exclude: [efficiency, voc, boiler, ule]}\n")
     ds = load_dataset(tiny)
     bm = build(ds, sc)
     assert set(bm.candidates["kind"]) == {"household", "freight", "wastewater"}
@@ -262,14 +262,11 @@ def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path
     boiler.update({"enterprise_id": "B1", "county_code": "140621", "capacity": "10", "boiler_t_per_h": "10",
                    "bulk_freight_kt_per_yr": "0"})
     pd.DataFrame([chem, boiler]).to_csv(inputs_copy / "enterprises.csv", index=False)
-    p = pd.read_csv(inputs_copy / "projects.csv", dtype=str, keep_default_na=False)
-    p.iloc[:0].to_csv(inputs_copy / "projects.csv", index=False)
-    (inputs_copy / "sources.csv").unlink()  # the two plants alone
-    path = write_yaml(tmp_path, "name: t\nmeasures: {exclude: [heating, rail, wastewater]}\n"
-                    "co2_intensity: {reduction_pct: 18, kind: soft, penalty_cny_per_t: 300}\n"
-                    "rules: {voc_efficiency_floor: {enabled: true}, boiler_phaseout: {enabled: true}}\n"
-                    "budget: {total: {value: 1, unit: 亿元}}\n")
-    sc = load_scenario(path).scenario
+    plants_only(inputs_copy)  # the two plants alone
+    sc = scenario(tmp_path, "co2_intensity: {reduction_pct: 18, kind: soft, penalty_cny_per_t: 300}\n"
+                            "rules: {voc_efficiency_floor: {enabled: true}, boiler_phaseout: {enabled: true}}\n"
+                            "budget: {total: {value: 1, unit: 亿元}}\n",
+                  measures="measures: {exclude: [heating, rail, wastewater]}\n")
     ds = load_dataset(inputs_copy)
     bm = build(ds, sc)
     assert_matches_golden(bm, GOLDEN_RULES, tmp_path)

@@ -164,20 +164,22 @@ def define_household_constraints(m: pyo.ConcreteModel, c: pd.DataFrame, years: l
 
 
 def define_source_constraints(m: pyo.ConcreteModel, c: pd.DataFrame, years: list[int]) -> None:
-    """The programmes of one emission source (sources.csv) share its units: trucks, households, animals."""
-    src = c[c["kind"] == "source"]
-    if src.empty:
+    """The candidates that draw on one emission source (sources.csv) share its units: the programmes of a source
+    (trucks, households, animals) and the treatment plants of a county's sewage (m3/day)."""
+    drawn = c[c["pool"].fillna("").astype(str) != ""] if "pool" in c else c.iloc[:0]
+    if drawn.empty:
         m.SRC = pyo.Set(initialize=[])
         return
     rows: dict[str, list[int]] = defaultdict(list)
-    for i, k in zip(src.index, src["enterprise_id"]):
+    for i, k in zip(drawn.index, drawn["pool"]):
         rows[k].append(int(i))
-    shared = sorted(k for k, v in rows.items() if len(v) > 1)  # one programme alone is bounded by its own share
+    draw = _column(c, "pool_draw")
+    units = drawn.groupby("pool")["pool_units"].first().to_dict()
+    # one candidate alone that cannot exceed its source needs no row
+    shared = sorted(k for k, v in rows.items() if len(v) > 1 or draw[v[0]] > units[k] * (1 + 1e-9))
     m.SRC = pyo.Set(initialize=shared)
-    units = src.groupby("enterprise_id")["source_activity"].first().to_dict()
-    maxq = c["max_quantity"].to_numpy(dtype=float)
     m.source_units = pyo.Constraint(m.SRC, rule=lambda _m, k: linear(
-        [float(maxq[i]) for i in rows[k] for _ in years], [_m.u[i, y] for i in rows[k] for y in years]) <= units[k])
+        [float(draw[i]) for i in rows[k] for _ in years], [_m.u[i, y] for i in rows[k] for y in years]) <= units[k])
 
 
 # --------------------------------------------------------------------------- targets

@@ -271,6 +271,62 @@ def freight_candidates(md: ModelData) -> pd.DataFrame:
     return out
 
 
+#: the water source (sources.csv category, detail) a treatment candidate of (kind, action) cuts: new and expanded
+#: urban and town plants treat the county's sewage that no plant treats yet; upgrades tighten the effluent of
+#: the sewage plants already treat; rural programmes treat rural sewage; park plants treat industrial wastewater
+WATER_POOLS: dict[tuple[str, str], tuple[str, str]] = {
+    ("urban", "new"): ("sewage_urban", "untreated"), ("urban", "expansion"): ("sewage_urban", "untreated"),
+    ("town", "new"): ("sewage_urban", "untreated"), ("town", "expansion"): ("sewage_urban", "untreated"),
+    ("urban", "upgrade"): ("sewage_urban", "treated"), ("town", "upgrade"): ("sewage_urban", "treated"),
+    ("rural", "new"): ("sewage_rural", ""), ("rural", "expansion"): ("sewage_rural", ""),
+    ("park", "new"): ("wastewater_industrial", ""), ("park", "expansion"): ("wastewater_industrial", ""),
+    ("park", "upgrade"): ("wastewater_industrial", ""),
+}
+
+
+def _water_pools(ds: Dataset, w: pd.DataFrame) -> pd.DataFrame:
+    """Each treatment candidate's water source: ``pool`` (source_id), ``pool_units`` (its flow, m3/day) and
+    ``pool_draw`` (the flow the candidate treats at full size: capacity x load factor, at most the source's
+    flow, m3/day).
+
+    A candidate can only remove what its source discharges: the candidates drawing on one source share its flow
+    (one constraint per source, :func:`model.build.define_source_constraints`), and a candidate whose removal per
+    m3 exceeds its source's concentration is an error in the data. A dataset with no source of a category (an
+    optional table) leaves that category's candidates bounded by their own capacity; one that has such sources
+    keeps only the candidates in counties that have one (the others would cut water nobody discharges).
+    """
+    src = ds.sources
+    key = list(zip(w["kind"], w["action"]))
+    cat = pd.Series([WATER_POOLS.get(k, ("", ""))[0] for k in key], index=w.index)
+    det = pd.Series([WATER_POOLS.get(k, ("", ""))[1] for k in key], index=w.index)
+    out = pd.DataFrame({"pool": "", "pool_units": np.nan, "pool_draw": w["capacity_m3_per_day"] * w["load_factor"],
+                        "keep": True}, index=w.index)
+    if src.empty:
+        return out
+    water = src[src["activity_unit"] == "m3_per_day"]
+    lookup = {(r.category, r.detail, r.county_code): r for r in water.itertuples()}
+    has_category = set(water["category"])
+    for i in w.index:
+        if cat[i] not in has_category:
+            continue
+        r = lookup.get((cat[i], det[i], w.at[i, "county_code"]))
+        if r is None or r.activity <= 0:
+            out.at[i, "keep"] = False
+            continue
+        for p, col in (("cod", "influent_cod_mg_l"), ("nh3n", "influent_nh3n_mg_l")):
+            removed = w.at[i, col] - w.at[i, col.replace("influent", "effluent")]
+            at_source = getattr(r, f"{p}_t") * 1e6 / (r.activity * 365)  # mg/L = g/m3
+            if removed > at_source * (1 + 1e-6) + 1e-9:
+                raise ModelSetupError(
+                    f"wastewater.csv {w.at[i, 'candidate_id']} {w.at[i, 'name_zh']}: removes {removed:g} mg/L of "
+                    f"{p.upper()}, more than its source {r.source_id} ({r.category} {r.detail}) holds "
+                    f"({at_source:.1f} mg/L in sources.csv); lower the influent or effluent concentration")
+        # a plant larger than the sewage it can receive treats only that sewage (it is still paid for whole)
+        out.at[i, "pool"], out.at[i, "pool_units"] = r.source_id, r.activity
+        out.at[i, "pool_draw"] = min(out.at[i, "pool_draw"], r.activity)
+    return out
+
+
 def wastewater_candidates(md: ModelData) -> pd.DataFrame:
     ds = md.dataset
     w = ds.wastewater[md.in_scope(ds.wastewater["county_code"])].reset_index(drop=True)
@@ -284,9 +340,11 @@ def wastewater_candidates(md: ModelData) -> pd.DataFrame:
             lookup.setdefault(f"{r['sector']}/{a}", mid)
     w = w.assign(measure_id=key.map(lookup))
     w = w[w["measure_id"].notna()].reset_index(drop=True)
+    pools = _water_pools(ds, w)
+    w, pools = w[pools["keep"]].reset_index(drop=True), pools[pools["keep"]].reset_index(drop=True)
     mm = m.loc[w["measure_id"]].reset_index(drop=True)
     qty = w["capacity_m3_per_day"]
-    treated_m3 = qty * 365 * w["load_factor"]
+    treated_m3 = pools["pool_draw"] * 365  # m3 a year at full build: capacity x load, at most the source's flow
     stated_unit = w["capex_cny"] / qty
     capex_unit = np.where(w["capex_cny"].notna() & (qty > 0), stated_unit, mm["capex_cny_per_unit"])
     out = pd.DataFrame({
@@ -294,6 +352,7 @@ def wastewater_candidates(md: ModelData) -> pd.DataFrame:
         "region_code": w["county_code"], "measure_id": w["measure_id"], "family": "wastewater",
         "exclusive_group": w["candidate_id"], "sector": w["kind"], "max_quantity": qty, "unit": "m3_per_day",
         "ule_compliant": False, "vocs_efficiency_after": np.nan, "named": ~w["synthetic"],
+        "pool": pools["pool"], "pool_units": pools["pool_units"], "pool_draw": pools["pool_draw"],
     })
     for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t"):
         out[p] = 0.0
@@ -335,6 +394,7 @@ def source_candidates(md: ModelData) -> pd.DataFrame:
         "exclusive_group": pairs["source_id"], "sector": pairs["category"], "max_quantity": qty,
         "unit": pairs["activity_unit"], "ule_compliant": False, "vocs_efficiency_after": np.nan,
         "source_activity": pairs["activity"],
+        "pool": pairs["source_id"], "pool_units": pairs["activity"], "pool_draw": qty,
     })
     for p in EFFECTS:
         col = f"{p.removesuffix('_t')}_removal"

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from conftest import ROOT
+from conftest import ROOT, write_yaml
 from model.candidates import build_candidates
 from model.resolve import resolve
 from model.scenario import load_scenario
@@ -79,3 +79,52 @@ def test_renewables_displacing_coal_power_by_hand(ds):
     assert m["saved_carrier"] == "coal_power"
     assert m["saved_per_unit_yr"] == pytest.approx(430 * 0.310 / 0.714, rel=1e-4)
     assert ds.prices.loc["coal_power", "price_cny_per_unit"] < ds.prices.loc["coal_raw", "price_cny_per_unit"]
+
+
+def _one_sewage_pool(root, flow_m3_per_day: float, cod_mg_l: float = 250.0):
+    """A dataset copy whose only water is 盂县's urban sewage no plant treats yet (flow m3/day at ``cod_mg_l``) and
+    one candidate, the 盂县 phase II expansion (25,000 m3/day at load 0.8, COD 250 -> 40 mg/L)."""
+    import pandas as pd
+
+    from conftest import plants_only
+
+    plants_only(root)
+    w = pd.read_csv(root / "wastewater.csv", dtype=str, keep_default_na=False)
+    w[w["candidate_id"] == "WW002"].to_csv(root / "wastewater.csv", index=False)
+    cod = flow_m3_per_day * 365 * cod_mg_l / 1e6
+    pd.DataFrame([{"source_id": "SWU-140322", "category": "sewage_urban", "detail": "untreated",
+                   "county_code": "140322", "activity": flow_m3_per_day, "activity_unit": "m3_per_day",
+                   "nox_t": 0, "so2_t": 0, "pm_t": 0, "vocs_t": 0, "cod_t": cod, "nh3n_t": cod / 10, "co2_t": 0,
+                   "synthetic": "false", "source": "synthetic: unit test"}]).to_csv(root / "sources.csv", index=False)
+    return root
+
+
+def test_treatment_cuts_no_more_than_the_county_discharges(inputs_copy, tmp_path):
+    """10,000 m3/day of untreated sewage at 250 mg/L: a 25,000 m3/day plant (load 0.8) treats at most that flow,
+    so COD falls by at most 10,000 x 365 x (250 - 40) g = 766.5 t/yr (without the pool: 1,533 t). The named plant
+    is still built whole (and paid for whole), underloaded."""
+    root = _one_sewage_pool(inputs_copy, 10_000)
+    scen = "name: t\nmeasures: {exclude: [heating, rail, efficiency, voc, boiler, ule, vehicle, renewables]}\n"
+    ok = write_yaml(tmp_path, scen + "targets:\n  - {pollutant: COD, reduction: 766, unit: t}\n", "ok.yaml")
+    over = write_yaml(tmp_path, scen + "targets:\n  - {pollutant: COD, reduction: 770, unit: t}\n", "over.yaml")
+    res = CliRunner().invoke(cli.main, ["run", str(ok), "--inputs", str(root), "--out", str(tmp_path / "a"),
+                                        "--no-plots"])
+    assert res.exit_code == 0, res.output
+    import pandas as pd
+
+    port = pd.read_csv(tmp_path / "a" / "portfolio.csv")
+    assert port["cod_t"].sum() == pytest.approx(766.5, rel=1e-6)  # the named plant is built whole
+    res = CliRunner().invoke(cli.main, ["run", str(over), "--inputs", str(root), "--out", str(tmp_path / "b"),
+                                        "--no-plots"])
+    assert res.exit_code == 3, res.output
+    diag = pd.read_csv(tmp_path / "b" / "diagnosis.csv")
+    assert diag["achievable_t"].max() == pytest.approx(766.5, rel=1e-4)
+
+
+def test_treatment_stronger_than_its_source_is_refused(inputs_copy, tmp_path):
+    """A plant removing 210 mg/L from sewage that holds 100 mg/L is an error in the data, named."""
+    root = _one_sewage_pool(inputs_copy, 10_000, cod_mg_l=100)
+    res = CliRunner().invoke(cli.main, ["run", str(write_yaml(tmp_path, "name: t\ntargets: []\n")), "--inputs",
+                                        str(root), "--out", str(tmp_path / "c"), "--no-plots"])
+    assert res.exit_code == 2, res.output
+    assert "WW002" in res.output and "SWU-140322" in res.output and "mg/L" in res.output

@@ -291,9 +291,11 @@ def _water_pools(ds: Dataset, w: pd.DataFrame) -> pd.DataFrame:
 
     A candidate can only remove what its source discharges: the candidates drawing on one source share its flow
     (one constraint per source, :func:`model.build.define_source_constraints`), and a candidate whose removal per
-    m3 exceeds its source's concentration is an error in the data. A dataset with no source of a category (an
-    optional table) leaves that category's candidates bounded by their own capacity; one that has such sources
-    keeps only the candidates in counties that have one (the others would cut water nobody discharges).
+    m3 exceeds its source's concentration is an error in the data. Water sources are per city (sources.csv places
+    them in one county; a city's plants serve its network), so a candidate draws on its city's source. A dataset
+    with no source of a category (an optional table) leaves that category's candidates bounded by their own
+    capacity; one that has such sources keeps only the candidates in cities that have one (the others would cut
+    water nobody discharges).
     """
     src = ds.sources
     key = list(zip(w["kind"], w["action"]))
@@ -304,12 +306,13 @@ def _water_pools(ds: Dataset, w: pd.DataFrame) -> pd.DataFrame:
     if src.empty:
         return out
     water = src[src["activity_unit"] == "m3_per_day"]
-    lookup = {(r.category, r.detail, r.county_code): r for r in water.itertuples()}
+    city = ds.regions["city_code"]
+    lookup = {(r.category, r.detail, city[r.county_code]): r for r in water.itertuples()}
     has_category = set(water["category"])
     for i in w.index:
         if cat[i] not in has_category:
             continue
-        r = lookup.get((cat[i], det[i], w.at[i, "county_code"]))
+        r = lookup.get((cat[i], det[i], city[w.at[i, "county_code"]]))
         if r is None or r.activity <= 0:
             out.at[i, "keep"] = False
             continue

@@ -34,7 +34,8 @@ CATEGORIES: dict[str, str] = {
     "truck_light_diesel": "on-road vehicles", "bus_diesel": "on-road vehicles", "car_gasoline": "on-road vehicles",
     "offroad_machinery": "off-road", "mine_haul_truck": "off-road", "diesel_locomotive": "off-road",
     "coke_unlisted": "coking", "household_coal_heating": "households",
-    "sewage_urban": "water", "sewage_rural": "water", "livestock": "farming",
+    "sewage_urban": "domestic sewage", "sewage_rural": "domestic sewage", "livestock": "farming",
+    "wastewater_industrial": "industrial wastewater",
 }
 
 Kind = Literal["str", "float", "int", "bool", "code"]

@@ -49,6 +49,7 @@ FAMILIES: dict[str, tuple[str, str]] = {  # id -> (English, Chinese)
     "vehicle": ("diesel trucks", "柴油货车治理"),
     "structural": ("capacity replacement", "产能置换"),
     "renewables": ("renewables replacing coal power", "新能源替代煤电"),
+    "farming": ("livestock manure use", "畜禽粪污资源化利用"),
 }
 
 

@@ -128,3 +128,48 @@ def test_treatment_stronger_than_its_source_is_refused(inputs_copy, tmp_path):
                                         str(root), "--out", str(tmp_path / "c"), "--no-plots"])
     assert res.exit_code == 2, res.output
     assert "WW002" in res.output and "SWU-140322" in res.output and "mg/L" in res.output
+
+
+def test_water_baseline_by_hand(ds):
+    """Urban sewage: 62.5 % of the 34,915,616 residents x 6.04 kg COD (二污普 2017 urban per capita) = 131,806 t;
+    livestock: 1,696.8万 pig-equivalents (560万 pigs + 107.1万 cattle x 5 + 916.4万 sheep / 3 + 8,875.3万 poultry
+    / 30) x 48.47 kg COD generated (Li et al. 2019) x 25 % not used = 205,593 t."""
+    s = ds.sources
+    urban = s[s["category"] == "sewage_urban"]
+    assert urban["cod_t"].sum() == pytest.approx(34_915_616 * 0.625 * 6.04 / 1000, rel=1e-5)
+    # what the plants treat leaves them at Grade 1A: 450万 m3/d x 0.8 x 365 x 50 g/m3
+    treated = urban[urban["detail"] == "treated"]
+    assert treated["activity"].sum() == pytest.approx(4_500_000 * 0.8, rel=1e-5)
+    assert treated["cod_t"].sum() == pytest.approx(3_600_000 * 365 * 50 / 1e6, rel=1e-5)
+    farms = s[s["category"] == "livestock"]
+    pig_eq = 5_600_000 + 1_071_000 * 5 + 9_164_000 / 3 + 88_753_000 / 30
+    assert farms["activity"].sum() == pytest.approx(pig_eq, rel=1e-5)
+    assert farms["cod_t"].sum() == pytest.approx(pig_eq * 759_700 / 15_675_000 * 0.25, rel=1e-5)
+
+
+def test_farm_and_industrial_water_programmes_by_hand(ds):
+    """Manure use 75 % -> 90 % at the farms reached removes (0.90 - 0.75) / 0.25 = 60 % of their COD, at 135 CNY
+    per pig-equivalent; reuse removes all the COD of at most half an industrial flow."""
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    c = build_candidates(md).source.set_index(["enterprise_id", "measure_id"])
+    farm, src = c.loc[("LV-141000", "livestock_manure")], ds.sources.loc["LV-141000"]
+    assert farm["cod_t"] == pytest.approx(0.6 * src["cod_t"], rel=1e-9)
+    assert farm["nh3n_t"] == pytest.approx(0.6 * src["nh3n_t"], rel=1e-9)
+    assert farm["capex_cny"] == pytest.approx(135 * src["activity"], rel=1e-9)
+    reuse, iww = c.loc[("IWW-141000", "industrial_reuse")], ds.sources.loc["IWW-141000"]
+    assert reuse["max_quantity"] == pytest.approx(0.5 * iww["activity"], rel=1e-9)
+    assert reuse["cod_t"] == pytest.approx(0.5 * iww["cod_t"], rel=1e-9)
+
+
+def test_city_treatment_candidates_share_the_city_sewage(ds):
+    """Every urban new/expansion candidate of 临汾 draws on SWU-141000, and together they may treat no more than
+    it holds: the model's pool row bounds them (checked in the candidates: draw <= the source's flow)."""
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    w = build_candidates(md).wastewater
+    lf = w[(w["city_code"] == "141000") & w["measure_id"].isin(["ww_urban_new", "ww_urban_expansion"])]
+    assert len(lf) > 1 and set(lf["pool"]) == {"SWU-141000"}
+    flow = ds.sources.loc["SWU-141000", "activity"]
+    assert (lf["pool_draw"] <= flow + 1e-9).all()
+    # a candidate's COD at full draw is its flow x (250 - 40) mg/L
+    r = lf.iloc[0]
+    assert r["cod_t"] == pytest.approx(r["pool_draw"] * 365 * 210 / 1e6, rel=1e-9)

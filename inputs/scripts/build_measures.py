@@ -317,8 +317,11 @@ def freight_rows() -> list[dict]:
     ]
 
 
+LIVESTOCK_CUT = round((0.90 - 0.75) / (1 - 0.75), 4)  # manure used 75 % -> 90 % at the farms reached
+
+
 def source_rows() -> list[dict]:
-    """Programmes at emission sources outside the plant list (sources.csv): heavy diesel trucks."""
+    """Programmes at emission sources outside the plant list (sources.csv): trucks, coke, farms, industrial water."""
     common = dict(applies_to="source", terrain="any", ule_compliant="false", unit="vehicle")
     old = TRUCK_EF_G_PER_KM["国III"]
     diesel_l = TRUCK_KM_PER_YR * TRUCK_DIESEL_L_PER_100KM / 100
@@ -371,6 +374,27 @@ def source_rows() -> list[dict]:
                      "中国经济网 2023-06-27) = max share 0.62; new ovens at ULE factors as coke_ule_rest, PM -50 % "
                      "and CO2 -15 % with dry quenching (estimates, as coking_cdq); capex 1,500 CNY per t/yr of new "
                      "capacity (estimate: large top-charged ovens with CDQ, 1,200-2,000); O&M as today's ovens")),
+        dict(common, measure_id="livestock_manure", name_zh="畜禽粪污资源化利用（规模养殖场粪污处理设施配套）",
+             name_en="livestock manure utilisation (treatment and land application at farms)", family="farming",
+             sector="livestock", process="", exclusive_group="livestock", unit="pig_equivalent",
+             cod_removal=LIVESTOCK_CUT, nh3n_removal=LIVESTOCK_CUT, max_share=1.0,
+             capex_cny_per_unit=135, fixed_om_cny_per_unit_yr=10, lifetime_yr=15,
+             source=("000:L468 manure utilisation >= 80 %; farms reached go from 75 % (estimate, the national 2020 "
+                     "target; Shanxi's rate not found) to 90 % used (whole-county projects' target, NDRC/MOA via "
+                     "ieyebook.com.cn) = (0.90-0.75)/(1-0.75) = 60 % of the COD and NH3-N they discharge; capex 135 "
+                     "CNY per pig-equivalent (estimate: central subsidy 3,000万 per county of <50万 pig-eq = 60 CNY "
+                     "(simfy.cn, 2019 scheme) x 2.2 total/central as the Zengdu project, 6,658万 for 3,000万 "
+                     "central); O&M 10 CNY per pig-eq a year (estimate)")),
+        dict(common, measure_id="industrial_reuse", name_zh="工业废水深度处理回用（减少外排）",
+             name_en="industrial wastewater reuse (less discharged)", family="wastewater",
+             sector="wastewater_industrial", process="", exclusive_group="industrial_water", unit="m3_per_day",
+             cod_removal=1.0, nh3n_removal=1.0, max_share=0.5,
+             capex_cny_per_unit=4000, fixed_om_cny_per_unit_yr=round(10 * 365, 2), lifetime_yr=15,
+             source=("000:L366 industrial wastewater (coking included); a m3 reused is a m3 not discharged: all its "
+                     "COD and NH3-N; at most half the flow (estimate: salts and cooling-water balance); capex 4,000 "
+                     "CNY per m3/d (estimate, as the park plants: Jinzhong WWTP + reuse 2.69亿 for 10万 m3/d = 2,700 "
+                     "plus pre-treatment); O&M 10 CNY/m3 (estimate: between park treatment 1.5 and coking "
+                     "zero-discharge 25-30, vendor page gdgqhb.com)")),
     ]
     return rows
 

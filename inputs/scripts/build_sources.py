@@ -132,15 +132,108 @@ def coke_rows() -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------------------------------------- water
+# Water sources are per city (no county urban population, livestock or industrial discharge is public), placed in
+# the city's first district like the upgrade candidates of build_wastewater.py; treatment candidates of the city
+# draw on them (model/candidates.py WATER_POOLS).
+_wspec = importlib.util.spec_from_file_location("build_wastewater", Path(__file__).with_name("build_wastewater.py"))
+bw = importlib.util.module_from_spec(_wspec)
+_wspec.loader.exec_module(bw)
+
+# D: national 二污普 (2017) domestic COD 983.44万t = agriculture+domestic 2050.57 (read, envirunion.com) less
+# agriculture 1067.1 (= livestock 1000.5 / 93.76 %, both read); urban and rural "基本持平" (same source), so
+# urban 491.7万t / 81,347万 urban residents (NBS 2017) = 6.04 kg per urban resident a year
+URBAN_COD_KG_PER_PERSON_YR = 6.04
+URBAN_SRC = ("urban residents = census x 0.625 (estimate, as build_wastewater.py); COD 6.04 kg per urban resident a "
+             "year (D: national 二污普 2017 domestic COD 983.44万t, half urban, / 81,347万 urban residents); treated "
+             "= the existing-plant upgrade candidates' capacity (450万 m3/d by population, estimate) x load 0.8 at "
+             "Grade 1A 50/5 mg/L (GB 18918-2002); untreated = the rest of the COD at the urban influent 250/25 mg/L "
+             "(build_wastewater.py)")
+RURAL_UNTREATED = 1 - 0.118  # 000:L190: rural sewage treatment 11.8 % in 2020
+RURAL_SRC = ("rural residents = census x 0.375 (estimate; the census gives 13,084,122 for the province) x 88.2 % "
+             "not yet served (000:L190: 11.8 % treated) x 0.06 m3/person/day (estimate, build_wastewater.py) at "
+             "COD 300, NH3-N 40 mg/L (estimate inside the rural guide's 250-400 and 40-60, 农村生活污水处理技术指南 "
+             "via chinajnhb.com)")
+# Livestock (estimate, research note water.md): pig-equivalents by GB 18596-2001 (1 cattle = 5 pigs, 3 sheep = 1,
+# 30 poultry = 1): year-end 2020 pigs 560万 (Shanxi statistics bureau via China Daily 2021-01-27) + mid-2016 cattle
+# 107.1万, sheep 916.4万, poultry 8,875.3万 (NBS Shanxi survey team via jbzyw.com; 2020 not found)
+PIG_EQ = 5_600_000 + 1_071_000 * 5 + 9_164_000 / 3 + 88_753_000 / 30
+LIVESTOCK_COD_GEN_KG = 759_700e3 / 15_675_000  # D: Li et al. 2019 Shanxi 2016 generation 75.97万t / 1567.5万 pig-eq
+MANURE_UTILISATION_2020 = 0.75  # estimate: the national 2020 target (畜禽粪污资源化利用行动方案); Shanxi's not found
+LIVESTOCK_NH3N_PER_COD = 11.09 / 1000.5  # recalled, unverified: national 二污普 livestock NH3-N / COD
+LIVESTOCK_SRC = (f"animals: {PIG_EQ / 1e4:,.1f}万 pig-equivalents (GB 18596: pigs 560万 year-end 2020, China Daily "
+                 "2021-01-27; cattle x5, sheep /3, poultry /30 at mid-2016 stocks, NBS Shanxi survey team; 2020 not "
+                 "found) split by rural residents (estimate: no city herd found); COD generated 48.5 kg per pig-eq a "
+                 "year (D: Li et al. 2019, 农业资源与环境学报 36(4): Shanxi 2016 75.97万t / 1567.5万 pig-eq) x (1 - "
+                 "0.75 manure used, estimate: national 2020 target, Shanxi's rate not found); NH3-N = COD x 11.09/1000.5 "
+                 "(recalled, unverified: national 二污普 livestock NH3-N / COD)")
+# Industry: estimate: Shanxi industrial COD 13.77万t and NH3-N 1.19万t in 2010 (China Statistical Yearbook 2011,
+# table 12-19) scaled by the national fall 2010 -> 2017 (COD 434.77 -> 90.96万t, NH3-N 27.28 -> 4.45 recalled)
+INDUSTRY_COD_T = 137_700 * 90.96 / 434.77
+INDUSTRY_NH3N_T = 11_900 * 4.45 / 27.28
+INDUSTRY_SECTORS = {"steel", "coking", "chemical", "coating", "other_voc", "other_industry", "kiln", "cement"}
+INDUSTRY_SRC = ("estimate: Shanxi industrial COD 13.77万t, NH3-N 1.19万t in 2010 (China Statistical Yearbook 2011 "
+                "table 12-19) x the national fall 2010-2017 (COD 434.77 -> 90.96万t, 二污普; NH3-N 27.28 -> 4.45, "
+                "recalled) = 2.88万t COD, 0.19万t NH3-N; split by the city's industrial plants in enterprises.csv "
+                "(estimate); flow at the park candidates' influent COD 400 mg/L (estimate, build_wastewater.py)")
+
+
+def water_rows() -> list[dict]:
+    """Urban sewage (treated, untreated), rural sewage, livestock and industrial wastewater, one row each per city."""
+    cities, counties = bw.read_regions()
+    with (INPUTS / "enterprises.csv").open(encoding="utf-8", newline="") as f:
+        plants = [r for r in csv.DictReader(f) if r["sector"] in INDUSTRY_SECTORS]
+    pop_total = sum(p for _, p in cities.values())
+    n_plants = {c: sum(1 for r in plants if r["county_code"][:4] + "00" == c) for c in cities}
+    rural_total = sum(p * bw.RURAL_SHARE for _, p in cities.values())
+    cin, _, nin, _ = bw.CONC["urban"]
+    up_cod, _, up_nh3n, _ = bw.CONC["upgrade"]
+    rcod, _, rnh3n, _ = bw.CONC["rural"]
+    icod, _, inh3n, _ = bw.CONC["park"]
+    rows = []
+
+    def add(sid, cat, detail, county, activity, unit, cod, nh3n, synthetic, src):
+        rows.append(dict(source_id=sid, category=cat, detail=detail, county_code=county, activity=fmt(activity),
+                         activity_unit=unit, nox_t="0", so2_t="0", pm_t="0", vocs_t="0", cod_t=fmt(cod),
+                         nh3n_t=fmt(nh3n), co2_t="0", synthetic=synthetic, source=src))
+
+    for city, (name, pop) in sorted(cities.items()):
+        members = sorted(counties[city])
+        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        # urban sewage: what the plants treat (their Grade 1A effluent) and what no plant treats yet
+        treated = bw.EXISTING_CAPACITY_M3D * pop / pop_total * 0.8
+        cod_urban = pop * (1 - bw.RURAL_SHARE) * URBAN_COD_KG_PER_PERSON_YR / 1000
+        cod_treated = treated * 365 * up_cod / 1e6
+        untreated = max(cod_urban - cod_treated, 0.0) * 1e6 / (365 * cin)
+        add(f"SWT-{city}", "sewage_urban", "treated", seat, treated, "m3_per_day", cod_treated,
+            treated * 365 * up_nh3n / 1e6, "false", f"{name}: {URBAN_SRC}")
+        add(f"SWU-{city}", "sewage_urban", "untreated", seat, untreated, "m3_per_day", untreated * 365 * cin / 1e6,
+            untreated * 365 * nin / 1e6, "false", f"{name}: {URBAN_SRC}")
+        rural_flow = pop * bw.RURAL_SHARE * RURAL_UNTREATED * bw.RURAL_M3_PER_PERSON_DAY
+        add(f"SWR-{city}", "sewage_rural", "", seat, rural_flow, "m3_per_day", rural_flow * 365 * rcod / 1e6,
+            rural_flow * 365 * rnh3n / 1e6, "false", f"{name}: {RURAL_SRC}")
+        animals = PIG_EQ * pop * bw.RURAL_SHARE / rural_total
+        cod_lv = animals * LIVESTOCK_COD_GEN_KG * (1 - MANURE_UTILISATION_2020) / 1000
+        add(f"LV-{city}", "livestock", "", seat, animals, "pig_equivalent", cod_lv, cod_lv * LIVESTOCK_NH3N_PER_COD,
+            "true", f"synthetic: {name} share of Shanxi's herd; {LIVESTOCK_SRC}")
+        share = n_plants[city] / sum(n_plants.values())
+        cod_ind = INDUSTRY_COD_T * share
+        add(f"IWW-{city}", "wastewater_industrial", "", seat, cod_ind * 1e6 / (365 * icod), "m3_per_day", cod_ind,
+            INDUSTRY_NH3N_T * share, "true",
+            f"synthetic: {name} {n_plants[city]} of {sum(n_plants.values())} industrial plants; {INDUSTRY_SRC}")
+    return rows
+
+
 def main() -> None:
-    rows = build() + coke_rows()
+    rows = build() + coke_rows() + water_rows()
     with (INPUTS / "sources.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     totals: dict[str, dict[str, float]] = {}
     for r in rows:
-        t = totals.setdefault(r["category"], {p: 0.0 for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t")})
+        t = totals.setdefault(r["category"], {p: 0.0 for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t",
+                                                               "co2_t")})
         for p in t:
             t[p] += float(r[p])
     for cat, t in totals.items():

@@ -35,7 +35,8 @@ CATEGORIES: dict[str, str] = {
     "offroad_machinery": "off-road", "mine_haul_truck": "off-road", "diesel_locomotive": "off-road",
     "coke_unlisted": "coking", "household_coal_heating": "households",
     "sewage_urban": "domestic sewage", "sewage_rural": "domestic sewage", "livestock": "farming",
-    "wastewater_industrial": "industrial wastewater",
+    "wastewater_industrial": "industrial wastewater", "petrol_station": "VOC area sources",
+    "solvent_architectural": "VOC area sources", "catering": "VOC area sources",
 }
 
 Kind = Literal["str", "float", "int", "bool", "code"]

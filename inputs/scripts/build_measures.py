@@ -168,16 +168,28 @@ def enterprise_rows() -> list[dict]:
 
     # Steel (integrated sites; capacity = crude steel t/yr).
     row("steel_ule", "钢铁全流程超低排放改造（有组织+无组织+清洁运输）", "steel whole-process ULE package", "ule",
-        "steel", "steel_ule", "t_per_yr", dict(nox=0.59, so2=0.61, pm=0.81), 450, 0, 200, 15, True,
+        "steel", "steel_ule", "t_per_yr", dict(nox=0.59, so2=0.61, pm=0.81), 450, 0, 100, 15, True,
         process="sinter+pellet+bf+converter",  # integrated sites only: stand-alone pellet plants take pellet_ule
         src="removal NOx 59 SO2 61 PM 81 % (S: MIIT/MPI estimate with the 2019 MEE steel ULE opinion, PM §1); "
-            "capex 450 CNY per t/yr crude steel (S: CISA 2023); O&M 200 CNY/t steel (S: CISA 2023; includes "
-            "fugitive control and clean transport; 2021 aggregate gives 47, PM §1)")
+            "capex 450 CNY per t/yr crude steel (S: CISA 2023); O&M 100 CNY/t steel (D: environmental running "
+            "cost ~180 CNY/t at advanced plants against an industry average of ~80, Li Xinchuang (MPI) 2017 via "
+            "92xxmh.com: the increment of going to ULE; CISA 2023's 200 counts all of it, the 2021 aggregate 47)")
     row("steel_sinter_scr", "烧结机头烟气脱硝（SCR）", "sinter-strand SCR denitration only", "ule", "steel",
         "steel_ule", "t_per_yr", dict(nox=0.385), 60, 0, 12, 15, False,
         process="sinter+pellet+bf+converter",  # a sinter strand exists at integrated sites only
         src="sinter ~55 % of site NOx (estimate) x 69.9 % cut at ULE (S: Liu 2022) = 0.385; capex 60 CNY per "
             "t/yr steel and O&M 12 CNY/t (estimate: the denitration share of the CISA package, ~13 %/6 %)")
+    row("steel_eaf", "长流程部分产能置换为电炉短流程（废钢）", "part of the blast-furnace route replaced by scrap EAF",
+        "structural", "steel", "steel_eaf", "t_per_yr",
+        dict(nox=round(EAF_SHARE * 0.8, 4), so2=round(EAF_SHARE * 0.8, 4), pm=round(EAF_SHARE * 0.7, 4),
+             co2=round(EAF_SHARE * 0.75, 4)),
+        EAF_SHARE * 2000, 0, EAF_SHARE * 208, 25, False, process="sinter+pellet+bf+converter",
+        src="000:L228-232, 003:L194 capacity replacement (电炉短流程); 15 % of the site's BF-BOF output moved to "
+            "scrap EAF (national goal >= 15 % EAF by 2025, GEM via spglobal.com; China's ~260 Mt scrap in 2020, "
+            "MPI, bounds it to ~10 Mt in Shanxi); EAF CO2 ~25 % of BF-BOF (WRI ~20 %, worldsteel via GEM ~30 %) = "
+            "CO2 -11 % of the site; NOx and SO2 -80 %, PM -70 % of the moved share (estimate: no sinter, coke oven "
+            "or blast furnace); capex 2,000 CNY per t/yr of EAF (estimate, no source found) x 0.15; running cost "
+            "+208 CNY per t moved (EAF 3,330 CNY/t, 208 above BF-BOF, Mysteel 2024 via vedantbhoomi.com) x 0.15")
     row("pellet_ule", "独立球团超低排放改造", "stand-alone pellet plant ULE", "ule", "steel", "pellet_ule",
         "t_per_yr", dict(nox=0.60, so2=0.50, pm=0.70), 40, 0, 8, 15, True, process="pellet",
         src="pellet roasting to 10/35/50 mg/m3 (S: 2019 MEE opinion); removals from assumed 150/80/40 mg/m3 "
@@ -204,18 +216,21 @@ def enterprise_rows() -> list[dict]:
     # Cement (capacity = clinker t/day; SNCR vs SCR vs SNCR+SCR are exclusive at one kiln).
     days = 310  # E: kiln operating days a year (common Chinese design basis)
     row("cement_sncr", "水泥窑SNCR提效（低氮燃烧+分级燃烧）", "cement kiln SNCR upgrade", "ule", "cement",
-        "cement_denox", "t_per_day", dict(nox=0.6), 40 * days, 0, 4, 15, False,
+        "cement_denox", "t_per_day", dict(nox=0.6), 40 * days, 0, 10, 15, False,
         src="NOx 300->120 mg/m3 (estimate; SNCR 60-70 %, smei88, PM §1); capex 40 CNY per t/yr clinker = "
-            "12400 CNY per t/day at 310 d (estimate); O&M 4 CNY/t (estimate: ammonia)")
+            "12400 CNY per t/day at 310 d (estimate); O&M 10 CNY/t clinker (S: China Cement Association adviser, "
+            "SNCR at NSR 1.0-1.25, bjelf.com aid=7039; was 4)")
     row("cement_scr", "水泥窑SCR脱硝", "cement kiln SCR denitration", "ule", "cement", "cement_denox", "t_per_day",
-        dict(nox=0.833), 150 * days, 0, 7, 15, False,
+        dict(nox=0.833), 150 * days, 0, 12, 15, False,
         src="NOx 300->50 mg/m3 = 0.833 (PM recommended §1); capex 150 CNY per t/yr clinker (estimate: the "
-            "denitration share of 南娄 2.7542e8 CNY, 001:L807) x 310 d; O&M 7 CNY/t (estimate)")
+            "denitration share of 南娄 2.7542e8 CNY, 001:L807) x 310 d; O&M 12 CNY/t (estimate: above SNCR's 10 "
+            "CNY/t, bjelf.com, for catalyst replacement)")
     row("cement_ule", "水泥全流程超低排放（SNCR+SCR+脱硫+除尘+无组织）", "cement full ULE (SNCR+SCR, FGD, dust)",
-        "ule", "cement", "cement_denox", "t_per_day", dict(nox=0.85, so2=0.5, pm=0.7), 200 * days, 0, 10, 15, True,
+        "ule", "cement", "cement_denox", "t_per_day", dict(nox=0.85, so2=0.5, pm=0.7), 200 * days, 0, 20, 15, True,
         src="to 10/35/50 mg/m3 (002:L816, PM §1); NOx 0.85, SO2 0.5, PM 0.7 (estimate from 300/70/30 mg/m3 "
             "before); capex 200 CNY per t/yr clinker x 310 d = 62000 CNY per t/day (PM recommended §1: 南娄 "
-            "2.7542e8 CNY on a ~4500 t/d line, 001:L807); O&M 10 CNY/t (PM: 4-12)")
+            "2.7542e8 CNY on a ~4500 t/d line, 001:L807); O&M 20 CNY/t (D/E: SNCR 10 CNY/t, bjelf.com, + SCR "
+            "catalyst 5 + desulfurisation and dust 5, estimates; PM gave 4-12 for denitration alone)")
     # Other industrial kilns (refractory, ceramics, lime...; capacity = product t/yr).
     row("kiln_deep", "工业窑炉深度治理（脱硫+SNCR+除尘+封闭）", "industrial kiln deep treatment", "ule", "kiln",
         "kiln_ule", "t_per_yr", dict(nox=0.6, so2=0.8, pm=0.8), 1000, 0, 30, 15, True,
@@ -317,6 +332,7 @@ def freight_rows() -> list[dict]:
     ]
 
 
+EAF_SHARE = 0.15  # share of an integrated site's output moved to scrap EAF (national 2025 goal, GEM)
 LIVESTOCK_CUT = round((0.90 - 0.75) / (1 - 0.75), 4)  # manure used 75 % -> 90 % at the farms reached
 
 
@@ -395,6 +411,24 @@ def source_rows() -> list[dict]:
                      "CNY per m3/d (estimate, as the park plants: Jinzhong WWTP + reuse 2.69亿 for 10万 m3/d = 2,700 "
                      "plus pre-treatment); O&M 10 CNY/m3 (estimate: between park treatment 1.5 and coking "
                      "zero-discharge 25-30, vendor page gdgqhb.com)")),
+        dict(common, measure_id="petrol_vapour_recovery", name_zh="加油站油气回收治理提升（三次回收+在线监控）",
+             name_en="petrol-station vapour recovery upgrade (tank vents, online monitoring)", family="voc",
+             sector="petrol_station", process="", exclusive_group="petrol_station", unit="station",
+             vocs_removal=round((246 - 54.4) / 246, 4), max_share=1.0,
+             capex_cny_per_unit=150_000, fixed_om_cny_per_unit_yr=5_000, lifetime_yr=10,
+             source=("000:L320 petrol-station vapour recovery; from China's 246 kt in 2020 (as controlled then) to "
+                     "< 54.4 kt with >= 90 % recovery (Wang Y.J. et al. 2023, 环境科学研究, both read) = -78 %; "
+                     "capex 150,000 CNY a station (estimate: online monitoring and stage II refurbishment; Shanghai "
+                     "subsidised 3,500 CNY a nozzle and 30,000 a station for stage III, gas.in-en.com); O&M 5,000 "
+                     "CNY/yr (estimate); the petrol recovered is not credited")),
+        dict(common, measure_id="low_voc_coatings", name_zh="低VOCs含量涂料源头替代（建筑涂料水性化）",
+             name_en="low-VOC (waterborne) architectural coatings", family="voc",
+             sector="solvent_architectural", process="", exclusive_group="coatings", unit="kg_vocs",
+             vocs_removal=0.58, max_share=1.0, capex_cny_per_unit=0, fixed_om_cny_per_unit_yr=10.0, lifetime_yr=5,
+             source=("000:L312 low-VOC substitution; VOC factor 0.40-0.51 kg/kg solvent-borne against 0.14-0.24 "
+                     "waterborne (Xia S. et al. 2023, Atmosphere 14:662) = (0.455-0.19)/0.455 = -58 %; cost 10 CNY a "
+                     "year per kg of VOCs emitted today (estimate: the waterborne price premium; no source found; "
+                     "17,200 CNY per t avoided, above end-of-pipe running costs of > 8,000 CNY/t, 环境科学 41(2))")),
     ]
     return rows
 

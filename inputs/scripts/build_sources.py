@@ -224,8 +224,41 @@ def water_rows() -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------------------------------------- VOCs, area sources
+# Per city by census population (no city figure found); each row's source gives the national figure it scales.
+SHANXI_POP_SHARE = 34_915_616 / 1_411_778_724  # 7th census: Shanxi / China (2.47 %)
+VOC_AREA = {  # category: (activity per resident, activity unit, VOCs kg per activity unit, source)
+    "petrol_station": (107_600 / 1_411_778_724, "station", 246e6 / 107_600,
+                       "stations: China 107,600 (2022 Blue Book via induqin.com) x Shanxi's population share; VOCs "
+                       "246 kt in 2020 from China's stations (Wang Y.J. et al. 2023, 环境科学研究, AP-42 method) per "
+                       "station (D: 2.29 t a station a year, controlled as in 2020)"),
+    "solvent_architectural": (0.25, "kg_vocs", 1.0,
+                              "architectural coatings: China 34.8万t VOCs in 2016 / 1,390 M residents = 0.25 kg per "
+                              "resident (Gao M.P. et al. 2019, 环境科学 40(3)) x census population"),
+    "catering": (34e6 / 1_390_000_000, "kg_vocs", 1.0,
+                 "catering: China 34 kt VOCs in 2017 (Jin W. et al. 2021, Sci. Total Environ. 142184, a survey "
+                 "that covered Linfen) / 1,390 M residents x census population; all cooking gives 561 kt (Li Z. et "
+                 "al. 2023, ESSD 15:5017): this row is the low end"),
+}
+
+
+def voc_area_rows() -> list[dict]:
+    cities, counties = bw.read_regions()
+    rows = []
+    for city, (name, pop) in sorted(cities.items()):
+        members = sorted(counties[city])
+        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        for cat, (per_person, unit, kg_per_unit, src) in VOC_AREA.items():
+            activity = pop * per_person
+            rows.append(dict(source_id=f"{cat.split('_')[0].upper()[:4]}-{city}", category=cat, detail="",
+                             county_code=seat, activity=fmt(activity), activity_unit=unit, nox_t="0", so2_t="0",
+                             pm_t="0", vocs_t=fmt(activity * kg_per_unit / 1000), cod_t="0", nh3n_t="0", co2_t="0",
+                             synthetic="false", source=f"{name} ({pop:,.0f} residents, 7th census): {src}"))
+    return rows
+
+
 def main() -> None:
-    rows = build() + coke_rows() + water_rows()
+    rows = build() + coke_rows() + water_rows() + voc_area_rows()
     with (INPUTS / "sources.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()

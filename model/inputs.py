@@ -31,7 +31,8 @@ CAPACITY_UNITS = ("t_per_yr", "t_per_day", "MW", "t_steam_per_h", "m3_per_day")
 #: emission sources outside the plant list (sources.csv), grouped as check-inputs reports them
 CATEGORIES: dict[str, str] = {
     "truck_heavy_diesel": "on-road vehicles", "truck_medium_diesel": "on-road vehicles",
-    "truck_light_diesel": "on-road vehicles", "bus_diesel": "on-road vehicles", "car_gasoline": "on-road vehicles",
+    "truck_light_diesel": "on-road vehicles", "truck_light_gasoline": "on-road vehicles",
+    "bus_diesel": "on-road vehicles", "bus_medium_diesel": "on-road vehicles", "car_gasoline": "on-road vehicles",
     "offroad_machinery": "off-road", "mine_haul_truck": "off-road", "diesel_locomotive": "off-road",
     "coke_unlisted": "coking", "household_coal_heating": "households",
     "sewage_urban": "domestic sewage", "sewage_rural": "domestic sewage", "livestock": "farming",

@@ -13,13 +13,24 @@ from model.scenario import load_scenario
 
 
 def test_china_iii_trucks_by_hand(ds):
-    """76,500 国三 trucks (Xinhua 2020-12-28) x 60,000 km x 7.934 g NOx/km (2014 guideline) = 36,416 t NOx."""
-    s = ds.sources[ds.sources["category"] == "truck_heavy_diesel"]
-    assert s["activity"].sum() == pytest.approx(76_500, rel=1e-6)  # per county, 6 digits each
+    """76,500 国三-and-below trucks (Xinhua 2020-12-28) x 60,000 km x 7.934 g NOx/km (2014 guideline) = 36,416 t NOx;
+    PM2.5 at the guideline's 国III 0.243 g/km (0.502 is 国II)."""
+    s = ds.sources[(ds.sources["category"] == "truck_heavy_diesel") & (ds.sources["detail"] == "国III")]
+    assert s["activity"].sum() == pytest.approx(76_500, rel=1e-6)  # per city, 6 digits each
     assert s["nox_t"].sum() == pytest.approx(76_500 * 60_000 * 7.934e-6, rel=1e-5)
-    assert s["pm_t"].sum() == pytest.approx(76_500 * 60_000 * 0.502e-6, rel=1e-5)
+    assert s["pm_t"].sum() == pytest.approx(76_500 * 60_000 * 0.243e-6, rel=1e-5)
     # CO2: 36 L/100 km x 2.66 kg/L
     assert s["co2_t"].sum() == pytest.approx(76_500 * 60_000 * 0.36 * 2.66e-3, rel=1e-5)
+
+
+def test_on_road_fleet_by_hand(ds):
+    """The fleet adds up to Shanxi's 764.72万 civil vehicles (NBS, end-2020), and heavy 国V trucks emit 120,000 x
+    60,000 km x 4.721 g/km."""
+    s = ds.sources
+    onroad = s[s["category"].map(lambda c: c.startswith(("truck_", "bus_", "car_")))]
+    assert onroad["activity"].sum() == pytest.approx(7_647_200, rel=1e-5)
+    v = s[(s["category"] == "truck_heavy_diesel") & (s["detail"] == "国V")]
+    assert v["nox_t"].sum() == pytest.approx(300_000 * 0.40 * 60_000 * 4.721e-6, rel=1e-5)
 
 
 def test_household_stoves_by_hand(ds):
@@ -33,20 +44,38 @@ def test_household_stoves_by_hand(ds):
     assert ds.measures.loc["heat_pump", "so2_t_per_unit"] == pytest.approx(per_household, rel=1e-5)
 
 
-def test_truck_programmes_share_a_county_fleet(ds):
+def test_truck_programmes_share_a_city_fleet(ds):
     md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
     c = build_candidates(md).source
-    county = c[c["enterprise_id"] == "TR3-141002"].set_index("measure_id")
-    src = ds.sources.loc["TR3-141002"]
-    scrap, bev = county.loc["truck_scrap_g3"], county.loc["truck_bev_heavy"]
-    # scrapping every 国三 truck: NOx to China VI's 1/6 (parameters.md), 80,000 CNY a truck (estimate)
-    assert scrap["nox_t"] == pytest.approx(src["nox_t"] * (1 - 0.15 / 0.9), rel=1e-4)
+    sid = "V-truck_heavy_diesel-GIII-141000"
+    city = c[c["enterprise_id"] == sid].set_index("measure_id")
+    src = ds.sources.loc[sid]
+    scrap, bev = city.loc["truck_scrap_g3"], city.loc["truck_bev_heavy"]
+    # scrapping every 国三 truck for a 国六 one: 7.934 -> 1.42 g NOx/km, 80,000 CNY a truck (estimate)
+    assert scrap["nox_t"] == pytest.approx(src["nox_t"] * (1 - 1.42 / 7.934), rel=1e-4)
     assert scrap["capex_cny"] == pytest.approx(80_000 * src["activity"], rel=1e-9)
     # battery-electric trucks for at most half the fleet: all local NOx of that half
     assert bev["max_quantity"] == pytest.approx(0.5 * src["activity"], rel=1e-9)
     assert bev["nox_t"] == pytest.approx(0.5 * src["nox_t"], rel=1e-9)
     # running cost: 90,000 kWh x 0.5 CNY - 21,600 L diesel x 6.5 CNY, per truck
     assert bev["annual_cost_cny"] == pytest.approx((90_000 * 0.5 - 21_600 * 6.5) * bev["max_quantity"], rel=1e-6)
+    # the 国四 programme treats the 国四 trucks only: 5.554 -> 1.42 g/km
+    g4 = c[(c["enterprise_id"] == "V-truck_heavy_diesel-GIV-141000") & (c["measure_id"] == "truck_scrap_g4")].iloc[0]
+    assert g4["nox_t"] == pytest.approx(ds.sources.loc["V-truck_heavy_diesel-GIV-141000", "nox_t"] * (1 - 1.42 / 5.554),
+                                        rel=1e-4)
+    assert not ((c["measure_id"] == "truck_scrap_g4") & c["enterprise_id"].str.contains("GIII")).any()
+
+
+def test_offroad_by_hand(ds):
+    """Farm machinery burns 1.23 Mt CO2 / 3.143 = 391 kt diesel (CEADs 2019) at 51 g NOx/kg (Anhui survey) = 19.96 kt;
+    the electric mine truck replaces 1,190 L diesel by 4,050 / 1,400 x 1,190 kWh per t of diesel a year."""
+    s = ds.sources
+    farm = s[(s["category"] == "offroad_machinery") & (s["detail"] == "agriculture")]
+    assert farm["activity"].sum() == pytest.approx(1.23e6 / 3.143, rel=1e-5)
+    assert farm["nox_t"].sum() == pytest.approx(1.23e6 / 3.143 * 0.051, rel=1e-5)
+    m = ds.measures.loc["mine_truck_electric"]
+    assert m["energy_use_per_unit_yr"] == pytest.approx(4_050 / 1_400 * 1_190, rel=1e-6)
+    assert m["co2_removal"] == pytest.approx(1 - 4_050 / 1_400 * 1_190 * 0.7222e-3 / (1_190 * 2.66e-3), abs=1e-4)
 
 
 def test_check_inputs_shows_the_baseline_beside_the_references(tmp_path):
@@ -58,16 +87,17 @@ def test_check_inputs_shows_the_baseline_beside_the_references(tmp_path):
     base = pd.read_csv(tmp_path / "t" / "baseline.csv", dtype={"region_code": str}, encoding="utf-8-sig")
     assert set(base["region_code"]) == {"140000", *[f"14{k:02d}00" for k in range(1, 12)]}
     ref = pd.read_csv(tmp_path / "t" / "references.csv", encoding="utf-8-sig").set_index(["group", "pollutant"])
-    # the trucks found cover part of the on-road NOx only: below the range, and said so
-    assert ref.loc[("on-road vehicles", "nox"), "verdict"] == "below"
+    # the whole fleet, 764.72万 vehicles: within the population-share range
+    assert ref.loc[("on-road vehicles", "nox"), "verdict"] == "within"
     assert ref.loc[("households", "so2"), "verdict"] == "within"
 
 
 def test_road_to_rail_uses_the_inventory_trucks(ds):
-    """A kt shifted one km spares the 国III truck's 7.934 g/km (loaded out, empty back, 30 t) less rail's 0.05 g/t-km."""
+    """A kt shifted one km spares the 国III truck's 7.934 g/km (loaded out, empty back, 30 t) less rail's 0.05 g/t-km;
+    PM2.5 at the 国III 0.243 g/km."""
     m = ds.measures.loc["rail_shift"]
     assert m["nox_t_per_unit"] == pytest.approx((7.934 * 2 / 30 - 0.05) * 1000 / 1e6, rel=1e-3)
-    assert m["pm_t_per_unit"] == pytest.approx(0.502 * 2 / 30 * 1000 / 1e6, rel=1e-2)
+    assert m["pm_t_per_unit"] == pytest.approx(0.243 * 2 / 30 * 1000 / 1e6, rel=1e-2)
 
 
 def test_renewables_displacing_coal_power_by_hand(ds):

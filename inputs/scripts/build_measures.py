@@ -56,17 +56,71 @@ BRIQUETTE_PM_VOC_CUT = 0.6  # E: clean briquettes in improved stoves cut PM and 
 #                             the cleanest stove type emits 65 % of the mean; briquettes do better)
 BRIQUETTE_T = HH_COAL_T * 0.9  # E: same heat with ~10 % better stove efficiency: 3.4 t x 0.9 = 3.06 t
 
-# On-road heavy diesel trucks (per truck and year; shared with build_sources.py).
-TRUCK_KM_PER_YR = 60_000.0  # E: operating (营运) coal and coke trucks; no Shanxi or guideline figure found (40-100k)
-TRUCK_EF_G_PER_KM = {  # S: 道路机动车大气污染物排放清单编制技术指南（试行）(MEP 2014) base factors, heavy diesel
-    #  truck, as coded in atmoschem/vein@052c0afb tests/testthat/test-ef_china.R (MIT); VOCs = HC
-    "国III": {"nox": 7.934, "pm": 0.502, "vocs": 0.52},
-    "国V": {"nox": 4.721, "pm": 0.027, "vocs": 0.129},
+# On-road vehicles (per vehicle and year; shared with build_sources.py, which builds the fleet from them).
+VEIN_SRC = ("MEP 2014 道路机动车大气污染物排放清单编制技术指南（试行） base factors (30 km/h, no speed, sulphur or "
+            "temperature correction), as stored in the R package vein (ibarraespinosa/vein@efae859, R/sysdata.rda "
+            "ef_china; fork of atmoschem/vein, MIT); VOCs = HC")
+VEHICLE_EF_G_PER_KM = {  # class -> standard -> pollutant, g/km (国VI: see CHINA_VI below)
+    "truck_heavy_diesel": {"国III": {"nox": 7.934, "pm": 0.243, "vocs": 0.255},  # 国II: PM 0.502, HC 0.52
+                           "国IV": {"nox": 5.554, "pm": 0.138, "vocs": 0.129},
+                           "国V": {"nox": 4.721, "pm": 0.027, "vocs": 0.129}},
+    "truck_medium_diesel": {"国III": {"nox": 6.221, "pm": 0.171, "vocs": 0.203},
+                            "国IV": {"nox": 4.354, "pm": 0.099, "vocs": 0.103},
+                            "国V": {"nox": 3.701, "pm": 0.020, "vocs": 0.103}},
+    "truck_light_diesel": {"国II": {"nox": 5.578, "pm": 0.261, "vocs": 1.305},
+                           "国III": {"nox": 3.765, "pm": 0.130, "vocs": 0.368},
+                           "国IV": {"nox": 2.636, "pm": 0.058, "vocs": 0.186},
+                           "国V": {"nox": 2.240, "pm": 0.012, "vocs": 0.186}},
+    "truck_light_gasoline": {"国III": {"nox": 0.534, "pm": 0.011, "vocs": 0.610},
+                             "国IV": {"nox": 0.229, "pm": 0.006, "vocs": 0.169},
+                             "国V": {"nox": 0.172, "pm": 0.006, "vocs": 0.169}},
+    "bus_diesel": {"国III": {"nox": 9.892, "pm": 0.395, "vocs": 0.283},  # large bus / coach
+                   "国IV": {"nox": 9.892, "pm": 0.252, "vocs": 0.107},
+                   "国V": {"nox": 8.640, "pm": 0.126, "vocs": 0.054}},
+    "bus_medium_diesel": {"国III": {"nox": 3.347, "pm": 0.148, "vocs": 0.364},
+                          "国IV": {"nox": 2.678, "pm": 0.106, "vocs": 0.364},
+                          "国V": {"nox": 2.276, "pm": 0.053, "vocs": 0.364}},
+    "car_gasoline": {"国II": {"nox": 0.127, "pm": 0.011, "vocs": 0.164},  # 小型客车
+                     "国III": {"nox": 0.052, "pm": 0.007, "vocs": 0.094},
+                     "国IV": {"nox": 0.036, "pm": 0.003, "vocs": 0.062},
+                     "国V": {"nox": 0.027, "pm": 0.003, "vocs": 0.091}},
 }
+# 国VI is not in the 2014 guideline: heavy trucks at the real-world 1.42 g NOx/km (S: on-board data, Wang J. et
+# al. 2022, Sci. Total Environ. 157209); other classes at half their 国V NOx (estimate); PM and VOCs as 国V (estimate)
+CHINA_VI_HEAVY_NOX = 1.42
+for _cls, _stds in VEHICLE_EF_G_PER_KM.items():
+    _v = _stds["国V"]
+    _stds["国VI"] = {"nox": CHINA_VI_HEAVY_NOX if _cls == "truck_heavy_diesel" else _v["nox"] / 2,
+                     "pm": _v["pm"], "vocs": _v["vocs"]}
+TRUCK_EF_G_PER_KM = VEHICLE_EF_G_PER_KM["truck_heavy_diesel"]
+TRUCK_KM_PER_YR = 60_000.0  # E: operating (营运) coal and coke trucks; no Shanxi or guideline figure found (40-100k)
 TRUCK_DIESEL_L_PER_100KM = 36.0  # D/E: mean of 44 L/100 km loaded (ICCT) and 28 empty (E), parameters.md
 DIESEL_T_CO2_PER_L = 0.00266  # D: parameters.md
-CHINA_VI_NOX_SHARE = 0.15 / 0.9  # E: China VI NOx ~1/6 of the pre-VI fleet per t-km (parameters.md)
+GASOLINE_T_CO2_PER_L = 0.00230  # D: 0.74 kg/L x 43.07 GJ/t x 18.9 tC/TJ x 44/12 x 0.98 (CEADs factors)
+DIESEL_L_PER_T = 1190.0  # D: density 0.84 kg/L
 BEV_TRUCK_KWH_PER_KM = 1.5  # E: battery-electric heavy truck ~150 kWh/100 km (no source found)
+# The fleet (estimate): Shanxi had 764.72万 civil vehicles at end-2020 (S: NBS provincial series, copied in
+# ahia11/SHU-CES---ttc-platform@0a314557 public/data/merged_provincial_data.json; the 31 provinces sum to the
+# national 27,340.92万); no split by class or standard was found, so the split is an estimate (research note
+# vehicles.md: coal-freight tilt, national standard mix); heavy trucks at 国III and below are the 76,500 Shanxi
+# planned to scrap (Xinhua 2020-12-28). class -> (vehicles, km a year, L fuel per 100 km, fuel, {standard: share})
+CIVIL_VEHICLES_2020 = 7_647_200
+FLEET = {
+    "truck_heavy_diesel": (300_000, TRUCK_KM_PER_YR, TRUCK_DIESEL_L_PER_100KM, "diesel",
+                           {"国III": 76_500 / 300_000, "国IV": 0.25, "国V": 0.40, "国VI": 1 - 76_500 / 300_000 - 0.65}),
+    "truck_medium_diesel": (40_000, 35_000.0, 20.0, "diesel", {"国III": 0.35, "国IV": 0.25, "国V": 0.35, "国VI": 0.05}),
+    "truck_light_diesel": (360_000, 30_000.0, 10.0, "diesel",
+                           {"国II": 0.05, "国III": 0.25, "国IV": 0.30, "国V": 0.35, "国VI": 0.05}),
+    "truck_light_gasoline": (240_000, 25_000.0, 10.0, "gasoline", {"国III": 0.15, "国IV": 0.35, "国V": 0.35, "国VI": 0.15}),
+    "bus_diesel": (15_000, 50_000.0, 30.0, "diesel", {"国III": 0.15, "国IV": 0.25, "国V": 0.50, "国VI": 0.10}),
+    "bus_medium_diesel": (20_000, 40_000.0, 20.0, "diesel", {"国III": 0.20, "国IV": 0.30, "国V": 0.45, "国VI": 0.05}),
+}
+FLEET["car_gasoline"] = (CIVIL_VEHICLES_2020 - sum(v[0] for v in FLEET.values()), 12_000.0, 7.0, "gasoline",
+                         {"国II": 0.02, "国III": 0.10, "国IV": 0.35, "国V": 0.38, "国VI": 0.15})
+FLEET_SRC = ("fleet: Shanxi 764.72万 civil vehicles end-2020 (NBS provincial series via ahia11/SHU-CES---ttc-platform"
+             "@0a314557); class split, standards, km a year and fuel use are estimates (no Shanxi breakdown found; "
+             "research note vehicles.md); heavy trucks at 国III and below = the 76,500 to scrap by 2021-09 (Xinhua "
+             "2020-12-28); cars = the rest of the civil vehicles; split to cities by census population (estimate)")
 
 # Road-to-rail (per 1000 t moved one km by rail instead of by truck). The trucks are those of the vehicle
 # inventory (sources.csv): 国III heavy diesel trucks at the guideline's g/km, 30 t loaded out and empty back.
@@ -336,10 +390,21 @@ EAF_SHARE = 0.15  # share of an integrated site's output moved to scrap EAF (nat
 LIVESTOCK_CUT = round((0.90 - 0.75) / (1 - 0.75), 4)  # manure used 75 % -> 90 % at the farms reached
 
 
+def _to_china_vi(standard: str) -> dict[str, float]:
+    """Removal of NOx, PM and VOCs when a heavy truck of ``standard`` is replaced by a 国VI one."""
+    old, new = TRUCK_EF_G_PER_KM[standard], TRUCK_EF_G_PER_KM["国VI"]
+    return {f"{p}_removal": round(1 - new[p] / old[p], 4) for p in ("nox", "pm", "vocs")}
+
+
 def source_rows() -> list[dict]:
     """Programmes at emission sources outside the plant list (sources.csv): trucks, coke, farms, industrial water."""
     common = dict(applies_to="source", terrain="any", ule_compliant="false", unit="vehicle")
-    old = TRUCK_EF_G_PER_KM["国III"]
+    bus_kwh, bus_l = 50_000 * 1.2, 50_000 * 0.30
+    co2_bus = 1 - bus_kwh * GRID_T_CO2_PER_KWH / (bus_l * DIESEL_T_CO2_PER_L)
+    car_kwh, car_l = 12_000 * 0.15, 12_000 * 0.07
+    co2_car = 1 - car_kwh * GRID_T_CO2_PER_KWH / (car_l * GASOLINE_T_CO2_PER_L)
+    mine_kwh = 4_050 / 1_400 * DIESEL_L_PER_T  # kWh per t of diesel no longer burnt
+    co2_mine = 1 - mine_kwh * GRID_T_CO2_PER_KWH / (DIESEL_L_PER_T * DIESEL_T_CO2_PER_L)
     diesel_l = TRUCK_KM_PER_YR * TRUCK_DIESEL_L_PER_100KM / 100
     bev_kwh = TRUCK_KM_PER_YR * BEV_TRUCK_KWH_PER_KM
     co2_bev = 1 - bev_kwh * GRID_T_CO2_PER_KWH / (diesel_l * DIESEL_T_CO2_PER_L)
@@ -350,17 +415,23 @@ def source_rows() -> list[dict]:
         dict(common, measure_id="truck_scrap_g3", name_zh="国三及以下柴油货车提前淘汰（更新为国六）",
              name_en="early scrapping of China III diesel trucks, replaced by China VI", family="vehicle",
              sector="truck_heavy_diesel", process="国III", exclusive_group="truck_fleet",
-             nox_removal=round(1 - CHINA_VI_NOX_SHARE, 4),
-             pm_removal=round(1 - TRUCK_EF_G_PER_KM["国V"]["pm"] / old["pm"], 4),
-             vocs_removal=round(1 - TRUCK_EF_G_PER_KM["国V"]["vocs"] / old["vocs"], 4), so2_removal=0.0,
-             co2_removal=0.0, max_share=1.0, capex_cny_per_unit=80000, fixed_om_cny_per_unit_yr=2000,
-             lifetime_yr=8,
+             **_to_china_vi("国III"), so2_removal=0.0, co2_removal=0.0, max_share=1.0,
+             capex_cny_per_unit=80000, fixed_om_cny_per_unit_yr=2000, lifetime_yr=8,
              source=("000:L254 eliminate 国三-and-below operating diesel trucks; 76,500 planned by 2021-09 (Xinhua "
-                     "2020-12-28, cs.com.cn); NOx -83 % (estimate: China VI ~1/6 of the pre-VI fleet, parameters.md); "
-                     "PM and VOCs to the guideline's 国V factor, 0.027 and 0.129 g/km (S: MEP 2014 guideline via "
-                     "atmoschem/vein@052c0afb, MIT); capex 80,000 CNY per truck (estimate: forgone remaining value "
-                     "of an old truck and the earlier purchase of a new one; subsidies are transfers, no Shanxi "
-                     "amount found); O&M 2,000 CNY/yr (estimate: urea for SCR)")),
+                     "2020-12-28, cs.com.cn); to 国VI: NOx 7.934 -> 1.42 g/km (guideline; on-board 国VI data, Wang "
+                     "2022), PM 0.243 -> 0.027 and HC 0.255 -> 0.129 (国V factors for 国VI, estimate; " + VEIN_SRC +
+                     "); capex 80,000 CNY per truck (estimate: forgone remaining value of an old truck and the "
+                     "earlier purchase of a new one; subsidies are transfers: Shanghai paid 3,000-116,000 by tonnage, "
+                     "autonews.com 2020); O&M 2,000 CNY/yr (estimate: urea for SCR)")),
+        dict(common, measure_id="truck_scrap_g4", name_zh="国四柴油货车提前淘汰（更新为国六）",
+             name_en="early scrapping of China IV diesel trucks, replaced by China VI", family="vehicle",
+             sector="truck_heavy_diesel", process="国IV", exclusive_group="truck_fleet",
+             **_to_china_vi("国IV"), so2_removal=0.0, co2_removal=0.0, max_share=1.0,
+             capex_cny_per_unit=120000, fixed_om_cny_per_unit_yr=2000, lifetime_yr=8,
+             source=("004:L29 eliminate 国四-and-below diesel trucks; NOx 5.554 -> 1.42 g/km, PM 0.138 -> 0.027, HC "
+                     "0.129 -> 0.129 (" + VEIN_SRC + "; 国VI as truck_scrap_g3); capex 120,000 CNY per truck "
+                     "(estimate: a younger truck's higher remaining value; the 2024 national scheme pays up to "
+                     "140,000, caixinglobal.com 2024-08-03); O&M 2,000 CNY/yr (estimate: urea)")),
         dict(common, measure_id="truck_bev_heavy", name_zh="新能源重型货车替代（纯电动）",
              name_en="battery-electric heavy truck replacing a diesel one", family="vehicle",
              sector="truck_heavy_diesel", process="", exclusive_group="truck_fleet",
@@ -370,9 +441,54 @@ def source_rows() -> list[dict]:
              capex_cny_per_unit=600000, fixed_om_cny_per_unit_yr=0, lifetime_yr=8,
              source=("000:L254-256, 004:L29 (45 % new-energy share of new vehicles by 2027); local NOx, PM and VOCs "
                      f"removed; CO2: diesel {diesel_l:,.0f} L x 2.66 kg/L against {bev_kwh:,.0f} kWh (1.5 kWh/km, "
-                     "estimate) x Shanxi grid 0.7222 kg/kWh; capex 600,000 CNY per truck (estimate: a BEV heavy truck "
-                     "2021-23; a 2025 summary prices them at EUR 58-85k domestically, low confidence); max share "
-                     "0.5 (estimate: range and charging limit use in long-haul coal freight)")),
+                     "estimate) x Shanxi grid 0.7222 kg/kWh; capex 600,000 CNY per truck (S: above 600,000 in 2023, "
+                     "under 400,000 in 2024, chinatruck.net); max share 0.5 (estimate: range and charging limit "
+                     "use in long-haul coal freight)")),
+        dict(common, measure_id="bus_bev", name_zh="公交客车新能源替代（纯电动）",
+             name_en="battery-electric buses replacing diesel ones", family="vehicle",
+             sector="bus_diesel|bus_medium_diesel", process="", exclusive_group="bus_fleet",
+             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_bus, 4),
+             max_share=0.95, energy_carrier="electricity", energy_use_per_unit_yr=bus_kwh,
+             saved_carrier="diesel", saved_per_unit_yr=bus_l,
+             capex_cny_per_unit=1_200_000, fixed_om_cny_per_unit_yr=0, lifetime_yr=8,
+             source=("000:L256 more new-energy city buses, 003:L274 >= 80 % of new buses; Shanxi reached 14,551 "
+                     "new-energy buses, 95.65 %, by end-2023 (China Daily Shanxi 2024-05-29) = max share 0.95; "
+                     f"{bus_kwh:,.0f} kWh (1.2 kWh/km, estimate) for {bus_l:,.0f} L diesel (30 L/100 km, estimate) "
+                     "over 50,000 km; capex 1,200,000 CNY a bus (estimate: 12 m electric bus 1.0-2.0 M before "
+                     "subsidy, recalled, not verified; the bus is replaced early, so the whole price)")),
+        dict(common, measure_id="car_nev", name_zh="小型客车新能源替代（纯电动）",
+             name_en="battery-electric cars replacing petrol ones", family="vehicle",
+             sector="car_gasoline", process="", exclusive_group="car_fleet",
+             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_car, 4),
+             max_share=0.10, energy_carrier="electricity", energy_use_per_unit_yr=car_kwh,
+             saved_carrier="gasoline", saved_per_unit_yr=car_l,
+             capex_cny_per_unit=60_000, fixed_om_cny_per_unit_yr=0, lifetime_yr=10,
+             source=("004:L29 45 % new-energy share of new vehicles by 2027; max share 0.10 of the stock by 2025 "
+                     "(estimate: ~8 % of the stock renewed a year, the new-energy share rising towards 45 %); "
+                     f"{car_kwh:,.0f} kWh (15 kWh/100 km, estimate) for {car_l:,.0f} L petrol (7 L/100 km, estimate) "
+                     "over 12,000 km; capex 60,000 CNY (estimate: price premium of a battery-electric car with a "
+                     "home charger, 2020-21)")),
+        dict(common, measure_id="offroad_stage4", name_zh="非道路移动机械国四替代（老旧工程、农业机械淘汰）",
+             name_en="old non-road machinery replaced by China IV machines", family="vehicle",
+             sector="offroad_machinery", process="", exclusive_group="offroad", unit="t_diesel_per_yr",
+             nox_removal=0.6, pm_removal=0.9, vocs_removal=0.5, so2_removal=0.0, co2_removal=0.0, max_share=0.5,
+             capex_cny_per_unit=8000, fixed_om_cny_per_unit_yr=0, lifetime_yr=10,
+             source=("000:L254 non-road stage IV, 000:L322 old machinery out, 003:L276-278; NOx -60 %, PM -90 % "
+                     "(DPF), VOCs -50 % against today's stage II/III fleet (estimate; field factors run 24-225 % "
+                     "above the limits, NDMM review); capex 8,000 CNY per t of diesel a year (estimate: a 150 kW "
+                     "excavator burning ~25 t a year, 200,000 CNY of forgone value and earlier purchase); at most "
+                     "half the machines (estimate)")),
+        dict(common, measure_id="mine_truck_electric", name_zh="矿用卡车电动化",
+             name_en="battery-electric mine haul trucks", family="vehicle",
+             sector="mine_haul_truck", process="", exclusive_group="mine_trucks", unit="t_diesel_per_yr",
+             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_mine, 4),
+             max_share=0.5, energy_carrier="electricity", energy_use_per_unit_yr=mine_kwh,
+             saved_carrier="diesel", saved_per_unit_yr=DIESEL_L_PER_T,
+             capex_cny_per_unit=10_000, fixed_om_cny_per_unit_yr=0, lifetime_yr=10,
+             source=("000:L322, 003:L276-278 new-energy machinery; a 100 t truck uses 3,800-4,300 kWh a day "
+                     f"instead of 1,200-1,600 L diesel (im-mining.com 2022) = {mine_kwh:,.0f} kWh per t diesel; capex "
+                     "10,000 CNY per t of diesel a year (estimate: ~3.5 M CNY more than a diesel truck burning ~350 t a "
+                     "year; no price found); at most half the fleet (estimate: charging, grades)")),
         dict(coke, measure_id="coke_ule_rest", name_zh="其余焦化产能超低排放改造（含化产VOCs治理）",
              name_en="ULE and by-product VOC control at coke capacity outside the plant list", family="ule",
              **coke_ule, pm_removal=0.28, co2_removal=0.0,
@@ -489,6 +605,8 @@ PRICES = [
                 "rose sharply in 2021; no price table found); the residential coal_raw price does not apply"),
     dict(carrier="diesel", unit="L", price_cny_per_unit=6.5,
          source="estimate: retail diesel in Shanxi 2020-21, 6-7 CNY/L (no price table found)"),
+    dict(carrier="gasoline", unit="L", price_cny_per_unit=7.0,
+         source="estimate: retail 92# petrol in Shanxi 2020-21, 6.5-7.5 CNY/L (no price table found)"),
     dict(carrier="district_heat", unit="GJ", price_cny_per_unit=40.0,
          source="estimate: Shanxi residential heat tariffs are set per m2 (~5 CNY/m2/month); 40 CNY/GJ equivalent"),
 ]

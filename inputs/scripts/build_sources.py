@@ -75,23 +75,6 @@ def build() -> list[dict]:
             cod_t="0", nh3n_t="0", co2_t=fmt(hh * stove_co2), synthetic="false",
             source=(f"households: regions.csv rural_coal_households_2020 (estimate, see its source); per household: "
                     f"{bm.HH_SRC}")))
-    pop = county_population(rows)
-    total_pop = sum(pop.values())
-    ef = bm.TRUCK_EF_G_PER_KM["国III"]
-    diesel_l = bm.TRUCK_KM_PER_YR * bm.TRUCK_DIESEL_L_PER_100KM / 100
-    for r in rows:
-        trucks = G3_TRUCKS * pop[r["region_code"]] / total_pop
-        per = {p: bm.TRUCK_KM_PER_YR * g / 1e6 for p, g in ef.items()}
-        out.append(dict(
-            source_id=f"TR3-{r['region_code']}", category="truck_heavy_diesel", detail="国III",
-            county_code=r["region_code"], activity=fmt(trucks), activity_unit="vehicle",
-            nox_t=fmt(trucks * per["nox"]), so2_t="0", pm_t=fmt(trucks * per["pm"]), vocs_t=fmt(trucks * per["vocs"]),
-            cod_t="0", nh3n_t="0", co2_t=fmt(trucks * diesel_l * bm.DIESEL_T_CO2_PER_L), synthetic="false",
-            source=("trucks: 76,500 国三-and-below operating diesel trucks to eliminate by 2021-09 (Xinhua 2020-12-28, "
-                    "cs.com.cn; 000:L254), all taken as heavy 国III (estimate), split by 7th-census population "
-                    "(estimate: no fleet by city found); 60,000 km/yr (estimate); g/km NOx 7.934, PM2.5 0.502, HC "
-                    "0.52 (S: MEP 2014 road-vehicle inventory guideline via atmoschem/vein@052c0afb, MIT); diesel "
-                    "36 L/100 km x 2.66 kg CO2/L (parameters.md)")))
     return out
 
 
@@ -257,8 +240,87 @@ def voc_area_rows() -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------------------------------------- vehicles, machinery
+def vehicle_rows() -> list[dict]:
+    """The on-road fleet per city, class and emission standard (build_measures.FLEET, VEHICLE_EF_G_PER_KM)."""
+    cities, counties = bw.read_regions()
+    pop_total = sum(p for _, p in cities.values())
+    co2_per_l = {"diesel": bm.DIESEL_T_CO2_PER_L, "gasoline": bm.GASOLINE_T_CO2_PER_L}
+    rows = []
+    for city, (name, pop) in sorted(cities.items()):
+        members = sorted(counties[city])
+        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        for cls, (stock, km, l_100km, fuel, mix) in bm.FLEET.items():
+            for std, share in mix.items():
+                n = stock * share * pop / pop_total
+                ef = bm.VEHICLE_EF_G_PER_KM[cls][std]
+                label = f"{std} and below" if std == next(iter(mix)) else std  # standards run oldest first
+                rows.append(dict(
+                    source_id=f"V-{cls}-{std.replace('国', 'G')}-{city}", category=cls, detail=std, county_code=seat, activity=fmt(n),
+                    activity_unit="vehicle", **{f"{p}_t": fmt(n * km * ef[p] / 1e6) for p in ("nox", "pm", "vocs")},
+                    so2_t="0", cod_t="0", nh3n_t="0", co2_t=fmt(n * km * l_100km / 100 * co2_per_l[fuel]),
+                    synthetic="false",
+                    source=(f"{name}: {bm.FLEET_SRC}; {cls} {label}: {stock:,.0f} in Shanxi x {share:.3f}, "
+                            f"{km:,.0f} km/yr, {l_100km:g} L {fuel}/100 km (estimates); g/km NOx {ef['nox']}, PM2.5 "
+                            f"{ef['pm']}, HC {ef['vocs']} ({bm.VEIN_SRC if std != '国VI' else '国VI: see build_measures.py'})")))
+    return rows
+
+
+# Off-road diesel, t a year. Agriculture and construction: CEADs 2019 Shanxi inventory, diesel CO2 in agriculture
+# 1.23 Mt and construction 1.51 Mt (Open-Earth-Foundation/OpenClimate@822037b7, harmonize/data/raw/CEADS_china_provinces/
+# Emission_Inventories_for_30_Provinces_2019.xlsx, sheet Shanxi2019) / 3.143 t CO2 per t diesel (D: CEADs factors)
+DIESEL_T_CO2_PER_T = 3.143
+OFFROAD = {  # (category, detail): (t diesel a year, g NOx per kg diesel, how split to cities, source)
+    ("offroad_machinery", "agriculture"): (1.23e6 / DIESEL_T_CO2_PER_T, 51.0, "rural",
+                                           "agricultural machinery: diesel = CEADs 2019 Shanxi agriculture diesel CO2 "
+                                           "1.23 Mt / 3.143 t/t; NOx 51 g/kg diesel (S: Anhui farm machinery 2013, Ai "
+                                           "et al. 2021, Atmosphere 12:440); split by rural residents (estimate)"),
+    ("offroad_machinery", "construction"): (1.51e6 / DIESEL_T_CO2_PER_T, 45.0, "population",
+                                            "construction machinery: diesel = CEADs 2019 Shanxi construction diesel CO2 "
+                                            "1.51 Mt / 3.143 t/t; NOx 45 g/kg (estimate: between heavy trucks' 40-47 "
+                                            "g/kg, plume chasing, and farm machinery's 51); split by population "
+                                            "(estimate)"),
+    ("mine_haul_truck", ""): (225_000.0, 45.0, "mines",
+                              "open-pit haul trucks and mine machinery: 225 kt diesel (estimate: ~150 Mt of open-pit "
+                              "coal x 1.5 kg diesel per t, no Shanxi figure found); NOx 45 g/kg (estimate, as "
+                              "construction); split by coal-mine capacity in enterprises.csv (estimate)"),
+}
+# PM and VOCs in proportion to NOx as in China's non-road inventory 2020: PM 23.7, HC 42.5, NOx 478.2万t (S: MEE
+# 中国移动源环境管理年报 2021, press text)
+OFFROAD_PM_PER_NOX, OFFROAD_VOC_PER_NOX = 23.7 / 478.2, 42.5 / 478.2
+
+
+def offroad_rows() -> list[dict]:
+    cities, counties = bw.read_regions()
+    with (INPUTS / "enterprises.csv").open(encoding="utf-8", newline="") as f:
+        mines = [r for r in csv.DictReader(f) if r["sector"] == "coal_mine"]
+    weights = {
+        "population": {c: p for c, (_, p) in cities.items()},
+        "rural": {c: p * bw.RURAL_SHARE for c, (_, p) in cities.items()},
+        "mines": {c: sum(float(r["capacity"]) for r in mines if r["county_code"][:4] + "00" == c) for c in cities},
+    }
+    rows = []
+    for city, (name, _pop) in sorted(cities.items()):
+        members = sorted(counties[city])
+        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        for (cat, detail), (diesel_t, g_nox, key, src) in OFFROAD.items():
+            w = weights[key]
+            t = diesel_t * w[city] / sum(w.values())
+            if t <= 0:
+                continue
+            nox = t * g_nox / 1000
+            rows.append(dict(
+                source_id=f"{'OR' if cat == 'offroad_machinery' else 'MT'}-{detail[:4] or 'mine'}-{city}",
+                category=cat, detail=detail, county_code=seat, activity=fmt(t), activity_unit="t_diesel_per_yr",
+                nox_t=fmt(nox), so2_t="0", pm_t=fmt(nox * OFFROAD_PM_PER_NOX), vocs_t=fmt(nox * OFFROAD_VOC_PER_NOX),
+                cod_t="0", nh3n_t="0", co2_t=fmt(t * DIESEL_T_CO2_PER_T), synthetic="false",
+                source=(f"{name}: {src}; PM and VOCs in China's non-road NOx ratio (PM 23.7, HC 42.5 per 478.2, MEE "
+                        "mobile-source report 2021); CO2 3.143 t/t diesel")))
+    return rows
+
+
 def main() -> None:
-    rows = build() + coke_rows() + water_rows() + voc_area_rows()
+    rows = build() + vehicle_rows() + offroad_rows() + coke_rows() + water_rows() + voc_area_rows()
     with (INPUTS / "sources.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()

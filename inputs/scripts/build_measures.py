@@ -386,6 +386,11 @@ def freight_rows() -> list[dict]:
     ]
 
 
+# Coke outside the plant list: stack NOx and SO2 of China's independent coke plants, 2018, from CEMS (Chen et al.
+# 2023, Atmosphere 14:348: NOx 117.71 Gg, SO2 63.84 Gg) / China's coke output 2018, 438.2 Mt (NBS; recalled, not
+# verified here); ULE factors (kg/t coke) as coking_ule applied to the uncontrolled factors (estimate)
+COKE_CEMS_KG_PER_T = {"nox": 117.71e6 / 438.2e6, "so2": 63.84e6 / 438.2e6}
+COKE_ULE_KG_PER_T = {"nox": 0.225, "so2": 0.10, "pm": 0.22}
 EAF_SHARE = 0.15  # share of an integrated site's output moved to scrap EAF (national 2025 goal, GEM)
 LIVESTOCK_CUT = round((0.90 - 0.75) / (1 - 0.75), 4)  # manure used 75 % -> 90 % at the farms reached
 
@@ -410,7 +415,8 @@ def source_rows() -> list[dict]:
     co2_bev = 1 - bev_kwh * GRID_T_CO2_PER_KWH / (diesel_l * DIESEL_T_CO2_PER_L)
     # the two coke programmes share their pool and, for the new ovens, the ULE package's NOx, SO2 and VOC removal
     coke = dict(common, sector="coke_unlisted", process="", exclusive_group="coke_rest", unit="t_coke_per_yr")
-    coke_ule = dict(nox_removal=0.45, so2_removal=0.375, vocs_removal=0.6)
+    coke_ule = dict(nox_removal=round(1 - COKE_ULE_KG_PER_T["nox"] / COKE_CEMS_KG_PER_T["nox"], 4),
+                    so2_removal=round(1 - COKE_ULE_KG_PER_T["so2"] / COKE_CEMS_KG_PER_T["so2"], 4), vocs_removal=0.6)
     rows = [
         dict(common, measure_id="truck_scrap_g3", name_zh="国三及以下柴油货车提前淘汰（更新为国六）",
              name_en="early scrapping of China III diesel trucks, replaced by China VI", family="vehicle",
@@ -493,10 +499,12 @@ def source_rows() -> list[dict]:
              name_en="ULE and by-product VOC control at coke capacity outside the plant list", family="ule",
              **coke_ule, pm_removal=0.28, co2_removal=0.0,
              max_share=1.0, capex_cny_per_unit=170, fixed_om_cny_per_unit_yr=33, lifetime_yr=15,
-             source=("000:L310 coking ULE; from the listed plants' 'partial' factors (NOx 0.41, SO2 0.16, PM 0.31 "
-                     "kg/t coke) to ULE (NOx 0.225, SO2 0.10, PM 0.22: coking_ule's removal on the uncontrolled "
-                     "factors) = -45/-37.5/-28 %; VOCs: coking_ule 20 % compounded with by-product control 50 % = "
-                     "60 %; capex 150 + 20 CNY per t/yr and O&M 30 + 3 CNY/t as coking_ule + coking_voc (estimates)")),
+             source=("000:L310 coking ULE; from the measured stack factors of independent coke plants (NOx "
+                     f"{COKE_CEMS_KG_PER_T['nox']:.3f}, SO2 {COKE_CEMS_KG_PER_T['so2']:.3f} kg/t: CEMS 2018, see "
+                     "COKE_CEMS_KG_PER_T) and the listed 'partial' plants' PM 0.31 kg/t to ULE (NOx 0.225, SO2 0.10, PM "
+                     "0.22: coking_ule's removal on the uncontrolled factors); VOCs: coking_ule 20 % compounded with "
+                     "by-product control 50 % = 60 %; capex 150 + 20 CNY per t/yr and O&M 30 + 3 CNY/t as coking_ule "
+                     "+ coking_voc (estimates)")),
         dict(coke, measure_id="coke_replace_43m", name_zh="4.3米焦炉淘汰、产能置换为大型超低排放焦炉（含干熄焦）",
              name_en="4.3 m coke ovens closed and replaced by large ULE ovens with dry quenching", family="structural",
              **coke_ule, pm_removal=0.5, co2_removal=0.15,

@@ -80,13 +80,16 @@ def build() -> list[dict]:
 
 def coke_rows() -> list[dict]:
     """Coke made outside the listed plants: output = Shanxi's estimate less the listed plants', per city by the
-    listed plants' capacity share (estimate), at the listed 'partial' plants' factors (VOCs: the PKU factor)."""
+    listed plants' capacity share (estimate), at the measured (CEMS) factors of independent coke plants for NOx and
+    SO2, the listed 'partial' plants' PM and CO2, and the PKU factor for VOCs."""
     with (INPUTS / "enterprises.csv").open(encoding="utf-8", newline="") as f:
         coke = [r for r in csv.DictReader(f) if r["sector"] == "coking"]
     listed = sum(float(r["output"]) for r in coke)
     partial = [r for r in coke if r["ule_status"] == "partial"]
     out_p = sum(float(r["output"]) for r in partial)
-    ef = {p: sum(float(r[f"{p}_t"]) for r in partial) / out_p for p in ("nox", "so2", "pm", "co2")}
+    ef = {p: sum(float(r[f"{p}_t"]) for r in partial) / out_p for p in ("pm", "co2")}
+    ef.update(bm.COKE_CEMS_KG_PER_T)  # t/t = kg/t / 1000 below
+    ef["nox"], ef["so2"] = ef["nox"] / 1000, ef["so2"] / 1000
     rest = COKE_OUTPUT_T - listed
     cap: dict[str, float] = {}
     seat: dict[str, str] = {}
@@ -108,10 +111,10 @@ def coke_rows() -> list[dict]:
             source=(f"synthetic: coke outside the listed plants = estimate 98 Mt (2022 output about 9,800万t, 中国环境报 "
                     f"via 中国经济网 2023-06-27; 2020 not found) less the listed {listed / 1e6:.2f} Mt, split by the "
                     f"listed plants' capacity per city ({cap[cc] / 1e6:.2f} of {total / 1e6:.2f} Mt), placed in the "
-                    f"city's largest listed coking county; factors of the listed 'partial' plants (NOx "
-                    f"{ef['nox'] * 1000:.3f}, SO2 {ef['so2'] * 1000:.3f}, PM {ef['pm'] * 1000:.3f} kg/t, CO2 "
-                    f"{ef['co2']:.2f} t/t; estimate: most ovens had some desulfurisation and denitration by 2020); "
-                    f"VOCs 3.065 kg/t (S: uncontrolled coke plant, PKU study)")))
+                    f"city's largest listed coking county; NOx {ef['nox'] * 1000:.3f}, SO2 {ef['so2'] * 1000:.3f} kg/t "
+                    f"(D: independent coke plants' CEMS totals 2018, Chen et al. 2023, Atmosphere 14:348, / China's "
+                    f"438.2 Mt coke, recalled); PM {ef['pm'] * 1000:.3f} kg/t and CO2 {ef['co2']:.2f} t/t of the "
+                    f"listed 'partial' plants (estimate); VOCs 3.065 kg/t (S: uncontrolled coke plant, PKU study)")))
     return rows
 
 

@@ -63,6 +63,23 @@ def _running_cost(m: pd.DataFrame, qty: pd.Series, prices: dict[str, float]) -> 
     return per_unit.to_numpy() * qty.to_numpy()
 
 
+#: carriers that are coal, for the coal a measure saves (the coal-consumption rule counts it)
+COAL_CARRIERS = ("coal_raw", "coal_power", "coal_briquette")
+
+
+def _coal_saved(m: pd.DataFrame, qty: pd.Series) -> np.ndarray:
+    """Coal no longer burnt (t/yr) by ``qty`` units of measure rows ``m``: the coal a measure saves directly or as
+    the coal-fired power it displaces, less any coal (briquettes) it burns instead. Coal behind grid electricity
+    is not counted (it is the grid's, not the measure's)."""
+    def col(name: str) -> pd.Series:
+        return m[name] if name in m else pd.Series(np.nan, index=m.index)
+
+    saved = (col("coal_saved_t_per_unit_yr").fillna(0)
+             + np.where(col("saved_carrier").isin(COAL_CARRIERS), col("saved_per_unit_yr").fillna(0), 0.0)
+             - np.where(col("energy_carrier").isin(COAL_CARRIERS), col("energy_use_per_unit_yr").fillna(0), 0.0))
+    return np.asarray(saved, dtype=float) * qty.to_numpy(dtype=float)
+
+
 def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     ds = md.dataset
     e = md.plants
@@ -105,6 +122,7 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
     out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices) + pairs[
         "var_om_cny_per_t_output"].fillna(0) * pairs["output"]
+    out["coal_saved_t"] = _coal_saved(pairs, qty)
     out["lifetime_yr"] = pairs["lifetime_yr"]
     out["source"] = "catalogue"
     _apply_stated_projects(ds, out)
@@ -169,6 +187,7 @@ def _combination(cand: pd.DataFrame, members: list[int], share: np.ndarray, emis
                    vocs_efficiency_after=cand.loc[members, "vocs_efficiency_after"].max(),
                    capex_cny=float(cand.loc[members, "capex_cny"].sum()),
                    annual_cost_cny=float(cand.loc[members, "annual_cost_cny"].sum()),
+                   coal_saved_t=float(cand.loc[members, "coal_saved_t"].sum()),
                    annualised_capex_cny=float(cand.loc[members, "annualised_capex_cny"].sum()),
                    lifetime_yr=float(cand.loc[members, "lifetime_yr"].min()),
                    source=" + ".join(dict.fromkeys(cand.loc[members, "source"])))
@@ -225,6 +244,7 @@ def household_candidates(md: ModelData) -> pd.DataFrame:
         out[p] = pairs[f"{p.removesuffix('_t')}_t_per_unit"].fillna(0.0) * qty
     out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
     out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices)
+    out["coal_saved_t"] = _coal_saved(pairs, qty)
     out["lifetime_yr"] = pairs["lifetime_yr"]
     out["source"] = "catalogue"
     return out
@@ -404,6 +424,7 @@ def source_candidates(md: ModelData) -> pd.DataFrame:
         out[p] = pairs[col].fillna(0.0) * pairs[p] * share if col in pairs else 0.0
     out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
     out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices)
+    out["coal_saved_t"] = _coal_saved(pairs, qty)
     out["lifetime_yr"] = pairs["lifetime_yr"]
     out["source"] = "catalogue"
     return out

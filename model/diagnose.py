@@ -51,10 +51,14 @@ def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
     target can be met, the achievable column is the most each row (soft ones too) can reach on its own."""
     _, sol = elastic(md, cands)
     if sol.status == "infeasible":
+        # name the rules and caps whose lifting alone makes the rest hold together
+        culprits = [what for what, relaxed in _relaxations(md) if elastic(relaxed, cands)[1].ok]
+        blame = (f"; lifting any one of these alone makes the rest hold: {', '.join(culprits)}" if culprits
+                 else "; no single rule or cap is to blame (several conflict)")
         return pd.DataFrame([{"item": "(rules and budget)", "kind": "rules", "required_t": float("nan"),
                               "achievable_t": float("nan"), "shortfall_t": float("nan"),
                               "note": "the policy rules and budget cannot all hold even without targets: disable "
-                                      "a rule or raise the budget"}])
+                                      "a rule or raise the budget" + blame}])
     rows = []
     for t in md.targets:
         if t.key not in sol.short:  # soft targets keep their own penalty: not part of the elastic objective

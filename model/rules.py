@@ -62,6 +62,10 @@ class BoilerRule(Rule):
     below_t_per_h: float = Field(35.0, ge=0, description="000:L304: coal boilers < 35 t/h to zero")
 
 
+class CoalCapRule(Rule):
+    reduction_t: float = Field(0.0, ge=0, description="000:L248: coal use cut (t/yr) the scenario requires")
+
+
 # --------------------------------------------------------------------------- constraint rows
 @dataclass(frozen=True)
 class RowGroup:
@@ -180,6 +184,17 @@ def define_siding_rows(md: ModelData, c: pd.DataFrame, rule: SidingRule) -> Rule
                     f"{rule.min_rail_share:.0%} ({len(big)} shippers; 002:L322, 003:L272)")
 
 
+def define_coal_cap_rows(md: ModelData, c: pd.DataFrame, rule: CoalCapRule) -> RuleRows:
+    """Coal-consumption cap (000:L248 煤炭消费减量替代): the projects save at least ``reduction_t`` of coal a year."""
+    saved = c["coal_saved_t"].fillna(0).to_numpy(dtype=float) if "coal_saved_t" in c else []
+    idx = [int(i) for i, v in enumerate(saved) if v > 0]
+    group = RowGroup("rule_coal_cap", "u", [0], [idx], [float(rule.reduction_t)], rule.by_year,
+                     coefs=[[float(saved[i]) for i in idx]])
+    return RuleRows([group], set(),
+                    f"coal use cut by >= {rule.reduction_t:,.0f} t/yr ({len(idx)} candidates save coal; 000:L248; "
+                    "coal behind grid electricity not counted)")
+
+
 # --------------------------------------------------------------------------- the registry
 @dataclass(frozen=True)
 class RuleSpec:
@@ -198,6 +213,7 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("boiler_phaseout", BoilerRule, define_boiler_rows, "rule: small coal boilers phased out"),
     RuleSpec("plain_coal_zero", PlainCoalRule, define_plain_coal_rows, "rule: bulk coal to zero in plain counties"),
     RuleSpec("siding_mandatory", SidingRule, define_siding_rows, "rule: sidings for large bulk shippers"),
+    RuleSpec("coal_cap", CoalCapRule, define_coal_cap_rows, "rule: coal-consumption cut"),
 )
 
 

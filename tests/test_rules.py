@@ -66,3 +66,45 @@ def test_the_cost_of_a_rule_by_brute_force(tiny, tmp_path):
     bought = 0.85 * sum(nox for *_, nox in PLANTS) - sum(
         ds.measures.loc[m, "nox_removal"] * nox for (eid, *_, nox) in PLANTS for e, m in choice.items() if e == eid)
     assert row["buys_nox_t"] == pytest.approx(bought, rel=1e-6)
+
+
+def test_coal_cap_counts_the_coal_each_candidate_saves(ds):
+    """000:L248: a heat pump saves a household's 3.4 t of bulk coal; clean briquettes save 3.4 - 3.06 = 0.34 t;
+    wind and solar for 10 % of a coal MW save 186.7 t of power coal a year (430 MWh x 0.310 / 0.714)."""
+    from model.rules import CoalCapRule, define_coal_cap_rows
+
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    c = build_candidates(md).all()
+    hp = c[c["measure_id"] == "heat_pump"].iloc[0]
+    assert hp["coal_saved_t"] == pytest.approx(3.4 * hp["max_quantity"], rel=1e-9)
+    cc = c[c["measure_id"] == "heat_clean_coal"].iloc[0]
+    assert cc["coal_saved_t"] == pytest.approx((3.4 - 3.06) * cc["max_quantity"], rel=1e-9)
+    re10 = c[c["measure_id"] == "power_re_10"].iloc[0]
+    assert re10["coal_saved_t"] == pytest.approx(430 * 0.310 / 0.714 * re10["max_quantity"], rel=1e-3)
+    assert c.loc[c["measure_id"] == "truck_scrap_g3", "coal_saved_t"].eq(0).all()  # diesel, not coal
+    (row,) = define_coal_cap_rows(md, c, CoalCapRule(reduction_t=1e6)).rows
+    assert row.rhs == [1e6] and set(row.members[0]) == set(c.index[c["coal_saved_t"] > 0])
+
+
+def test_coal_cap_binds_and_is_named_when_out_of_reach(tmp_path):
+    """With heating alone (no targets), a 1 Mt cut is met; 100 Mt is more than every coal household burns
+    (1.99 M x 3.4 t = 6.8 Mt), so the run is infeasible and the diagnosis names the rule."""
+    from click.testing import CliRunner
+
+    import cli
+    from conftest import write_yaml
+
+    base = ("name: t\ntargets: []\nmeasures: {exclude: [ule, voc, boiler, rail, wastewater, efficiency, vehicle, "
+            "renewables, structural, farming]}\n")
+    ok = write_yaml(tmp_path, base + "rules: {coal_cap: {enabled: true, reduction_t: 1.0e6}}\n", "ok.yaml")
+    res = CliRunner().invoke(cli.main, ["run", str(ok), "--out", str(tmp_path / "a"), "--no-plots"])
+    assert res.exit_code == 0, res.output
+    import pandas as pd
+
+    port = pd.read_csv(tmp_path / "a" / "portfolio.csv")
+    per_hh = port["measure_id"].map(lambda m: 3.4 - 3.06 if m == "heat_clean_coal" else 3.4)
+    assert (port["quantity"] * per_hh).sum() >= 1e6 * (1 - 1e-6)
+    far = write_yaml(tmp_path, base + "rules: {coal_cap: {enabled: true, reduction_t: 1.0e8}}\n", "far.yaml")
+    res = CliRunner().invoke(cli.main, ["run", str(far), "--out", str(tmp_path / "b"), "--no-plots"])
+    assert res.exit_code == 3, res.output
+    assert "coal-consumption cut" in res.output

@@ -297,6 +297,7 @@ def freight_candidates(md: ModelData) -> pd.DataFrame:
 WATER_POOLS: dict[tuple[str, str], tuple[str, str]] = {
     ("urban", "new"): ("sewage_urban", "untreated"), ("urban", "expansion"): ("sewage_urban", "untreated"),
     ("town", "new"): ("sewage_urban", "untreated"), ("town", "expansion"): ("sewage_urban", "untreated"),
+    ("urban", "network"): ("sewage_urban", "untreated"),
     ("urban", "upgrade"): ("sewage_urban", "treated"), ("town", "upgrade"): ("sewage_urban", "treated"),
     ("rural", "new"): ("sewage_rural", ""), ("rural", "expansion"): ("sewage_rural", ""),
     ("park", "new"): ("wastewater_industrial", ""), ("park", "expansion"): ("wastewater_industrial", ""),

@@ -121,7 +121,7 @@ TABLES: dict[str, list[Col]] = {
     ],
     "wastewater": [
         Col("candidate_id", unique=True), Col("name_zh"), Col("county_code", "code", ref="county"),
-        Col("kind", choices=("urban", "park", "town", "rural")), Col("action", choices=("new", "expansion", "upgrade")),
+        Col("kind", choices=("urban", "park", "town", "rural")), Col("action", choices=("new", "expansion", "upgrade", "network")),
         Col("capacity_m3_per_day", "float", min=0),
         Col("influent_cod_mg_l", "float", min=0), Col("effluent_cod_mg_l", "float", min=0),
         Col("influent_nh3n_mg_l", "float", min=0), Col("effluent_nh3n_mg_l", "float", min=0),

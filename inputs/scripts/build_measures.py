@@ -583,6 +583,19 @@ def wastewater_rows() -> list[dict]:
             "capex 4000 CNY per m3/d (estimate: industrial influent needs pre-treatment; above the urban 3000)"),
         row("ww_town_new", "建制镇污水处理站", "small-town sewage plant", "town", "", 10000, 1.2, 20,
             "capex 10000 CNY per m3/d incl. network (D: 河底镇 0.0539e8/500 = 10780, 001:L822)"),
+        dict(row("ww_urban_network", "污水管网建设与雨污分流改造（收集至现有污水厂）",
+                 "sewer network and separation (sewage collected to existing plants)", "urban", "network", 5000,
+                 1.0, 40,
+                 "000:L362 sewer separation, 14th-FYP sewage plan: +2,500 km of sewers, city collection rate >= 70 % "
+                 "(re360.cn/69056.html); capex 5,000 CNY per m3/d collected (estimate: ~1.5 M CNY per km of sewer, "
+                 "recalled, x 2,500 km / the ~0.73 M m3/d no plant treats, sources.csv); treated in the existing "
+                 "plants' spare capacity"),
+             fixed_om_cny_per_unit_yr=round(1.0 * DAYS, 2),
+             source="000:L362 sewer separation, 14th-FYP sewage plan: +2,500 km of sewers, city collection rate "
+                    ">= 70 % (re360.cn/69056.html); capex 5,000 CNY per m3/d collected (estimate: ~1.5 M CNY per km "
+                    "of sewer, recalled, not verified, x 2,500 km / the ~0.73 M m3/d no plant treats, sources.csv); "
+                    "O&M 1.0 CNY per m3 collected, treated in the existing plants' spare capacity (estimate, as "
+                    "ww_urban_new) x 365 d (the candidate's capacity is the flow collected, load 1)"),
         row("ww_rural", "农村生活污水治理（分散式）", "rural sewage treatment (decentralised)", "rural", "", 15000, 1.0, 20,
             "capex 15000 CNY per m3/d (estimate: between 河底镇 10780 and 西烟镇 38200 incl. 13.5 km pipe, 001:L822, "
             "L830; household wetlands and septic tanks are cheaper, 001:L857)"),

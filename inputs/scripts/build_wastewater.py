@@ -55,6 +55,9 @@ CONC_SRC = {
     "rural": "conc estimate: influent COD 300 NH3-N 40, effluent 60/8",
 }
 
+CONC_NETWORK_SRC = ("conc: influent as urban sewage, COD 250 NH3-N 25 (estimate); effluent of the existing plants, "
+                    "Grade 1A 50/5 (GB 18918-2002)")
+
 # (name, county_code, kind, action, capacity m3/d, capex CNY or None, source)
 NAMED = [
     ("阳泉昇阳水质净化有限公司（阳泉市污水处理二厂）二期", "140321", "urban", "new", 120_000, 5.6567e8,
@@ -170,6 +173,16 @@ def main() -> None:
                 f"synthetic: remainder of +17.45万 m3/d park programme (000:L698) after named plants "
                 f"({PARK_PROGRAMME_M3D}-{named_park}={park_left}) by population share among cities without a "
                 f"named park plant; placed in {main_district[1]}"))
+        n += 1
+        network = make_row(
+            f"WW{n:03d}", f"{city_name}污水管网建设与雨污分流（synthetic）", main_district[0], "urban", "network",
+            EXISTING_CAPACITY_M3D * pop / pop_total * (1 - 0.8), None, True,
+            f"synthetic: sewage collected into the spare 20 % of {city_name}'s existing plants (450万 m3/d x "
+            f"population share {pop / pop_total:.4f}, load 0.8, estimates; 000:L362)")
+        network.update(effluent_cod_mg_l=50, effluent_nh3n_mg_l=5, load_factor=1.0,
+                       source=network["source"].replace(CONC_SRC["urban"], CONC_NETWORK_SRC)
+                       .replace("load 0.8 (estimate)", "load 1: the capacity is the flow collected"))
+        rows.append(network)
         n += 1
         rows.append(make_row(
             f"WW{n:03d}", f"{city_name}城镇污水处理厂提标改造（synthetic）", main_district[0], "urban", "upgrade",

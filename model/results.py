@@ -265,6 +265,24 @@ def summary(name: str, md: ModelData, sol: Solution, results: Results | None) ->
     if results is not None:
         out["totals"] = results.totals
         out["targets_met"] = bool(results.targets["met"].all()) if len(results.targets) else True
+        out["synthetic_by_sector"] = synthetic_by_sector(md, results.portfolio)
+    return out
+
+
+def synthetic_by_sector(md: ModelData, portfolio: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per plant sector in the scope: plants and how many are synthetic (no public list names them), and the
+    chosen plant projects and how many sit at synthetic plants: how much of the answer rests on made-up plants."""
+    plants = md.plants
+    flag = plants["synthetic"].astype(bool)
+    port = portfolio[portfolio["kind"] == "enterprise"] if len(portfolio) else portfolio
+    at = port["enterprise_id"].map(flag) if len(port) else pd.Series(dtype=bool)
+    out = {}
+    for sector, part in plants.groupby("sector", sort=True):
+        chosen = port[port["enterprise_id"].isin(part["enterprise_id"])] if len(port) else port
+        out[str(sector)] = {"plants": int(len(part)), "synthetic_plants": int(part["synthetic"].astype(bool).sum()),
+                            "projects": int(len(chosen)),
+                            "projects_at_synthetic_plants": int(at[chosen.index].fillna(False).astype(bool).sum())
+                            if len(chosen) else 0}
     return out
 
 

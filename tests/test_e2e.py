@@ -321,3 +321,16 @@ def test_list_filters_take_chinese_names_and_suggest_on_a_typo():
     assert heat.exit_code == 0 and "heat_pump" in heat.output
     typo = CliRunner().invoke(cli.main, ["list", "enterprises", "--sector", "steal"])
     assert typo.exit_code == 2 and "did you mean 'steel'" in typo.output
+
+
+def test_summary_says_per_sector_how_much_rests_on_synthetic_plants(base_run):
+    import json
+
+    _, out = base_run
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    syn = s["synthetic_by_sector"]
+    # the per-sector counts add up to the run's totals, and no sector has more synthetic plants than plants
+    assert sum(v["projects_at_synthetic_plants"] for v in syn.values()) == s["totals"]["plant_projects_at_synthetic_plants"]
+    assert sum(v["projects"] for v in syn.values()) == s["totals"]["plant_projects"]
+    assert all(v["synthetic_plants"] <= v["plants"] for v in syn.values())
+    assert syn["steel"]["plants"] == 30

@@ -127,6 +127,10 @@ def build_report(run_dir: Path, out_path: Path) -> Path:
                         ("county_maps", "区县地图 County maps")]:
         if run.figure(name) is not None:
             parts += [f"<h2>{title}</h2>", _img(run.figure(name), title)]
+    syn = s.get("synthetic_by_sector")
+    if syn:
+        st = pd.DataFrame([{"sector": k, **v} for k, v in syn.items()])
+        parts += ["<h2>合成企业占比 How much rests on synthetic plants (no public list names them)</h2>", _table(st)]
     ms = t["measure_summary"][["measure_id", "measure_name", "family", "projects", "capex_cny",
                                "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t", "co2_t"]]
     parts += ["<h2>措施汇总 Measures (money in 亿元)</h2>",

@@ -63,8 +63,11 @@ def print_table(df: pd.DataFrame, title: str, limit: int | None = None) -> None:
     for col in shown.columns:
         numeric = pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col])
         table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+    # years and codes are labels, not quantities: no thousands separators (2021, not 2,021)
+    plain = [str(c) in ("year", "chosen_year", "build_year") or str(c).endswith("_code") for c in shown.columns]
     for row in shown.itertuples(index=False):
-        table.add_row(*[_fmt(v) for v in row])
+        table.add_row(*[str(v) if p and v is not None and not (isinstance(v, float) and pd.isna(v)) else _fmt(v)
+                        for v, p in zip(row, plain)])
     console.print(table)
     if limit is not None and len(df) > limit:
         console.print(f"[dim]{len(df) - limit} more rows not shown (use --limit 0 for all)[/dim]")
@@ -171,9 +174,10 @@ def main(debug: bool) -> None:
 @click.option("--city", help="city code, Chinese name or pinyin (e.g. 临汾, Linfen, 141000)")
 @click.option("--sector", help="enterprise sector (e.g. coking, cement, steel)")
 @click.option("--family", help="measure family (ule, voc, heating, boiler, rail, wastewater, efficiency)")
+@click.option("--name", "name", help="only rows whose name (Chinese, English or pinyin) contains this text")
 @click.option("--limit", type=int, default=50, show_default=True, help="rows to show; 0 for all")
 @inputs_option
-def list_cmd(what: str, city: str | None, sector: str | None, family: str | None, limit: int,
+def list_cmd(what: str, city: str | None, sector: str | None, family: str | None, name: str | None, limit: int,
              inputs: Path | None) -> None:
     """Show the regions, enterprises, measures or scenarios as a table."""
     if what == "scenarios":
@@ -187,7 +191,53 @@ def list_cmd(what: str, city: str | None, sector: str | None, family: str | None
             df = catalog.enterprises_view(ds, city, sector)
         else:
             df = catalog.measures_view(ds, sector, family)
+    if name:
+        df = importlib.import_module("model.lookup").search_names(ds, what, df, name)
     print_table(df, f"{what} ({len(df)} rows) from {ds.root}", None if limit == 0 else limit)
+
+
+@main.command("show")
+@click.argument("what", type=click.Choice(["enterprise", "measure", "county"]))
+@click.argument("name")
+@click.option("--scenario", "scenario", type=click.Path(path_type=Path), default=Path("scenarios/base.yaml"),
+              show_default=True, help="the scenario whose candidates show what could be built")
+@click.option("--run", "run_dir", type=click.Path(path_type=Path), default=None,
+              help="a run (or a scenario's folder of runs) whose recommendations to show; default: the newest run "
+                   "of --scenario under results/, if any")
+@inputs_option
+def show_cmd(what: str, name: str, scenario: Path, run_dir: Path | None, inputs: Path | None) -> None:
+    """One enterprise, measure or county by id or name: its data, what could be built, what a run recommends."""
+    lookup = importlib.import_module("model.lookup")
+    ds = load_or_exit(inputs)
+    with user_errors(ValueError, ModelSetupError):
+        cands = None
+        if what in ("enterprise", "measure"):
+            loaded = load_scenario(scenario)
+            cands = _lazy("model.candidates", "build_candidates")(resolve(ds, loaded)).all()
+            run_dir = run_dir or (Path("results") / loaded.scenario.name)
+        if what == "enterprise":
+            eid = lookup.find_enterprise(ds, name)
+            print_table(lookup.enterprise_facts(ds, eid), f"{eid} {ds.enterprises.loc[eid, 'name_zh']}", None)
+            print_table(lookup.options_at(cands, eid), f"what it could build in {scenario.name} (CNY, t/yr)", None)
+        elif what == "measure":
+            mid = lookup.find_measure(ds, name)
+            print_table(lookup.measure_facts(ds, mid, cands), f"{mid} {ds.measures.loc[mid, 'name_zh']}", None)
+            return
+        else:
+            code, facts, groups = lookup.county_facts(ds, name)
+            print_table(facts, f"{code} {ds.regions.loc[code, 'name_zh']}", None)
+            print_table(groups, "2020 emissions in the county by group (t/yr)", None)
+    if run_dir is None or not Path(run_dir).exists():
+        console.print("[dim]no run to show recommendations from: run the scenario or give --run[/dim]")
+        return
+    run = _newest(Path(run_dir))
+    port_file = run / "portfolio.csv"
+    if not port_file.exists():
+        console.print(f"[dim]{run} has no portfolio (not solved)[/dim]")
+        return
+    port = pd.read_csv(port_file, dtype={"enterprise_id": str, "region_code": str}, encoding="utf-8-sig")
+    rec = lookup.recommended(port, enterprise_id=eid) if what == "enterprise" else lookup.recommended(port, county=code)
+    print_table(rec, f"recommended in {run} ({len(rec)} projects; CNY, t/yr)", None)
 
 
 @main.command("validate")

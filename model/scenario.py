@@ -387,12 +387,36 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict[tuple, tup
         raise ScenarioError(f"{path}:{line}:{col}: extends: '{parent_ref}' not found next to this file"
                             f"{did_you_mean(parent_ref, siblings)}")
     pdata, pwhere, files = _resolve(parent_path, (*chain, path))
+    data, where, appended = _append_targets(data, where, pdata)
     merged = deep_merge(pdata, data)
     # where the child replaces a list or value, the parent's marks below it no longer describe the document
-    replaced = list(_leaf_paths(data))
+    # (rows appended with add_targets keep the parent's rows, and their marks, in place)
+    replaced = [q for q in _leaf_paths(data) if not (appended and q == ("targets",))]
     pwhere = {k: v for k, v in pwhere.items()
               if not any(len(k) > len(q) and k[:len(q)] == q for q in replaced)}
     return merged, {**pwhere, **where}, [*files, path]
+
+
+def _append_targets(data: dict, where: dict, pdata: dict) -> tuple[dict, dict, bool]:
+    """``add_targets:`` in a variant appends to its parent's targets (a city target on top of the provincial ones)
+    instead of replacing the list; error marks move to the positions the rows take in ``targets``."""
+    if "add_targets" not in data:
+        return data, where, False
+    extra = data.pop("add_targets")
+    if not isinstance(extra, list):
+        path, line, col = where.get(("add_targets",), (Path("?"), 1, 1))
+        raise ScenarioError(f"{path}:{line}:{col}: add_targets: must be a list of targets, like targets:")
+    own = "targets" in data
+    first = list(data["targets"] if own else pdata.get("targets") or [])
+    data = {**data, "targets": first + extra}
+    moved = {}
+    for k, v in where.items():
+        if k[:1] == ("add_targets",):
+            if len(k) > 1:
+                moved[("targets", len(first) + k[1], *k[2:])] = v
+        else:
+            moved[k] = v
+    return data, moved, not own
 
 
 def _leaf_paths(data: dict, path: tuple = ()):

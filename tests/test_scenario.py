@@ -117,3 +117,21 @@ def test_unknown_region_is_reported_against_the_dataset(tmp_path, ds):
     loaded = load_scenario(p)
     with pytest.raises(ScenarioError, match=r"s.yaml:3:\d+: targets.0.region: unknown region 'Linfenn'"):
         resolve(ds, loaded)
+
+
+def test_a_variant_adds_a_target_without_copying_the_parents(tmp_path):
+    """add_targets appends a city target to base's five; a mistake in the added row points at the variant's line."""
+    import shutil
+
+    shutil.copy(SCENARIOS / "base.yaml", tmp_path / "base.yaml")
+    child = tmp_path / "city.yaml"
+    child.write_text("extends: base.yaml\nname: city\nadd_targets:\n"
+                     "  - {pollutant: NOx, reduction: 0.5, unit: 万吨, region: 临汾}\n", encoding="utf-8")
+    sc = load_scenario(child).scenario
+    parent = load_scenario(tmp_path / "base.yaml").scenario
+    assert len(sc.targets) == len(parent.targets) + 1
+    assert sc.targets[:-1] == parent.targets and sc.targets[-1].region == "临汾"
+    child.write_text("extends: base.yaml\nname: city\nadd_targets:\n"
+                     "  - {pollutant: NOy, reduction: 0.5, unit: 万吨, region: 临汾}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"city\.yaml:4"):
+        load_scenario(child)

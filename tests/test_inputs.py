@@ -274,7 +274,11 @@ def test_capacity_unit_must_match_measure_costing(inputs_copy):
 
 
 def test_every_plant_has_a_map_point_inside_shanxi(ds):
-    """Plants sit at their county's centroid until a plant list gives real coordinates, and say so."""
+    """Plants sit at their county's centroid unless a plant list gives real coordinates, and say which: the 59
+    coal power plants kept from GPPD (scripts/data/shanxi_coal_plants.csv) are real rows at their GPPD position."""
     e = ds.enterprises
     assert e["latitude"].between(34.5, 40.8).all() and e["longitude"].between(110.2, 114.6).all()
-    assert (e["coord_source"].str.startswith("county centroid")).all()
+    gppd = e["coord_source"].str.startswith("GPPD v1.3.0 (WRI, CC BY 4.0)")
+    assert (e.loc[~gppd, "coord_source"].str.startswith("county centroid")).all()
+    assert gppd.sum() == 59
+    assert e.loc[gppd, "sector"].isin(["power", "captive_power"]).all() and not e.loc[gppd, "synthetic"].any()

@@ -48,7 +48,9 @@ def test_show_enterprise_prints_facts_options_and_recommendations(base_run):
 
 
 def test_list_name_searches_chinese_english_and_pinyin():
-    res = CliRunner().invoke(cli.main, ["list", "enterprises", "--name", "huozhou"])
-    assert res.exit_code == 0 and "(2 rows)" in res.output
+    res = CliRunner().invoke(cli.main, ["list", "enterprises", "--name", "霍州"])
+    assert res.exit_code == 0 and "(2 rows)" in res.output  # 国电霍州发电厂 and 谭坪煤矿（霍州煤电）
+    res = CliRunner().invoke(cli.main, ["list", "enterprises", "--name", "guodian huozhou"])
+    assert res.exit_code == 0 and "(1 rows)" in res.output
     res = CliRunner().invoke(cli.main, ["list", "regions", "--name", "linfen"])
     assert res.exit_code == 0 and "临汾市" in res.output

@@ -38,17 +38,18 @@ def test_variants_extend_base(name, ds):
 
 
 def test_linfen_targets_are_its_baseline_share_of_the_province(ds):
-    """Linfen's targets = its share of the modelled 2020 baseline (NOx, VOCs, SO2) or of the census population
-    (COD, NH3-N, no modelled baseline yet) times the provincial targets (000:L191-195): an assumption, recomputed
-    here from the data so the scenario file cannot drift from it."""
+    """Linfen's targets = its share of the modelled 2020 baseline (plants and the other sources) times the
+    provincial targets (000:L191-195): an assumption, recomputed here from the data so the scenario file cannot
+    drift from it."""
+    from model.catalog import baseline_by_group
+
     sc = load_scenario(SCENARIOS / "linfen.yaml").scenario
     req = {t.pollutant: t.reduction_t for t in sc.targets}  # lists are replaced, not merged
-    e = ds.enterprises
-    inside = e["county_code"].map(ds.regions["city_code"]) == "141000"
-    population = ds.regions.loc["141000", "population_2020"] / ds.regions.loc["140000", "population_2020"]
-    province = {"nox": 80_100, "vocs": 34_000, "so2": 78_000, "cod": 71_900, "nh3n": 2_800}
-    for p, total in province.items():
-        share = e.loc[inside, f"{p}_t"].sum() / e[f"{p}_t"].sum() if p in ("nox", "vocs", "so2") else population
+    province = baseline_by_group(ds).set_index("group").loc["total"]
+    linfen = baseline_by_group(ds, "141000").set_index("group").loc["total"]
+    targets = {"nox": 80_100, "vocs": 34_000, "so2": 78_000, "cod": 71_900, "nh3n": 2_800}
+    for p, total in targets.items():
+        share = linfen[f"{p}_t"] / province[f"{p}_t"]
         assert req[p] == pytest.approx(share * total, abs=0.5), p
     assert {t.pollutant: t.kind for t in sc.targets} == {"nox": "hard", "vocs": "hard", "cod": "hard",
                                                          "nh3n": "hard", "so2": "soft"}

@@ -24,6 +24,13 @@ What is SOURCED (seed plans, checked line by line against the raw seed text)
   (2024-11-28); 117 county units (140171, 140271, 140671, 140971 dropped). Development zones are
   mapped to their host county: 阳泉经济技术开发区 and 阳泉高新区 -> 郊区 140311 (dist/streets.csv
   lists street unit 140311400 "开发区" under 郊区).
+* Coal power plants: GPPD v1.3.0 (Global Power Plant Database, WRI et al., CC BY 4.0), the 59 plants kept in
+  scripts/data/shanxi_coal_plants.csv (56 public, 54,887 MW; 3 captive, 1,605 MW; keep/drop, duplicate and match
+  reasons in shanxi_coal_plants.README.md). Each is a real row (synthetic=false) with the GPPD capacity, county and
+  position (coord_source "GPPD v1.3.0 (WRI, CC BY 4.0)"); name_zh is the curated Chinese name where the file gives
+  one, otherwise "<county>燃煤电厂（GPPD: <GPPD name>）", a description and not a company name. The seed plants the
+  file matches (神头一电厂 E0029, 国电霍州 E0039, 兆光 E0040, 侯马 E0041; high/medium confidence) keep their seed
+  name and id and take the GPPD capacity, county and position (GPPD_MATCH).
 * A few web facts outside the seeds, cited in the row's source: 永鑫 siding (sxrb 2024-07-03, via
   parameters.md §3), 洪洞恒富 siding opened 2020-01-16 (lfxww.com/hongtong/2626010.html),
   谭坪煤矿 8 Mt/yr started 2022 (dajao.cn/news-67.html), 太原煤气化临汾新能源 in 浮山, 3 Mt/yr coke,
@@ -31,19 +38,26 @@ What is SOURCED (seed plans, checked line by line against the raw seed text)
 
 What is ESTIMATED (marked "estimate:" in the row's source)
 ----------------------------------------------------------
-* Capacities of named plants the seeds do not size (all power plants, mines, cement lines except
-  冀东 which is back-calculated from the stated NOx cut, most refractories). E.g. 冀东: 940 t NOx
-  cut at 300 -> 50 mg/m3 and 2300 Nm3/t clinker => 940e3 / 0.575 kg/t = 1.635 Mt clinker/yr.
+* Capacities of named plants the seeds do not size (the power plants GPPD lacks: 西上庄 E0024, 神头二电
+  E0030; mines, cement lines except 冀东 which is back-calculated from the stated NOx cut, most refractories).
+  E.g. 冀东: 940 t NOx cut at 300 -> 50 mg/m3 and 2300 Nm3/t clinker => 940e3 / 0.575 kg/t = 1.635 Mt clinker/yr.
 * The county of 山西晋玉煤焦化 (seed gives only "Yangquan", 001:L330) and of 谭坪煤矿 (not given).
 * Every emission factor not in parameters.md, every material intensity (t bulk freight per t
   output), operating hours and utilisation (table EF below; each entry carries its reasoning).
 * City shares of steel, coal-mine, power and captive-power capacity (§1 of shanxi-statistics.md
-  gives only the host cities; the split is my estimate and is printed by this script).
+  gives only the host cities; the split is my estimate and is printed by this script). Public power by city
+  (CITY_POWER_MW) is at least the real plants in each city; its derivation is written above the table.
+* Of the real power plants: 4300 full-load hours (captive 5500), the process (CFB for gangue/waste-coal plants by
+  name, pulverised coal otherwise), ULE done for the 3 GPPD captive units (000:L310, 000:L101).
 
 What is SYNTHETIC (synthetic=true, name "合成<sector>-NNN（synthetic）", never a real company)
 --------------------------------------------------------------------------------------------
 All other plants: generated to close the calibration gaps, with counties drawn from the host
-cities/counties named in the seeds and shanxi-statistics.md §1.
+cities/counties named in the seeds and shanxi-statistics.md §1. Coal power: one synthetic row per city for the MW
+its real plants leave of CITY_POWER_MW (7 rows, 6,663 MW) and 21 captive rows (3,845 MW). The siding status, rail
+share and road haul of the GPPD plants are drawn too (not known for any plant) and say so in `source`. The power
+rows draw from their own stream (SEED + 2); skip_pre_gppd_power_draws() keeps the main stream where it was, so the
+sectors after power keep their plants.
 
 Emissions
 ---------
@@ -58,9 +72,11 @@ Calibration targets and result (as produced by this script; rerun prints the ful
   (Shanxi's total coke output is ~1e8 t/yr [estimate, shanxi-statistics.md §1]; the dataset
   covers only the seed's ULE scope of 31 plants.)
 * cement: 44 clinker enterprises (3 named + 41 synthetic), capacity sum = 158,000 t/day (000:L693) -- exact.
-* power (public, incl. 1 CBM plant) + captive power = 68,700 MW thermal (shanxi-statistics.md §1:
-  66.2 % of 10,380万kW) -- exact; every coal-fired `power` row ule_status=done (000:L101).
-* Shuozhou: 10 power enterprises summing to 9,250 MW (= 1512.6 - 587.6 万kW, 002:L93/L95);
+* power (public coal, 63,250 MW) + captive power = 68,700 MW thermal (shanxi-statistics.md §1:
+  66.2 % of 10,380万kW) -- exact; every coal-fired `power` row ule_status=done (000:L101); every city's public
+  power at least its GPPD plants.
+* Shuozhou: 10 power enterprises summing to 9,250 MW (= 1512.6 - 587.6 万kW, 002:L93/L95): 8 GPPD plants (incl.
+  神头一电厂) + 神头二电厂 + 1 synthetic row of 1,560 MW;
   5 cement/chemical plants flagged for non-power ULE (002:L816); exactly 14 VOC enterprises with
   voc_treatment_eff = 0.30 (002:L817); exactly 12 coal mines in 朔城区/平鲁区 without siding (002:L820).
 * Yangquan: 4 cement plants (冀东, 亚美, 南娄 + 1 synthetic, 001:L300); no coal boiler (001:L80).
@@ -76,22 +92,22 @@ Result of this seed (t/yr; freight Mt/yr; "road" = freight x (1 - rail_share)):
 
     sector            n    NOx t    SO2 t     PM t  VOCs t  CO2 Mt  freight  road
     boiler          300    1,938    2,326      388       0     1.4      0.9   0.9
-    captive_power    24    5,479    4,227    1,096       0    26.3     14.6  12.0
-    cement           44   28,678    9,707   10,455       0    38.3     75.7  50.2
+    captive_power    24    5,148    3,766    1,030       0    26.6     14.8   9.5
+    cement           44   28,678    9,707   10,455       0    38.3     75.7  40.8
     chemical         47    3,420    4,104    1,095   7,301    20.5     34.2  29.4
-    coal_mine       310        0        0   16,381       0     9.8    819.1 192.9
+    coal_mine       310        0        0   16,381       0     9.8    819.1 175.2
     coating          40        0        0        0   2,302     0.0      0.0   0.0
-    coking           31   18,821    7,734   16,669  46,320    14.0     83.9  47.1
+    coking           31   18,821    7,734   16,669  46,320    14.0     83.9  32.3
     kiln             84    8,596    6,805    3,518     153     4.8     16.1  16.0
-    logistics        14        0        0    1,563       0     0.1     53.0  41.3
-    other_industry    8    1,663    2,592    1,256      68     4.4     12.7   4.9
+    logistics        14        0        0    1,563       0     0.1     53.0  22.3
+    other_industry    9    1,879    2,592    1,258      68     4.5     12.7   4.9
     other_voc        34        0        0        0   1,356     0.0      0.0   0.0
-    power            66   44,927   31,298    8,944       0   230.4    135.5  77.3
-    steel            30   66,934   40,422   55,561   3,300   122.6    249.6 104.9
-    TOTAL          1032  180,456  109,214  116,926  60,801   472.8   1495.2 576.9
+    power            65   44,790   31,353    8,958       0   230.7    135.7  55.8
+    steel            30   66,934   40,422   55,561   3,300   122.6    249.6  84.5
+    TOTAL          1032  180,205  108,809  116,876  60,801   473.5   1495.6 471.5
 
 Outputs: crude steel 66.0 Mt, pellets 8.8 Mt, coke 35.0 Mt (capacity 44.28 Mt), clinker 44.5 Mt,
-public thermal power 271 TWh (63,250 MW), captive 29 TWh (5,450 MW). Sanity check against the
+public thermal power 271 TWh (63,250 MW), captive 30 TWh (5,450 MW). Sanity check against the
 provincial key-project targets (000:L193-195): bringing every steel/coking/cement plant to ULE cuts
 NOx 71,301 t (target 80,100), SO2 34,075 t (target 78,000 -- needs boilers, kilns, residential coal),
 PM 63,037 t; raising every VOC emitter to 80 % cuts VOCs 35,786 t (target 34,000).
@@ -106,7 +122,7 @@ project rows with identical text and different capex -- possible duplicate, both
 plant name from 001:L498), 西上庄煤矿 (row 9). Yangquan 表13-2: 华阳集团新材料 (001:L840).
 Yangquan 表13-3: 山西中科泓源环保科技 (001:L856, solid-waste brick base, under construction in 2020).
 Yangquan text: 山西晋玉煤焦化 (001:L330).
-Shuozhou 表11-1: 神头一电厂 (#29, 002:L807), 神头二电厂 (#30, 002:L808), 平鲁区 #31 (002:L811):
+Shuozhou 表11-1: 神头一电厂 (#29, 002:L807; GPPD places it in 平鲁区), 神头二电厂 (#30, 002:L808), 平鲁区 #31 (002:L811):
 易顺煤业, 后安煤矿, 国强煤业, 芦家窑煤矿, 大恒煤业, 森泰煤业, 下梨园煤业, 中煤能源化工厂.
 Linfen 专栏2 (003:L310, L316): 国电霍州发电厂, 兆光发电厂, 侯马发电厂, 谭坪煤矿, 古县新能源循环经济产业园,
 安泽县永鑫, 山煤国际蒲县, 太原煤气化临汾新能源, 洪洞恒富煤焦集运站; 专栏1 (003:L246): 侯马北铜铜业.
@@ -125,8 +141,8 @@ Names excluded (not enterprises here) and why
 * 三水能源 (003:L246): sector not stated; 霍州市静脉产业园, 临汾25万吨蓄电池循环利用基地 (003:L246):
   waste facilities, no company named / no emission basis.
 * Body-text names outside the project tables (001:L224 东坪煤业/新景矿/上社煤业, 001:L228 金隅通达/
-  华岭耐火, 001:L252 hydrogen firms, 002:L99 大唐神头, 002:L248 power projects, 002:L516 朔城区焦化厂
-  (closed site)): not in project tables; their roles are covered by synthetic plants.
+  华岭耐火, 001:L252 hydrogen firms, 002:L248 power projects, 002:L516 朔城区焦化厂 (closed site)): not in
+  project tables; their roles are covered by synthetic plants. (002:L99 大唐神头 is now a real row, from GPPD.)
 
 Project catalogue ids (measure_id) are left blank: measures.csv is written by another author.
 """
@@ -369,7 +385,11 @@ KEY2ID: dict[str, str] = {}
 
 def add_ent(*, name_zh, name_en, sector, process, county_code, capacity, capacity_unit, output, ef,
             ule_status="", voc_eff=None, boiler=None, rail_share=0.0, has_siding=False, road_haul_km=None,
-            synthetic, source, key=None, freight_kt=None):
+            synthetic, source, key=None, freight_kt=None, latitude=None, longitude=None, coord_source=None,
+            siding_drawn=False):
+    """One enterprise row. latitude/longitude/coord_source: the plant's own position (GPPD); left None, main()
+    puts the plant at its county's centroid. siding_drawn: has_siding/rail_share of a real plant were drawn (not
+    known), so calibrate_sidings() may change them as it does for synthetic rows."""
     assert county_code in COUNTY_NAME, county_code
     e = EF[ef]
     nox = output * ef_pick(e["nox"], ule_status) / 1000.0
@@ -387,13 +407,66 @@ def add_ent(*, name_zh, name_en, sector, process, county_code, capacity, capacit
         output_unit=e["unit"], nox_t=nox, so2_t=so2, pm_t=pm, vocs_t=vocs, co2_t=co2, ule_status=ule_status,
         voc_treatment_eff=voc_eff, boiler_t_per_h=boiler, bulk_freight_kt_per_yr=freight_kt,
         rail_share=rail_share if freight_kt > 0 else None, has_siding=has_siding,
-        road_haul_km=road_haul_km if freight_kt > 0 else None, synthetic=synthetic,
+        road_haul_km=road_haul_km if freight_kt > 0 else None, latitude=latitude, longitude=longitude,
+        coord_source=coord_source, synthetic=synthetic,
         source=f"{source}; factors: EF table '{ef}' in inputs/scripts/build_enterprises.py",
+        siding_drawn=siding_drawn,
     )
     ENTS.append(row)
     if key:
         KEY2ID[key] = eid
     return row
+
+
+# --------------------------------------------------------------------------------------------
+# Real coal power plants: GPPD v1.3.0 (WRI et al., CC BY 4.0), curated in scripts/data/shanxi_coal_plants.csv:
+# 59 of GPPD's 62 Shanxi coal rows kept (56 public, 3 captive), keep/drop and match reasons in
+# scripts/data/shanxi_coal_plants.README.md. Every kept plant is a row with GPPD capacity, county and position.
+# --------------------------------------------------------------------------------------------
+GPPD_CSV = HERE / "data" / "shanxi_coal_plants.csv"
+GPPD_COORD = "GPPD v1.3.0 (WRI, CC BY 4.0)"
+GPPD_CITE = ("GPPD v1.3.0 (Global Power Plant Database, WRI et al. 2018, CC BY 4.0; wri/global-power-plant-database "
+             "@7a91cfbb)")
+# GPPD plant_key -> NAMED key: the seed-named plants the curated file matches (high or medium confidence). They keep
+# their seed name and enterprise id and take the GPPD capacity, county and position.
+GPPD_MATCH = {"cpi_shentou": "shentou1", "guodian_huozhou": "huozhou_pp", "zhaoguang": "zhaoguang_pp",
+              "houma": "houma_pp"}
+POWER_HOURS = 4300  # estimate: 2020 full-load hours of a public coal plant, as for the seed-named plants before
+CAPTIVE_HOURS = 5500  # estimate: captive units run with their steel works or smelter (mean of the synthetic draws)
+
+
+def gppd_plants() -> list[dict]:
+    with GPPD_CSV.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def gppd_src(p) -> str:
+    """Where a real plant's GPPD facts come from, with the curated file's keep decision and caveats."""
+    s = (f"{GPPD_CITE} {p['gppd_ids']} '{p['name_en']}' (GPPD source {p['gppd_source']}): "
+         f"{int(p['capacity_mw']):,} MW in {p['county_name_zh']} {p['county_code']}; "
+         f"owner {p['owner'] or 'not given'}; commissioned {p['commissioning_year'] or 'not given'}; kept in "
+         f"scripts/data/shanxi_coal_plants.csv as {p['plant_key']} (confidence {p['confidence']})")
+    if p["confidence"] != "high" or p["gppd_source"] != "GCPT":
+        s += f": {p['decision_note']}"
+    if p["coord_note"] != "GPPD coordinates":
+        s += f"; position: {p['coord_note']}"
+    if p["name_zh"] and p["plant_key"] not in GPPD_MATCH:
+        s += f"; name_zh: {p['name_zh_source']}"
+    return s
+
+
+def gppd_position(p) -> dict:
+    note = "" if p["coord_note"] == "GPPD coordinates" else "; the site of another GPPD row, see source"
+    return dict(latitude=float(p["latitude"]), longitude=float(p["longitude"]), coord_source=GPPD_COORD + note)
+
+
+def gppd_name(p) -> tuple[str, str]:
+    """name_zh, name_en: the curated Chinese name where the file gives one; otherwise a description by county
+    that carries the GPPD name and is clearly not a company name."""
+    if p["name_zh"]:
+        return p["name_zh"], p["name_en"]
+    kind = "燃煤自备电厂" if p["sector_suggested"] == "captive_power" else "燃煤电厂"
+    return f"{p['county_name_zh']}{kind}（GPPD: {p['name_en']}）", p["name_en"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,7 +562,8 @@ NAMED = [
     ("xishangzhuang_pp", "华阳建投阳泉热电西上庄电厂（西上庄低热值煤发电项目）", "Huayang Jiantou Yangquan Xishangzhuang low-calorific coal power",
      "power", "coal_cfb_low_calorific", "140311", 700, "MW", 700 * 4300, "power_coal", "done", None, 0.6, True, 20,
      "001:L768, L772 (西上庄低热值煤发电项目 CHP, 郊区); plant name 001:L498; estimate: 2 x 350 MW CFB, 4300 h; "
-     "ULE done (001:L80); siding/belt share 0.6 estimate"),
+     "ULE done (001:L80); siding/belt share 0.6 estimate; no GPPD v1.3.0 row (none of the Yangquan coal rows is "
+     "西上庄, scripts/data/shanxi_coal_plants.README.md), so it keeps its county centroid"),
     ("xishangzhuang_mine", "西上庄煤矿", "Xishangzhuang coal mine", "coal_mine", "underground", "140311",
      3_000_000, "t_per_yr", 2_700_000, "coal_mine", "", None, 0.7, True, 25,
      "001:L766 (西上庄煤矿瓦斯利用工程, 郊区); estimate: 3.0 Mt/yr, 90 % load; rail share 0.7 (Yangquan rail freight "
@@ -506,13 +580,16 @@ NAMED = [
      "001:L330 (key VOC target, Yangquan); estimate: county not stated -- placed in 平定县; 0.9 Mt/yr capacity; "
      "VOC treatment 0.4"),
     # ---------------- Shuozhou 表11-1 (002:L772-825) ----------------
-    ("shentou1", "朔州神头一电厂", "Shentou No.1 power plant", "power", "coal_pc", "140602",
-     2000, "MW", 2000 * 4300, "power_coal", "done", None, 0.9, True, 20,
-     "002:L807 (表11-1 #29, 朔城区); one of Shuozhou's 10 ULE thermal enterprises (002:L95); estimate: 2000 MW, "
-     "4300 h (capacity not in seed, unverified)"),
+    # capacity, county and output None: taken from the GPPD plant it is matched to (GPPD_MATCH, build_named)
+    ("shentou1", "朔州神头一电厂", "Shentou No.1 power plant", "power", "coal_pc", None,
+     None, "MW", None, "power_coal", "done", None, 0.9, True, 20,
+     "002:L807 (表11-1 #29; the seed's project row names 朔城区, the old 神头 site); one of Shuozhou's 10 ULE thermal "
+     "enterprises (002:L95); the earlier estimate was 2,000 MW in 朔城区"),
     ("shentou2", "国家能源集团山西神头第二发电厂", "Shentou No.2 power plant", "power", "coal_pc", "140602",
      1000, "MW", 1000 * 4300, "power_coal", "done", None, 0.9, True, 20,
-     "002:L808 (表11-1 #30, 朔城区; full name 002:L99); estimate: 2 x 500 MW, 4300 h"),
+     "002:L808 (表11-1 #30, 朔城区; full name 002:L99); estimate: 2 x 500 MW, 4300 h; no GPPD v1.3.0 row matches "
+     "by owner (GPPD's 'Datang Shentou' is 山西大唐国际神头发电有限责任公司, a separate company in 002:L99-101; "
+     "scripts/data/shanxi_coal_plants.README.md), so it keeps its county centroid"),
     ("yishun", "易顺煤业", "Yishun coal mine", "coal_mine", "underground", "140603", 1_200_000, "t_per_yr",
      1_080_000, "coal_mine", "", None, 0.0, False, 45,
      "002:L811 (表11-1 #31, 平鲁区); estimate: 1.2 Mt/yr; assumed one of the 12 平鲁/朔城 mines without siding (002:L820)"),
@@ -539,15 +616,16 @@ NAMED = [
      "002:L811 (平鲁区, production-wastewater outfall); estimate: 0.6 Mt/yr products; counted as one of the 14 "
      "Shuozhou VOC enterprises at 30 % efficiency (002:L817); siding shared with 中煤平朔 (estimate)"),
     # ---------------- Linfen 专栏 (003) ----------------
-    ("huozhou_pp", "国电霍州发电厂", "Guodian Huozhou power plant", "power", "coal_pc", "141082",
-     600, "MW", 600 * 4300, "power_coal", "done", None, 0.7, True, 20,
-     "003:L310 (专栏2 waste heat to 霍州/洪洞/尧都/襄汾); estimate: 2 x 300 MW, 4300 h (capacity not in seed)"),
-    ("zhaoguang_pp", "兆光发电厂", "Zhaoguang power plant", "power", "coal_pc", "141082",
-     1200, "MW", 1200 * 4300, "power_coal", "done", None, 0.7, True, 20,
-     "003:L310 (专栏2); county: estimate 霍州市 (shares the 霍州 waste-heat scheme); estimate: 1200 MW, 4300 h"),
-    ("houma_pp", "侯马发电厂", "Houma power plant", "power", "coal_pc", "141081",
-     600, "MW", 600 * 4300, "power_coal", "done", None, 0.5, True, 25,
-     "003:L310 (专栏2, waste heat to 曲沃县); estimate: 2 x 300 MW, 4300 h"),
+    ("huozhou_pp", "国电霍州发电厂", "Guodian Huozhou power plant", "power", "coal_pc", None,
+     None, "MW", None, "power_coal", "done", None, 0.7, True, 20,
+     "003:L310 (专栏2 waste heat to 霍州/洪洞/尧都/襄汾); the earlier estimate was 2 x 300 MW"),
+    ("zhaoguang_pp", "兆光发电厂", "Zhaoguang power plant", "power", "coal_pc", None,
+     None, "MW", None, "power_coal", "done", None, 0.7, True, 20,
+     "003:L310 (专栏2); the earlier estimate was 1,200 MW in 霍州市 (shares the 霍州 waste-heat scheme), GPPD confirms "
+     "the county"),
+    ("houma_pp", "侯马发电厂", "Houma power plant", "power", "coal_pc", None,
+     None, "MW", None, "power_coal", "done", None, 0.5, True, 25,
+     "003:L310 (专栏2, waste heat to 曲沃县); the earlier estimate was 2 x 300 MW"),
     ("tanping", "谭坪煤矿（霍州煤电）", "Tanping coal mine (Huozhou Coal Electricity)", "coal_mine", "underground",
      "141082", 8_000_000, "t_per_yr", 0, "coal_mine", "", None, 0.0, False, 40,
      "003:L316 (专栏2 siding ①); 8 Mt/yr, construction started 2022 (dajao.cn/news-67.html) so 2020 output 0; "
@@ -579,11 +657,25 @@ NAMED = [
 
 
 def build_named():
+    matched = {v: k for k, v in GPPD_MATCH.items()}  # NAMED key -> GPPD plant_key
+    plants = {p["plant_key"]: p for p in gppd_plants()}
     for (key, nm, en, sector, process, cty, cap, cap_u, out, ef, ule, veff, rail, siding, road, src) in NAMED:
-        add_ent(key=key, name_zh=nm, name_en=en, sector=sector, process=process, county_code=cty,
-                capacity=cap, capacity_unit=cap_u, output=out, ef=ef, ule_status=ule, voc_eff=veff,
-                rail_share=rail if rail is not None else 0.0, has_siding=siding, road_haul_km=road,
-                synthetic=False, source=src)
+        pos = {}
+        if key in matched:  # a seed-named plant that GPPD has: GPPD capacity, county and position
+            p = plants[matched[key]]
+            assert cap is None and cty is None and p["confidence"] in ("high", "medium"), key
+            cap, cty = int(p["capacity_mw"]), p["county_code"]
+            out = cap * POWER_HOURS
+            en = f"{en} (GPPD: {p['name_en']})"
+            src = (f"{src}; capacity, county and position: {gppd_src(p)}; match to this seed plant "
+                   f"({p['confidence']}): {p['match_reasoning']}; estimate: {POWER_HOURS} h")
+            pos = gppd_position(p)
+        row = add_ent(key=key, name_zh=nm, name_en=en, sector=sector, process=process, county_code=cty,
+                      capacity=cap, capacity_unit=cap_u, output=out, ef=ef, ule_status=ule, voc_eff=veff,
+                      rail_share=rail if rail is not None else 0.0, has_siding=siding, road_haul_km=road,
+                      synthetic=False, source=src, **pos)
+        if key in matched:  # the curated file names the enterprise id it matched; ids must not have moved
+            assert row["enterprise_id"] == plants[matched[key]]["matches_enterprise_id"], (key, row["enterprise_id"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -775,41 +867,101 @@ def build_cement(rng):
                     source=f"{SYN_SRC}; calibrated so the 44 clinker plants sum to 15.8万t/d (000:L693){extra}")
 
 
-def build_power(rng):
-    # Public thermal capacity by city, MW (estimate, except 朔州 = 1512.6 - 587.6 万kW, 002:L93).
-    # power + captive_power = 68,700 MW (shanxi-statistics.md §1: 66.2 % x 10,380万kW).
-    city_mw = {"朔州": 9250, "大同": 7500, "忻州": 5500, "太原": 5500, "阳泉": 3000, "长治": 6500, "晋城": 4500,
-               "晋中": 5000, "运城": 5000, "临汾": 4500, "吕梁": 7000}
-    captive_total = 68_700 - sum(city_mw.values())
-    for city, mw in city_mw.items():
-        named = [e for e in ENTS if e["sector"] == "power" and city_of(e["county_code"]) == CITY_BY_NAME[city]]
-        rest = mw - sum(e["capacity"] for e in named)
-        n = 8 if city == "朔州" else max(2, int(round(rest / 1000)))
-        if city == "朔州":
-            assert len(named) + n == 10  # 10 thermal power enterprises (002:L95)
-        caps = split_total(rng, rest, n, 10, 200, sigma=0.5)
-        for cap in caps:
-            hours = float(np.clip(rng.normal(4300, 500), 3000, 5500))
-            out = round(cap * hours)
-            fr = out * EF["power_coal"]["freight"] / 1000
-            has, share = siding_for(rng, fr)
-            if has:
-                share = round(float(rng.uniform(0.6, 1.0)), 2)
-            proc = "coal_cfb_low_calorific" if cap <= 700 and rng.random() < 0.5 else "coal_pc"
-            nm, en = syn_name("power")
-            src = f"{SYN_SRC}; {city} public thermal {mw} MW (estimate) split; ULE done (000:L101); {hours:.0f} h"
-            if city == "朔州":
-                src += "; Shuozhou 10 power enterprises, 9250 MW = 1512.6-587.6万kW (002:L93, L95)"
-            add_ent(name_zh=nm, name_en=en, sector="power", process=proc, county_code=pick_county(rng, city),
-                    capacity=cap, capacity_unit="MW", output=out, ef="power_coal", ule_status="done",
-                    rail_share=share, has_siding=has, road_haul_km=road_km(rng), synthetic=True, source=src)
-    # captive units (aluminium, coking, chemicals)
-    cap_plan = [("吕梁", 5), ("运城", 4), ("晋中", 3), ("朔州", 2), ("忻州", 2), ("长治", 2), ("临汾", 2), ("太原", 2),
+# Public coal power by city, MW: estimate, except 朔州 = 1512.6 - 587.6 万kW (002:L93); sum 63,250 MW, and
+# power + captive_power = 68,700 MW (shanxi-statistics.md §1: 66.2 % x 10,380万kW). Each city is at least the real
+# plants in it (GPPD plus the seed plants GPPD lacks). The split used before the GPPD plants was 大同 7500, 忻州 5500,
+# 太原 5500, 阳泉 3000, 长治 6500, 晋城 4500, 晋中 5000, 运城 5000, 临汾 4500, 吕梁 7000. GPPD exceeds it in 大同
+# (8,480 MW), 忻州 (5,660) and 临汾 (4,900), so those three are raised to their GPPD MW (+1,540 in all). The 1,540 MW
+# comes from the cities above their real plants: 长治 gives its whole 50 MW excess (a 40 MW remainder is not worth a
+# plant) and 太原, 阳泉, 晋城, 晋中, 运城, 吕梁 give 1,490 MW in proportion to their excess (355, 320, 600, 1,118, 1,200,
+# 3,000 MW), rounded to 10 MW: 80, 70, 140, 250, 270, 680.
+CITY_POWER_MW = {"朔州": 9250, "大同": 8480, "忻州": 5660, "太原": 5420, "阳泉": 2930, "长治": 6450, "晋城": 4360,
+                 "晋中": 4750, "运城": 4730, "临汾": 4900, "吕梁": 6320}
+PUBLIC_POWER_MW = 63_250
+THERMAL_MW = 68_700
+# synthetic captive rows per city (estimate: aluminium, coking and chemical host cities). 24 before the GPPD plants;
+# each of the 3 GPPD captive plants takes one row's place: 太原 (TISCO) and 运城 (Huaze) in their own city, 阳泉
+# (Zhaofeng, a city without a synthetic captive row) from 吕梁, the city with most.
+CAPTIVE_PLAN = [("吕梁", 4), ("运城", 3), ("晋中", 3), ("朔州", 2), ("忻州", 2), ("长治", 2), ("临汾", 2), ("太原", 1),
                 ("晋城", 1), ("大同", 1)]
-    n = sum(p[1] for p in cap_plan)
-    caps = split_total(rng, captive_total, n, 10, 50, sigma=0.6)
+
+
+def build_power(rng):
+    """Coal power: the GPPD plants (besides the seed-named ones already in ENTS), one synthetic row per city for the
+    MW its real plants leave of CITY_POWER_MW, and the captive units (GPPD plus synthetic). rng is the power
+    stream (SEED + 2); it draws the logistics of the real plants and everything about the synthetic rows."""
+    syn_src = f"synthetic: build_enterprises.py rng seed {SEED + 2} (power stream)"
+    plants = gppd_plants()
+    assert {p["plant_key"] for p in plants if p["matches_enterprise_id"]} == set(GPPD_MATCH)
+    assert sum(CITY_POWER_MW.values()) == PUBLIC_POWER_MW
+
+    def logistics(out, ef="power_coal"):
+        fr = out * EF[ef]["freight"] / 1000
+        has, share = siding_for(rng, fr)
+        if has:
+            share = round(float(rng.uniform(0.6, 1.0)), 2)
+        return dict(rail_share=share, has_siding=has, road_haul_km=road_km(rng))
+
+    drawn = ("has_siding, rail_share and road_haul_km: synthetic draw (siding_for by freight volume, power stream "
+             f"{SEED + 2}), not known for this plant")
+    # 1. real public plants
+    for p in plants:
+        if p["plant_key"] in GPPD_MATCH or p["sector_suggested"] != "power":
+            continue
+        cap = int(p["capacity_mw"])
+        out = cap * POWER_HOURS
+        low_cal = any(w in p["name_en"].lower() for w in ("gangue", "waste coal"))
+        nm, en = gppd_name(p)
+        src = (f"{gppd_src(p)}; ULE done (000:L101); estimate: {POWER_HOURS} h; process: estimate "
+               f"({'CFB, a gangue/waste-coal plant by its GPPD name' if low_cal else 'pulverised coal'}); {drawn}")
+        if p["city_code"] == "140600":
+            src += "; one of Shuozhou's 10 thermal power enterprises (002:L93, L95)"
+        add_ent(name_zh=nm, name_en=en, sector="power", process="coal_cfb_low_calorific" if low_cal else "coal_pc",
+                county_code=p["county_code"], capacity=cap, capacity_unit="MW", output=out, ef="power_coal",
+                ule_status="done", synthetic=False, source=src, siding_drawn=True, **logistics(out),
+                **gppd_position(p))
+    # 2. what each city's real plants leave of its public MW: one synthetic row
+    for city, mw in CITY_POWER_MW.items():
+        real = [e for e in ENTS if e["sector"] == "power" and city_of(e["county_code"]) == CITY_BY_NAME[city]]
+        real_mw = sum(e["capacity"] for e in real)
+        rest = mw - real_mw
+        assert rest >= 0, (city, rest)
+        if city == "朔州":
+            assert len(real) + 1 == 10 and rest > 0  # 10 thermal power enterprises (002:L95)
+        if rest == 0:
+            continue
+        hours = float(np.clip(rng.normal(4300, 500), 3000, 5500))
+        out = round(rest * hours)
+        lg = logistics(out)
+        proc = "coal_cfb_low_calorific" if rest <= 700 and rng.random() < 0.5 else "coal_pc"
+        nm, en = syn_name("power")
+        src = (f"{syn_src}; {city} public coal power {mw:,} MW (estimate, CITY_POWER_MW) less its {len(real)} real "
+               f"plants' {real_mw:,} MW (GPPD and seed-named) = {rest:,} MW, one row for the plants no public list "
+               f"gives; ULE done (000:L101); {hours:.0f} h")
+        if city == "朔州":
+            src += "; Shuozhou 10 power enterprises, 9250 MW = 1512.6-587.6万kW (002:L93, L95)"
+        add_ent(name_zh=nm, name_en=en, sector="power", process=proc, county_code=pick_county(rng, city),
+                capacity=float(rest), capacity_unit="MW", output=out, ef="power_coal", ule_status="done",
+                synthetic=True, source=src, **lg)
+    # 3. captive units: GPPD (steel works, aluminium smelters), then synthetic (aluminium, coking, chemicals)
+    captive_total = THERMAL_MW - PUBLIC_POWER_MW
+    real_captive = [p for p in plants if p["sector_suggested"] == "captive_power"]
+    for p in real_captive:
+        cap = int(p["capacity_mw"])
+        out = cap * CAPTIVE_HOURS
+        nm, en = gppd_name(p)
+        lg = logistics(out, "captive_coal")
+        add_ent(name_zh=nm, name_en=en, sector="captive_power", process="coal_captive", county_code=p["county_code"],
+                capacity=cap, capacity_unit="MW", output=out, ef="captive_coal", ule_status="done", synthetic=False,
+                source=f"{gppd_src(p)}; estimate: ULE done (000:L310 holds captive units at ULE; a 400-600 MW unit "
+                       f"is taken to have been retrofitted by 2020 like the public units of its size, 000:L101); "
+                       f"estimate: {CAPTIVE_HOURS} h; {drawn}",
+                siding_drawn=True, **lg, **gppd_position(p))
+    rest = captive_total - sum(int(p["capacity_mw"]) for p in real_captive)
+    n = sum(k for _, k in CAPTIVE_PLAN)
+    caps = split_total(rng, rest, n, 5, 50, sigma=0.6)  # 3,845 MW is not a multiple of 10
     i = 0
-    for city, k in cap_plan:
+    for city, k in CAPTIVE_PLAN:
         for _ in range(k):
             cap = caps[i]
             i += 1
@@ -822,8 +974,40 @@ def build_power(rng):
             add_ent(name_zh=nm, name_en=en, sector="captive_power", process="coal_captive",
                     county_code=pick_county(rng, city), capacity=cap, capacity_unit="MW", output=out, ef="captive_coal",
                     ule_status=ule, rail_share=share, has_siding=has, road_haul_km=road_km(rng), synthetic=True,
-                    source=f"{SYN_SRC}; captive thermal {captive_total} MW = 68,700 - public (shanxi-statistics.md §1); "
-                           f"000:L310 (captive units kept at ULE); {hours:.0f} h")
+                    source=f"{syn_src}; captive thermal {captive_total:,} MW = 68,700 - public (shanxi-statistics.md "
+                           f"§1) less the {len(real_captive)} GPPD captive plants' {captive_total - rest:,} MW = "
+                           f"{rest:,} MW over {n} rows; 000:L310 (captive units kept at ULE); {hours:.0f} h")
+
+
+def skip_pre_gppd_power_draws(rng):
+    """Draw and discard what the synthetic power and captive rows drew from the main stream before the GPPD plants
+    (build_power up to commit 5511f2b), so that the sectors built after power (mines, kilns, other industry, VOC,
+    logistics, boilers) keep the plants they had. Nothing here reaches the data."""
+    old_mw = {"朔州": 9250, "大同": 7500, "忻州": 5500, "太原": 5500, "阳泉": 3000, "长治": 6500, "晋城": 4500,
+              "晋中": 5000, "运城": 5000, "临汾": 4500, "吕梁": 7000}
+    old_named_mw = {"朔州": 3000, "阳泉": 700, "临汾": 2400}  # the seed-named plants' estimates of that build
+    for city, mw in old_mw.items():
+        rest = mw - old_named_mw.get(city, 0)
+        n = 8 if city == "朔州" else max(2, int(round(rest / 1000)))
+        for cap in split_total(rng, rest, n, 10, 200, sigma=0.5):
+            hours = float(np.clip(rng.normal(4300, 500), 3000, 5500))
+            if siding_for(rng, round(cap * hours) * EF["power_coal"]["freight"] / 1000)[0]:
+                rng.uniform(0.6, 1.0)
+            if cap <= 700:
+                rng.random()
+            pick_county(rng, city)
+            road_km(rng)
+    old_plan = [("吕梁", 5), ("运城", 4), ("晋中", 3), ("朔州", 2), ("忻州", 2), ("长治", 2), ("临汾", 2), ("太原", 2),
+                ("晋城", 1), ("大同", 1)]
+    caps = iter(split_total(rng, 5450, 24, 10, 50, sigma=0.6))
+    for city, k in old_plan:
+        for _ in range(k):
+            hours = float(np.clip(rng.normal(5500, 700), 4000, 7000))
+            out = round(next(caps) * hours)
+            rng.random()
+            siding_for(rng, out * EF["captive_coal"]["freight"] / 1000)
+            pick_county(rng, city)
+            road_km(rng)
 
 
 MINE_SIZES = np.array([0.6, 0.9, 1.2, 1.5, 1.8, 2.4, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0])
@@ -1338,12 +1522,24 @@ def summarise():
     steel = [e for e in ENTS if e["sector"] == "steel" and e["process"] == "sinter+pellet+bf+converter"]
     mines = [e for e in ENTS if e["sector"] == "coal_mine"]
     sz = lambda e: city_of(e["county_code"]) == "140600"
+    gppd = gppd_plants()
+    gppd_mw = defaultdict(float)
+    for p_ in gppd:
+        if p_["sector_suggested"] == "power":
+            gppd_mw[p_["city_code"]] += float(p_["capacity_mw"])
+    power_mw = defaultdict(float)
+    for e in power:
+        power_mw[city_of(e["county_code"])] += e["capacity"]
     checks = {
         "coking enterprises == 31": len(coking) == 31,
         "coking capacity == 44,280,000 t/yr": sum(e["capacity"] for e in coking) == 44_280_000,
         "cement enterprises == 44": len(cement) == 44,
         "cement capacity == 158,000 t/day": sum(e["capacity"] for e in cement) == 158_000,
         "power + captive == 68,700 MW": abs(sum(e["capacity"] for e in power + captive) - 68_700) < 1e-6,
+        "public coal power == 63,250 MW": abs(sum(e["capacity"] for e in power) - 63_250) < 1e-6,
+        "every GPPD plant (59) is a real row at its GPPD position": len(gppd) == 59 and sum(
+            1 for e in ENTS if not e["synthetic"] and (e["coord_source"] or "").startswith(GPPD_COORD)) == 59,
+        "each city's public power >= its GPPD plants": all(power_mw[c] >= gppd_mw[c] for c in gppd_mw),
         "coal power all ULE done": all(e["ule_status"] == "done" for e in power if e["process"] != "cbm_gas_engine"),
         "crude steel output == 66,000,000 t": abs(sum(e["output"] for e in steel) - 66e6) < 1e-6,
         "Shuozhou power enterprises == 10": sum(1 for e in power if sz(e)) == 10,
@@ -1357,6 +1553,24 @@ def summarise():
         "no boiler in Yangquan": not any(e["sector"] == "boiler" and city_of(e["county_code"]) == "140300" for e in ENTS),
         "road_haul_km within 20..150": all(e["road_haul_km"] is None or 20 <= e["road_haul_km"] <= 150 for e in ENTS),
     }
+    print("\n== coal power by city, MW: real (GPPD; seed-named without a GPPD row) and synthetic ==")
+    print(f"{'':12s}{'public':>8s}{'GPPD':>8s}{'seed':>7s}{'synth':>7s}{'rows':>6s}{'captive':>9s}{'GPPD':>7s}"
+          f"{'synth':>7s}{'rows':>6s}")
+    tot = defaultdict(float)
+    for code in sorted(CITY_NAME):
+        v = {}
+        for sec, rows in (("p", power), ("c", captive)):
+            mine = [e for e in rows if city_of(e["county_code"]) == code]
+            g = sum(e["capacity"] for e in mine if (e["coord_source"] or "").startswith(GPPD_COORD))
+            syn = sum(e["capacity"] for e in mine if e["synthetic"])
+            v[sec] = (sum(e["capacity"] for e in mine), g, sum(e["capacity"] for e in mine) - g - syn, syn, len(mine))
+            for i, x in enumerate(v[sec]):
+                tot[sec, i] += x
+        print(f"{CITY_NAME[code]:4s}{code:>8s}{v['p'][0]:8,.0f}{v['p'][1]:8,.0f}{v['p'][2]:7,.0f}{v['p'][3]:7,.0f}"
+              f"{v['p'][4]:6d}{v['c'][0]:9,.0f}{v['c'][1]:7,.0f}{v['c'][3]:7,.0f}{v['c'][4]:6d}")
+    print(f"{'TOTAL':12s}{tot['p', 0]:8,.0f}{tot['p', 1]:8,.0f}{tot['p', 2]:7,.0f}{tot['p', 3]:7,.0f}"
+          f"{int(tot['p', 4]):6d}{tot['c', 0]:9,.0f}{tot['c', 1]:7,.0f}{tot['c', 3]:7,.0f}{int(tot['c', 4]):6d}")
+
     print("\n== calibration checks ==")
     for k, ok in checks.items():
         print(f"  [{'ok' if ok else 'FAIL'}] {k}")
@@ -1397,12 +1611,13 @@ def calibrate_sidings(rng):
 
     estimate: we read the provincial plan's 31 siding projects (000:L693) as the number of large shippers
     that still lacked a siding in 2020. Shippers whose siding projects the seeds name keep theirs missing
-    (Shuozhou's 12 mines in 朔城区/平鲁区, 002:L820; Linfen 专栏2, 003:L316); among the other synthetic ones,
-    randomly chosen plants are given an existing siding (rail share U(0.55, 0.98)) until 31 remain.
+    (Shuozhou's 12 mines in 朔城区/平鲁区, 002:L820; Linfen 专栏2, 003:L316); among the other synthetic ones
+    and the GPPD power plants (whose siding status was drawn, siding_drawn), randomly chosen plants are given an
+    existing siding (rail share U(0.55, 0.98)) until 31 remain.
     A separate random stream is used so the rest of the synthetic data does not change.
     """
     big = [e for e in ENTS if (e["bulk_freight_kt_per_yr"] or 0) >= 1500 and not e["has_siding"]]
-    protected = [e for e in big if not e["synthetic"] or (
+    protected = [e for e in big if not (e["synthetic"] or e["siding_drawn"]) or (
         e["sector"] == "coal_mine" and e["county_code"] in ("140602", "140603"))]
     free = [e for e in big if e not in protected]
     n_flip = max(0, len(big) - SIDING_GAP_TARGET)
@@ -1426,7 +1641,8 @@ def main(argv=None):
     build_steel(rng)
     build_coking(rng)
     build_cement(rng)
-    build_power(rng)
+    build_power(np.random.default_rng(SEED + 2))  # own stream: the GPPD plants replaced the synthetic power rows
+    skip_pre_gppd_power_draws(rng)
     build_mines(rng)
     build_kilns(rng)
     build_other_industry(rng)
@@ -1437,9 +1653,9 @@ def main(argv=None):
     centroids = county_centroids()
     for e in ENTS:  # region codes are strings of 6 digits; round outputs
         assert len(e["county_code"]) == 6
-        # no plant list with coordinates is used yet: every plant sits at its county's centroid, and says so
-        e["latitude"], e["longitude"] = (round(v, 4) for v in centroids[e["county_code"]])
-        e["coord_source"] = "county centroid (counties.geojson); not the plant's own position"
+        if e["latitude"] is None:  # no plant list with a position (GPPD gives the coal power plants'): its centroid
+            e["latitude"], e["longitude"] = (round(v, 4) for v in centroids[e["county_code"]])
+            e["coord_source"] = "county centroid (counties.geojson); not the plant's own position"
     projects = build_projects()
     out = Path(args.out)
     write_csv(out / "enterprises.csv", ENT_COLUMNS, ENTS)

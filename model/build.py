@@ -45,7 +45,7 @@ class BuiltModel:
     candidates: pd.DataFrame  # every candidate, row position = index i of u
     rules: list[str] = field(default_factory=list)  # one line per active rule and budget (for the manifest)
     mandatory: set[int] = field(default_factory=set)  # candidates in a rule's "one of these" set
-    early: np.ndarray | None = None  # collapsed models: candidates built in the first year (they save money)
+    early: np.ndarray | None = None  # reduced build years: candidates built in the first year (they save money)
 
     @property
     def years(self) -> list[int]:
@@ -296,14 +296,16 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, reduc
     """Discounted cost (``m.cost``), minimised, or weighted tonnes maximised; returns the early-built flags.
 
     A project built in year y pays (annualised capex + running cost) in every year from y to the evaluation end,
-    discounted (``ModelData.cost_weight``); a collapsed model builds money-saving projects in the first year.
+    discounted (``ModelData.cost_weight``); with reduced build years (``ModelData.years_reduced``) money-saving
+    projects stand for the first year of the horizon: the whole horizon's weight, in the first kept year (their
+    later years' variables are fixed at 0 by :func:`build_model`).
     A soft row's shortfall costs its penalty per tonne and year over the years the row stands for.
     """
     years = md.years
     annual = _column(c, "annualised_capex_cny") + _column(c, "annual_cost_cny")
     siding_annual = _column(c, "siding_annualised_cny") + _column(c, "siding_annual_cost_cny")
     served = {y: md.cost_weight(y) for y in years}
-    early = (annual < 0) if md.collapsed else np.zeros(len(c), dtype=bool)
+    early = (annual < 0) if md.years_reduced else np.zeros(len(c), dtype=bool)
     whole = md.cost_weight(md.horizon_years[0])
     paying = np.flatnonzero(annual != 0)
     soft = [t for t in md.targets if t.kind == "soft"]
@@ -341,4 +343,7 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     rules += define_budget_constraints(m, md, c, siding_idx)
     rules += define_pace_constraints(m, md, c)
     early = define_objective(m, md, c, reduction)
+    for i in np.flatnonzero(early):  # money-saving projects stand for the first year: one variable, the first kept
+        for y in years[1:]:
+            m.u[int(i), y].fix(0)
     return BuiltModel(model=m, md=md, candidates=c, rules=rules, mandatory=mandatory, early=early)

@@ -8,8 +8,8 @@ each problem with its file:line:col and the fix) and computes, once:
   cost weight of each build year (see below);
 * every requirement row in model order (targets, their milestones, then the CO2-intensity row), each
   with its region's member counties, year, level, kind, penalty and the discounted years it stands for;
-* the CO2-intensity arithmetic, the per-city budget caps by city code, and whether build years can be
-  collapsed into one (exact when nothing couples them).
+* the CO2-intensity arithmetic, the per-city budget caps by city code, and the build years the model needs
+  (the requirement years; exact, see :func:`build_years`).
 
 Candidates, build, solve, results, the studies and the diagnosis read these; none resolves a region or a
 target again.
@@ -85,13 +85,18 @@ class ModelData:
     scope_counties: frozenset[str]
     prices: dict[str, float]
     horizon_years: list[int]
-    years: list[int]  # the model's build years: the horizon, or its last year when collapsed
-    collapsed: bool
+    years: list[int]  # the model's build years: the requirement years, or the horizon (see build_years)
     discount: dict[int, float]  # year -> factor to the base year, from the start year to the evaluation end
     targets: list[TargetRow]
     co2_context: dict = field(default_factory=dict)
     city_budgets_cny: dict[str, float] = field(default_factory=dict)
     households_per_year: dict[str, float] = field(default_factory=dict)  # city code -> cap on conversions a year
+
+    @property
+    def years_reduced(self) -> bool:
+        """True when the model keeps only the requirement years (money-saving projects then stand for the first
+        year: their build variable sits in the first kept year, with the whole horizon's cost weight)."""
+        return self.years != self.horizon_years
 
     @property
     def discount_rate(self) -> float:
@@ -203,20 +208,23 @@ def milestones_t(sc: Scenario, target) -> list[tuple[int, tuple[float, str]]]:
     return sorted(own.items())
 
 
-def collapsible(sc: Scenario) -> bool:
-    """True when no constraint couples build years, so one build-year decision per candidate is exact.
+def build_years(sc: Scenario, rows: list[TargetRow]) -> list[int]:
+    """The build years the model needs: the years something is required (every target, milestone and the CO2
+    row, every rule deadline, the end year), or the whole horizon when a budget or pace caps single years.
 
-    That holds when every target, milestone and rule deadline is the last year and no budget or pace is per year:
-    then a project's reductions count the same whatever year it is built, and only its cost depends on
-    the year, monotonically: positive-cost projects are cheapest built last, money-saving ones first.
+    Exact (the optimum is the same as with every year): only requirement years make a build count, and a
+    project's cost falls the later it is built (``cost_weight`` decreases), so a positive-cost project built
+    in year y can move to the next requirement year at no loss (everything that counted it still does; a
+    siding and the shift behind it move together, so a shift never precedes its siding), and a money-saving
+    one to the first year (the build model gives those the whole horizon's weight, :func:`model.build.
+    define_objective`). Only a per-year budget or pace cap sees the difference, so then every year is kept.
     """
-    T = sc.horizon.end_year
-    deadlines = [getattr(sc.rules, spec.key).by_year for spec in RULES]
-    phased = bool(sc.phasing.milestones or sc.phasing.linear) and any(t.kind == "hard" for t in sc.targets)
-    return (not phased and all(t.year == T and not t.milestones for t in sc.targets)
-            and (sc.co2_intensity is None or sc.co2_intensity.year == T)
-            and sc.budget.per_year is None and not sc.pace.households_per_year
-            and all(d is None or d >= T for d in deadlines))
+    horizon = sc.horizon.years
+    if sc.budget.per_year is not None or sc.pace.households_per_year:
+        return horizon
+    need = {horizon[-1]} | {r.year for r in rows}
+    need |= {getattr(sc.rules, spec.key).by_year for spec in RULES if getattr(sc.rules, spec.key).enabled}
+    return [y for y in horizon if y in need]
 
 
 class _Names:
@@ -341,11 +349,10 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
 
     prices = ds.prices["price_cny_per_unit"].to_dict()
     prices.update(sc.prices)
-    collapse = collapsible(sc)
     horizon = sc.horizon.years
     return ModelData(dataset=ds, scenario=sc, scope_cities=tuple(scope), scope_counties=scope_counties,
-                     prices=prices, horizon_years=horizon, years=[horizon[-1]] if collapse else horizon,
-                     collapsed=collapse, discount=discount, targets=rows, co2_context=co2_ctx,
+                     prices=prices, horizon_years=horizon, years=build_years(sc, rows),
+                     discount=discount, targets=rows, co2_context=co2_ctx,
                      city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()},
                      households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()})
 

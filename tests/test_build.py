@@ -292,3 +292,20 @@ def test_a_yearly_pace_spreads_clean_heating_over_the_years(ds):
     assert per_year.sum() >= ds.counties.loc[ds.counties["city_code"] == "141000", "rural_coal_households_2020"][
         ds.counties["terrain"] == "plain"].sum() - 1e-3
     assert len(per_year) == 5  # spread out, where the cheapest plan converts late in one or two goes
+
+
+def test_requirement_years_alone_give_the_same_optimum(ds):
+    """Keeping only the requirement years (2023, 2025) is exact: Linfen solves to the same discounted cost as with
+    every year of the horizon (forced by a per-year budget too large to bind)."""
+    from conftest import ROOT
+    from model.solve import solve
+
+    sc = load_scenario(ROOT / "scenarios" / "linfen.yaml", ["solver.mip_gap=1e-7"])
+    full = load_scenario(ROOT / "scenarios" / "linfen.yaml",
+                         ["solver.mip_gap=1e-7", "budget.per_year={value: 100000, unit: 亿元}"])
+    reduced_bm, full_bm = build(ds, sc), build(ds, full)
+    assert reduced_bm.years == [2023, 2025] and full_bm.years == [2021, 2022, 2023, 2024, 2025]
+    a = solve(reduced_bm, mip_gap=1e-7, shadow_prices=False)
+    b = solve(full_bm, mip_gap=1e-7, shadow_prices=False)
+    assert a.objective == pytest.approx(b.objective, rel=1e-6)
+    assert reduced_bm.model.nvariables() < 0.6 * full_bm.model.nvariables()

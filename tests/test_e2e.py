@@ -102,8 +102,9 @@ def test_base_portfolio_recomputed_from_inputs_meets_targets(base_run, ds):
         mm = m.loc[r.measure_id]
         if r.kind == "source":  # a programme at a source of sources.csv: its share of the units x removal
             src = ds.sources.loc[r.enterprise_id]
-            for p in ("nox", "so2", "vocs"):
-                total[p] += (mm[f"{p}_removal"] or 0.0) * src[f"{p}_t"] * r.quantity / src["activity"]
+            for p in total:
+                removal = mm[f"{p}_removal"] if pd.notna(mm[f"{p}_removal"]) else 0.0
+                total[p] += removal * src[f"{p}_t"] * r.quantity / src["activity"]
             continue
         if r.kind == "household":
             for p in ("nox", "so2", "vocs"):
@@ -112,8 +113,17 @@ def test_base_portfolio_recomputed_from_inputs_meets_targets(base_run, ds):
             km = e.loc[r.enterprise_id, "road_haul_km"]
             total["nox"] += mm["nox_t_per_unit"] * r.quantity * km
         elif r.kind == "wastewater":
+            # a plant treats its capacity x load, but no more than its city's sewage of the kind it treats
             cand = w.loc[r.enterprise_id]
-            m3 = r.quantity * 365 * cand["load_factor"] / 1e6
+            pool = ("sewage_urban", "treated") if cand["action"] == "upgrade" else {
+                "urban": ("sewage_urban", "untreated"), "town": ("sewage_urban", "untreated"),
+                "rural": ("sewage_rural", ""), "park": ("wastewater_industrial", "")}[cand["kind"]]
+            city = ds.regions.loc[cand["county_code"], "city_code"]
+            s = ds.sources
+            flow = s[(s["category"] == pool[0]) & (s["detail"] == pool[1])
+                     & (s["county_code"].map(ds.regions["city_code"]) == city)]["activity"].sum()
+            full = min(cand["capacity_m3_per_day"] * cand["load_factor"], flow)
+            m3 = r.quantity / cand["capacity_m3_per_day"] * full * 365 / 1e6
             total["cod"] += (cand["influent_cod_mg_l"] - cand["effluent_cod_mg_l"]) * m3
             total["nh3n"] += (cand["influent_nh3n_mg_l"] - cand["effluent_nh3n_mg_l"]) * m3
     # the hard targets of base.yaml (000:L191-194), within the solver's feasibility tolerance

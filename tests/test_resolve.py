@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT, write_yaml
-from model.resolve import collapsible, resolve
+from model.resolve import resolve
 from model.scenario import ScenarioError, load_scenario
 
 
@@ -32,23 +32,25 @@ def test_base_rows_in_model_order_with_the_co2_row_last(ds):
     assert md.targets[1].weight == pytest.approx(1.08 ** -3 + 1.08 ** -4)
     assert md.targets[-1].source == "co2_intensity" and md.co2_context["reduction_pct"] == 18
     assert len(md.targets[0].members) == 117
-    assert not md.collapsed and md.years == [2021, 2022, 2023, 2024, 2025]
+    # only the requirement years are build years (exact: a later build is cheaper and still counts)
+    assert md.years_reduced and md.years == [2023, 2025] and md.horizon_years == [2021, 2022, 2023, 2024, 2025]
     flat = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]))
-    assert flat.collapsed and flat.years == [2025]  # nothing couples the years without the milestone
+    assert flat.years == [2025]  # nothing couples the years without the milestone
+    per_year = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml",
+                                         ["budget.per_year={value: 500, unit: 亿元}"]))
+    assert not per_year.years_reduced  # a cap on single years sees every year
     assert md.cost_weight(2025) == pytest.approx(sum(1 / 1.08 ** k for k in range(5, 31)))
     assert md.cost_weight(2021) == pytest.approx(sum(1 / 1.08 ** k for k in range(1, 31)))
     assert md.cost_weight(2021) / md.cost_weight(2025) == pytest.approx(1.417, abs=1e-3)  # not 5.9 (plan years)
 
 
-def test_a_milestone_or_deadline_keeps_every_year(tmp_path, ds):
+def test_a_milestone_or_deadline_is_a_build_year(tmp_path, ds):
     text = "name: m\ntargets:\n  - {pollutant: NOx, reduction: 1, milestones: {2023: 1}}\n"
-    sc = load_scenario(write_yaml(tmp_path, text))
-    assert not collapsible(sc.scenario)
-    md = resolve(ds, sc)
-    assert md.years == [2021, 2022, 2023, 2024, 2025]
+    md = resolve(ds, load_scenario(write_yaml(tmp_path, text)))
+    assert md.years == [2023, 2025]
     assert [(t.source, t.year) for t in md.targets] == [("target", 2025), ("milestone", 2023)]
-    rule = load_scenario(write_yaml(tmp_path, "name: r\nrules: {boiler_phaseout: {by_year: 2023}}\n", "r.yaml"))
-    assert not collapsible(rule.scenario)
+    rule = load_scenario(write_yaml(tmp_path, "name: r\nrules: {boiler_phaseout: {by_year: 2022}}\n", "r.yaml"))
+    assert resolve(ds, rule).years == [2022, 2025]
 
 
 def test_every_bad_name_is_reported_with_its_place(tmp_path, ds):

@@ -72,3 +72,39 @@ def test_reported_shadow_prices_belong_to_the_reported_solution(ds, name, overri
     if short.any():
         assert np.allclose(t.loc[short, "shadow_price_cny_per_t"].astype(float),
                            t.loc[short, "target"].map(penalty).astype(float), rtol=1e-6)
+
+
+def test_milp_slope_is_bounded_by_the_fixed_integer_lp(ds):
+    """Raising a binding target by a step: with the integers fixed the cost rises at least by dual x step (the
+    fixed LP's value is convex in the level), and choosing the projects anew is never dearer than keeping them."""
+    import highspy
+
+    from conftest import ROOT, build
+    from model.scenario import load_scenario
+    from model.solve import Solver
+
+    sc = load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}", "solver.mip_gap=1e-4"])
+    bm = build(ds, sc)
+    nox = next(t.key for t in bm.targets if t.pollutant == "nox" and t.source == "target")
+    level, step = 1.30 * 80_100, 0.01 * 80_100
+    bm.set_target_level(nox, level)
+    s = Solver(bm, 300, 1e-4)
+    sol = s.solve()
+    dual = sol.shadow[nox] * bm.targets[nox].weight  # back to d(discounted objective)/d(tonne)
+    assert dual > 0
+    fixed_at_level = sol.objective
+    # the same projects, one step further: fix the integers and solve the LP
+    h, idx = s.h, s.int_idx
+    values = np.round(np.asarray(h.getSolution().col_value)[idx])
+    h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
+    h.changeColsBounds(len(idx), idx, values, values)
+    bm.set_target_level(nox, level + step)
+    s._sync_targets()
+    h.run()
+    fixed_further = h.getInfo().objective_function_value
+    assert (fixed_further - fixed_at_level) / step >= dual * (1 - 1e-6)  # convexity of the fixed LP
+    # projects chosen anew at the higher level
+    bm2 = build(ds, sc)
+    bm2.set_target_level(nox, level + step)
+    anew = Solver(bm2, 300, 1e-4).solve(shadow_prices=False)
+    assert anew.objective <= fixed_further * (1 + 1e-4)

@@ -23,7 +23,8 @@ def base_nox_curve():
     ds = load_dataset()
     # without the mid-term milestone: one NOx row, so the dual of the swept row is the whole marginal cost
     sc = load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]).scenario
-    levels = [80_100 * f for f in (1.0, 1.15, 1.16, 1.25)]
+    # up to about 123 % the rules and the other targets already deliver the NOx cut (dual 0); 130-131 % binds
+    levels = [80_100 * f for f in (1.0, 1.30, 1.31, 1.35)]
     return sweep_scenario(resolve(ds, sc), "NOx", levels)
 
 
@@ -37,19 +38,15 @@ def test_cost_never_decreases_as_target_tightens(base_nox_curve):
 
 
 def test_marginal_cost_matches_finite_difference(base_nox_curve):
-    """The LP relaxation's dual is its slope between 115 % and 116 % (solved exactly, same basis). The MILP's dual
-    (integers fixed) bounds its slope from above, up to what the two points' MIP gaps allow: one more tonne with
-    the same projects costs the dual, and choosing the projects anew can only be cheaper."""
-    c = base_nox_curve.curve.set_index("level_pct")
-    a, b = c.loc[115.0], c.loc[116.0]
+    """The LP relaxation's dual is its slope between 130 % and 131 % (solved exactly, same basis); the MILP's dual
+    (integers fixed) is positive where NOx binds. (How the MILP's slope relates to that dual is tested exactly in
+    tests/test_solve.py: over a finite step only the fixed-integer LP's convexity gives a bound.)"""
+    c = base_nox_curve.curve.set_index(base_nox_curve.curve["level_pct"].round(6))
+    a, b = c.loc[130.0], c.loc[131.0]
     step = b["level_t"] - a["level_t"]
     lp_slope = (b["lp_objective_cny_per_yr"] - a["lp_objective_cny_per_yr"]) / step
     assert lp_slope == pytest.approx(a["lp_marginal_cny_per_t"], rel=0.01)
-    slope = (b["objective_cny_per_yr"] - a["objective_cny_per_yr"]) / step
     assert a["marginal_cny_per_t"] > 0
-    noise = (a["mip_gap"] * a["objective_cny_per_yr"] + b["mip_gap"] * b["objective_cny_per_yr"]) / step
-    assert slope <= a["marginal_cny_per_t"] + noise + 1e-6 * abs(slope)
-    assert slope > 0.5 * a["marginal_cny_per_t"]  # and not far below it: the same kind of projects serve the step
     # the LP relaxation is a lower bound of the MILP
     assert (c["lp_objective_discounted_cny"] <= c["objective_discounted_cny"] * (1 + 1e-9)).all()
 
@@ -65,6 +62,12 @@ def test_sweep_stops_at_the_largest_achievable_reduction(tiny, tmp_path):
     most = 0.85 * sum(nox for *_, nox in PLANTS)  # full ULE at all three plants (hand calculation)
     assert f"largest achievable reduction: {most / 1e4:.3f} 万吨" in res.output
     assert (out / "cost_curve.png").stat().st_size > 10_000
+    # at 500 t the MILP overshoots (a plant's measure is all or nothing), so its dual is 0, but the relaxation
+    # still pays for the target: no rule delivers it, and the figure must not say so
+    from model.outputs.plots import rules_deliver_t
+
+    assert curve["achieved_t"].iloc[0] > 500 and curve["marginal_cny_per_t"].iloc[0] == 0
+    assert curve["lp_marginal_cny_per_t"].iloc[0] > 0 and rules_deliver_t(curve) is None
 
 
 @pytest.mark.slow

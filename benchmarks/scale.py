@@ -1,7 +1,7 @@
 """How ersim scales: from the Shanxi default to national size. Prints figures; asserts nothing.
 
     .venv/bin/python benchmarks/scale.py                         # default sizes
-    .venv/bin/python benchmarks/scale.py --sizes 117x1032 3000x30000 --years 5
+    .venv/bin/python benchmarks/scale.py --sizes 117x1032 3000x30000 --years 5 --model phased
 
 Each size runs in its own process (so peak memory is per size): generate the dataset (benchmarks/
 make_dataset.py, except the default), load it, build candidates and the Pyomo model, hand it to HiGHS,
@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
+def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: str = "phased",
+        warm: bool = False) -> dict:
     import highspy
     import pyomo.environ as pyo
     from make_dataset import make
@@ -45,13 +46,15 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     root = DEFAULT_INPUTS if (counties, plants) == (117, 1032) else make(counties, plants, tmp / "inputs")
     f_ent, f_cty = plants / 1032, counties / 117
     scale = {"nox": f_ent, "vocs": f_ent, "so2": f_ent, "cod": f_cty, "nh3n": f_cty}
-    sc = load_scenario(ROOT / "scenarios" / "base.yaml",
-                       [f"horizon.end_year={2020 + years}", f"solver.mip_gap={mip_gap}"]).scenario
+    sets = [f"horizon.end_year={2020 + years}", f"solver.mip_gap={mip_gap}"]
+    if model == "collapsed":  # base without its 2023 milestones: one build year, nothing couples the years
+        sets.append("phasing.milestones={}")
+    sc = load_scenario(ROOT / "scenarios" / "base.yaml", sets).scenario
     for t in sc.targets:
         t.reduction = t.reduction * scale[t.pollutant]
     if milestone:  # a mid-plan NOx milestone couples the build years: the full year-indexed model is solved
         sc.targets[0].milestones = {2020 + (years + 1) // 2: sc.targets[0].reduction * 0.5}
-    out: dict = {"size": size, "counties": counties, "plants": plants, "years": years}
+    out: dict = {"size": size, "model": model, "counties": counties, "plants": plants, "years": years}
 
     t0 = time.perf_counter()
     md = resolve(load_dataset(root), sc)
@@ -69,6 +72,13 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     t0 = time.perf_counter()
     solver = Solver(bm, sc.solver.time_limit_s, sc.solver.mip_gap)
     handoff = time.perf_counter() - t0
+    out["warm_start_s"] = 0.0
+    if warm:
+        from model.warmstart import warm_start
+
+        t0 = time.perf_counter()
+        warm_start(bm, solver, sc.solver.time_limit_s, sc.solver.mip_gap)
+        out["warm_start_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     sol = solver.solve(shadow_prices=False)
     total = time.perf_counter() - t0
@@ -101,7 +111,7 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False) -> dict:
     h.run()
     out["highs_alone_s"] = time.perf_counter() - t0
     overhead = (out["load_s"] + out["candidates_s"] + out["build_s"] + out["handoff_s"] + out["shadow_prices_s"]
-                + out["results_s"] + out["write_s"])
+                + out["results_s"] + out["write_s"] + out["warm_start_s"])
     out["overhead_s"] = overhead
     out["overhead_ratio"] = overhead / max(out["solve_s"], 1e-9)
     del pyo
@@ -116,23 +126,30 @@ def main() -> None:
     ap.add_argument("--mip-gap", type=float, default=1e-3)
     ap.add_argument("--milestone", action="store_true",
                     help="add a mid-plan NOx milestone (year-coupled model, 5x the variables)")
+    ap.add_argument("--model", choices=["both", "phased", "collapsed"], default="both",
+                    help="base as shipped (phased: 60 %% by 2023, build years 2023 and 2025) and/or without milestones")
+    ap.add_argument("--warm", action="store_true", help="start HiGHS from the milestone-free portfolio, dated")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
-        print(json.dumps(one(a.one, a.years, a.mip_gap, a.milestone)))
+        print(json.dumps(one(a.one, a.years, a.mip_gap, a.milestone, a.model, a.warm)))
         return
-    cols = ["size", "candidates", "variables", "constraints", "nonzeros", "load_s", "candidates_s", "build_s",
-            "handoff_s", "solve_s", "shadow_prices_s", "results_s", "write_s", "peak_rss_mb", "highs_alone_s",
+    cols = ["size", "model", "candidates", "variables", "constraints", "nonzeros", "load_s", "candidates_s", "build_s",
+            "handoff_s", "warm_start_s", "solve_s", "shadow_prices_s", "results_s", "write_s", "peak_rss_mb", "highs_alone_s",
             "overhead_ratio", "status", "gap"]
     print(" | ".join(cols))
+    models = ["collapsed", "phased"] if a.model == "both" else [a.model]
     for size in a.sizes:
-        r = subprocess.run([sys.executable, __file__, "--one", size, "--years", str(a.years), "--mip-gap",
-                            str(a.mip_gap)] + (["--milestone"] if a.milestone else []), capture_output=True, text=True)
-        if r.returncode:
-            print(f"{size}: failed\n{r.stderr[-2000:]}")
-            continue
-        row = json.loads(r.stdout.strip().splitlines()[-1])
-        print(" | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols), flush=True)
+        for model in models:
+            r = subprocess.run([sys.executable, __file__, "--one", size, "--years", str(a.years), "--mip-gap",
+                                str(a.mip_gap), "--model", model] + (["--milestone"] if a.milestone else [])
+                               + (["--warm"] if a.warm else []),
+                               capture_output=True, text=True)
+            if r.returncode:
+                print(f"{size} {model}: failed\n{r.stderr[-2000:]}")
+                continue
+            row = json.loads(r.stdout.strip().splitlines()[-1])
+            print(" | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols), flush=True)
 
 
 if __name__ == "__main__":

@@ -135,12 +135,18 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     port["county"] = _names(ds, port["region_code"])
     port["city"] = _names(ds, port["city_code"])
     port["measure_name"] = measure_names(ds, port["measure_id"])
+    # plant and freight projects are placed at their enterprise (maps draw them as points); coord_source says
+    # whether that is the plant's own position or only its county's centroid
+    at_plant = port["kind"].isin(["enterprise", "freight"])
+    for col in ("latitude", "longitude", "coord_source"):  # optional columns: a dataset without them reads empty
+        port[col] = port["enterprise_id"].map(ds.enterprises[col]).where(at_plant)
     port["unit"] = port["unit"].replace(QTY_UNITS)
     port["total_annual_cost_cny"] = port["annualised_capex_cny"] + port["annual_cost_cny"]
     port["year"] = port["year"].astype(int)
     cols = ["candidate_id", "kind", "family", "measure_id", "measure_name", "enterprise_id", "enterprise_name",
             "region_code", "county", "city_code", "city", "year", "quantity", "unit", "capex_cny",
-            "annualised_capex_cny", "annual_cost_cny", "total_annual_cost_cny", *EFFECTS, "source"]
+            "annualised_capex_cny", "annual_cost_cny", "total_annual_cost_cny", *EFFECTS, "latitude", "longitude",
+            "coord_source", "source"]
     return port[cols].sort_values(["year", "family", "city_code", "region_code", "candidate_id"]).reset_index(drop=True)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import cli
 from conftest import ONLY_CEMENT, write_yaml
+from model.inputs import load_dataset
 
 UNCERTAIN = """
 uncertainty:
@@ -35,6 +38,34 @@ def test_uncertainty_serial_and_parallel_agree(tiny, tmp_path):
     f = pd.read_csv(tmp_path / "a" / "project_frequency.csv")
     assert f["share"].between(0, 1).all() and (f["chosen_in"] <= 6).all()
     assert (tmp_path / "a" / "uncertainty.png").exists()
+    # the base case is the scenario as written: what `ersim run` of it gives, stored beside the samples
+    meta = json.loads((tmp_path / "a" / "uncertainty.json").read_text(encoding="utf-8"))
+    assert meta == json.loads((tmp_path / "b" / "uncertainty.json").read_text(encoding="utf-8"))
+    base = meta["base"]
+    assert base["status"] == "optimal" and "base" not in set(s["sample"].astype(str))  # not one of the samples
+    scr = float(load_dataset(tiny).measures.loc["cement_scr", "nox_removal"])  # 0.833 in measures.csv
+    assert base["values"] == {"measures.cement_scr.nox_removal": scr, "measures.*.capex_cny_per_unit": 1.0}  # scale
+    run = CliRunner().invoke(cli.main, ["run", str(scen), "--inputs", str(tiny), "--out", str(tmp_path / "r"),
+                                        "--no-plots"])
+    assert run.exit_code == 0, run.output
+    totals = json.loads((tmp_path / "r" / "summary.json").read_text(encoding="utf-8"))["totals"]
+    assert base["total_annual_cost_cny"] == pytest.approx(totals["total_annual_cost_cny"], rel=1e-9)
+
+
+def test_the_base_case_values_are_the_scenarios_own(ds):
+    from model.scenario import load_scenario
+    from model.studies.uncertainty import nominal_value
+    from conftest import ROOT
+
+    sc = load_scenario(ROOT / "scenarios" / "uncertain.yaml").scenario
+    assert nominal_value({"param": "measures.cement_ule.capex_cny_per_unit", "how": "scale"}, ds, sc) == 1.0
+    assert nominal_value({"param": "measures.heat_pump.capex_cny_per_unit"}, ds, sc) == \
+        ds.measures.loc["heat_pump", "capex_cny_per_unit"]
+    assert nominal_value({"param": "co2_intensity.bau_co2_growth_pct_per_yr"}, ds, sc) == 2.0  # base.yaml
+    assert nominal_value({"param": "discount_rate"}, ds, sc) == 0.08  # base.yaml
+    # a '*' column has one value only if every row agrees: capex differs per measure, so none is recorded
+    assert nominal_value({"param": "measures.*.capex_cny_per_unit"}, ds, sc) is None
+    assert nominal_value({"param": "prices.natural_gas"}, ds, sc) == ds.prices.loc["natural_gas", "price_cny_per_unit"]
 
 
 def test_unknown_uncertain_parameter_is_a_user_error(tiny, tmp_path):

@@ -1,12 +1,17 @@
 """Figures (PNG, optionally SVG) with Chinese labels, titles, units and sources.
 
 The package ships a subset of Noto Sans CJK SC (SIL OFL, ``model/outputs/fonts``) and registers it with
-matplotlib, so Chinese names render on machines without CJK fonts.
+matplotlib, so Chinese names render on machines without CJK fonts. Every label is drawn from the one table of
+display names (model/names.py) and every unit through model/units.py. Figures are meant to be handed on as they
+are: notes a reader needs (rules, sources, what a point means) go into the footer drawn by :func:`_save`, below
+the axes and never over them.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Sequence
 
 import matplotlib
 
@@ -17,20 +22,32 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from ..names import family_name, pollutant_name  # noqa: E402
+from ..names import FAMILIES, family_name, pollutant_name  # noqa: E402
 from ..units import cny_to_wan, cny_to_yi, t_to_wan_t  # noqa: E402
 
 FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
 SOURCE_NOTE = "ersim; inputs: Shanxi plans 2022-23 (seeds), parameters.md; see manifest.json"
+#: one colour per family of model/names.py FAMILIES (a test checks none is missing)
 FAMILY_COLOURS = {"ule": "#4c72b0", "voc": "#dd8452", "heating": "#c44e52", "boiler": "#8172b3",
                   "rail": "#55a868", "wastewater": "#64b5cd", "efficiency": "#937860", "vehicle": "#da8bc3",
-                  "structural": "#8c8c8c", "renewables": "#8fbc8f"}
+                  "structural": "#8c8c8c", "renewables": "#8fbc8f", "farming": "#ccb974"}
+FOOTER_FONTSIZE = 7
+FAMILY_LEGEND_TITLE = "类别 family"
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]  # keeps map labels legible on any fill
 
 
 def _zh(family: str) -> str:
     """A family id as figures show it (Chinese display name from model/names.py)."""
     return family_name(family, "zh")
+
+
+def _colour(family: str) -> str:
+    return FAMILY_COLOURS.get(family, "#999999")
 
 
 def use_cjk_font() -> str:
@@ -42,9 +59,65 @@ def use_cjk_font() -> str:
     return name
 
 
-def _save(fig, path: Path, svg: bool = False) -> list[Path]:
-    fig.text(0.01, 0.005, SOURCE_NOTE, fontsize=7, color="#666666")
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+# --------------------------------------------------------------------------- small pure helpers
+def _display_width(text: str) -> float:
+    """Width of ``text`` in ems, roughly: CJK and full-width characters are one em, Latin ones about half."""
+    return sum(1.0 if ord(c) >= 0x2E80 else 0.5 for c in text)
+
+
+def wrap_note(text: str, width_in: float, fontsize: float = FOOTER_FONTSIZE) -> list[str]:
+    """``text`` broken at spaces into lines that fit ``width_in`` inches at ``fontsize`` points."""
+    limit = width_in * 72 / fontsize  # ems per line
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and _display_width(lines[-1] + " " + word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def footer_height(fig_height_in: float, lines: int, fontsize: float = FOOTER_FONTSIZE) -> float:
+    """Share of a figure's height that ``lines`` footer lines take, with a small margin (kept free of axes)."""
+    return (lines * 1.5 * fontsize / 72 + 0.1) / fig_height_in
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^k at or above ``x`` > 0: an axis limit people read at a glance."""
+    k = np.floor(np.log10(x))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * 10 ** k >= x * (1 - 1e-12):
+            return float(m * 10 ** k)
+    return float(10 ** (k + 1))
+
+
+def short_measure_name(name: str, limit: int = 18) -> str:
+    """A measure name for a figure: the bracketed details dropped, cut at ``limit`` characters."""
+    short = re.sub(r"（[^）]*）|\([^)]*\)", "", str(name)).strip() or str(name)
+    return short if len(short) <= limit else short[: limit - 1] + "…"
+
+
+def _money(v: float) -> str:
+    """A number of 亿元 or 万元 as a label: two significant digits below 1, one decimal below 100, none above."""
+    if 0 < abs(v) < 1:
+        return f"{v:.2g}"
+    return f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}"
+
+
+def _save(fig, path: Path, svg: bool = False, notes: Sequence[str] = ()) -> list[Path]:
+    """Footer (``notes``, then the source note) under the axes, layout, PNG (and SVG); closes the figure."""
+    width, height = fig.get_size_inches()
+    lines = [line for note in (*notes, SOURCE_NOTE) for line in wrap_note(note, width - 0.2)]
+    step = 1.5 * FOOTER_FONTSIZE / 72 / height
+    for k, line in enumerate(reversed(lines)):  # bottom up, so the source note is the last line
+        fig.text(0.01, 0.05 / height + k * step, line, fontsize=FOOTER_FONTSIZE, color="#666666", va="bottom")
+    bottom = footer_height(height, len(lines))
+    engine = fig.get_layout_engine()
+    # nested grids (the MACC) and legends outside the axes need the constrained layout: tight_layout cannot
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, bottom, 1, 1 - bottom))  # its rect is (left, bottom, width, height)
+    else:
+        fig.tight_layout(rect=(0, bottom, 1, 1))  # this one's is (left, bottom, right, top)
     out = [path.with_suffix(".png")]
     fig.savefig(out[0], dpi=150)
     if svg:
@@ -54,12 +127,34 @@ def _save(fig, path: Path, svg: bool = False) -> list[Path]:
     return out
 
 
+# --------------------------------------------------------------------------- cost curves of a sweep
+def rules_deliver_t(curve: pd.DataFrame) -> float | None:
+    """The reduction the rest of the scenario (policy rules, other targets) delivers whatever this target asks:
+    the reduction achieved at the lowest feasible level when the target does not bind there. Not binding means
+    achieved above the level with a marginal cost of 0 in the MILP (integers fixed) *and* in the LP relaxation:
+    a MILP that overshoots only because projects are lumpy has a 0 dual too, but its relaxation still pays for
+    the target. None when the target binds from the first level, or the curve does not say."""
+    ok = curve[curve["status"] != "infeasible"].sort_values("level_t") if "status" in curve else curve.iloc[:0]
+    if ok.empty or "achieved_t" not in ok or "marginal_cny_per_t" not in ok:
+        return None
+    first = ok.iloc[0]
+    slack = first["achieved_t"] > first["level_t"] * (1 + 1e-6) + 1e-6
+    # a dual below a thousandth of a yuan per tonne is solver noise, not a price
+    duals = [first["marginal_cny_per_t"], first.get("lp_marginal_cny_per_t", 0.0)]
+    free = all(pd.notna(d) and abs(d) < 1e-3 for d in duals)
+    return float(first["achieved_t"]) if slack and free else None
+
+
 def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, path: Path,
                svg: bool = False, base_level_t: float | None = None) -> list[Path]:
-    """Exact MILP step curve and LP-relaxation frontier of cost against the target level, plus marginals."""
+    """Exact MILP step curve and LP-relaxation frontier of cost against the target level, plus marginals.
+
+    The cost is curve.csv's ``objective_cny_per_yr`` (shown in 亿元/年), so figure and table agree; where the
+    policy rules already deliver more than the lowest levels ask, the flat stretch is shaded and said so.
+    """
     use_cjk_font()
     ok = curve[curve["status"] != "infeasible"] if "status" in curve else curve.iloc[:0]
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8, 8), sharex=True, height_ratios=(3, 2))
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 8.5), sharex=True, height_ratios=(3, 2))
     if ok.empty:  # every level infeasible: say so instead of an empty axis
         ax.text(0.5, 0.5, "所有水平均不可行 no level is feasible", ha="center", va="center", transform=ax.transAxes)
         ax.set_title(title)
@@ -76,51 +171,123 @@ def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, 
     if max_achievable_t and np.isfinite(max_achievable_t):
         most = t_to_wan_t(max_achievable_t)
         ax.axvline(most, color="black", lw=1, ls="-.", label=f"最大可达 {most:.2f} 万吨")
-    ax.set_ylabel("等年值目标函数（含软目标罚金）equivalent annual objective incl. penalties (亿元/年)")
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8)
     ax2.step(x, cny_to_wan(ok["marginal_cny_per_t"]), where="pre", color="#4c72b0", label="MILP 对偶 (integers fixed)")
     if "lp_marginal_cny_per_t" in ok:
         ax2.plot(x, cny_to_wan(ok["lp_marginal_cny_per_t"]), "--", color="#dd8452", label="LP 松弛对偶")
-    ax2.set_ylabel("边际成本 marginal cost (万元/吨)")
+    free = rules_deliver_t(ok)
+    if free is not None:
+        free_wan = t_to_wan_t(free)
+        for a in (ax, ax2):
+            a.axvspan(float(x.min()), min(free_wan, float(x.max())), color="#55a868", alpha=0.12, lw=0)
+        # in the marginal panel: over the shaded stretch its curves lie at 0, so the space above them is free
+        ax2.text(0.02, 0.6, f"规则与其他目标已实现 {free_wan:.2f} 万吨：此前边际成本为 0\nrules (and the other targets) "
+                 f"already deliver up to {free_wan:.2f} 万吨: marginal cost 0", transform=ax2.transAxes, fontsize=8,
+                 va="center", color="#2e6b3a", bbox={"boxstyle": "round", "fc": "white", "ec": "#55a868", "alpha": 0.9})
+    ax.set_ylabel("等年值成本 equivalent annual cost (亿元/年)\ncurve.csv: objective_cny_per_yr, 含软目标罚金 incl. penalties",
+                  fontsize=9)
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    ax2.set_ylabel("边际成本 marginal cost (万元/吨)\ncurve.csv: marginal_cny_per_t", fontsize=9)
     ax2.set_xlabel("减排目标 reduction target (万吨/年)")
     ax2.legend(loc="upper left", fontsize=8)
-    return _save(fig, path, svg)
+    notes = []
+    if "mip_gap" in ok and ok["mip_gap"].notna().any():
+        gap = float(ok["mip_gap"].max())
+        notes.append(f"MILP points are solved to a MIP gap of at most {100 * gap:.2g} % of the cost: steps smaller "
+                     "than that (even downward ones) are solver tolerance, not a real saving.")
+    return _save(fig, path, svg, notes)
+
+
+# --------------------------------------------------------------------------- stacked bars with savings
+def _net_markers(ax, positions: np.ndarray, net: np.ndarray, unit: str, horizontal: bool = False):
+    """A black diamond and a label at each bar's net total (what is left when savings are subtracted); returns
+    the markers, for a legend."""
+    x, y = (net, positions) if horizontal else (positions, net)
+    markers = ax.plot(x, y, marker="D", color="black", ms=6, zorder=5, ls="none", label=f"净合计 net total ({unit})")
+    for p, v in zip(positions, net):
+        # beside the bar (its right edge, or past the marker), not over the segments it sums
+        xy = (v, p) if horizontal else (p + 0.37, v)
+        ax.annotate(f"净 {_money(v)}", xy, xytext=(8, 0) if horizontal else (2, 0), textcoords="offset points",
+                    fontsize=8, ha="left", va="center", path_effects=HALO, zorder=6)
+    return markers[0]
+
+
+def _stacked(ax, table: pd.DataFrame, unit: str, horizontal: bool = False):
+    """Stacked bars of ``table`` (one bar per row, one segment per family column): positive segments above
+    zero, savings below it, and, when some family saves money, the net total per bar marked (the markers are
+    returned for the legend; None when nothing is saved)."""
+    table.rename(columns=_zh).plot(kind="barh" if horizontal else "bar", stacked=True, ax=ax, rot=0, legend=False,
+                                   color=[_colour(c) for c in table.columns], width=0.7)
+    if not (table < 0).to_numpy().any():
+        return None
+    (ax.axvline if horizontal else ax.axhline)(0, color="black", lw=0.8)
+    return _net_markers(ax, np.arange(len(table)), table.sum(axis=1).to_numpy(), unit, horizontal)
+
+
+def _family_legend(fig, families, extra_handles=()) -> None:
+    """One legend of the families shown (display names, the figure's colours), outside the axes."""
+    handles = [Patch(color=_colour(f), label=_zh(f)) for f in families] + list(extra_handles)
+    # "outside": the constrained layout makes room for it, so it never covers a bar nor is cut off
+    fig.legend(handles=handles, title=FAMILY_LEGEND_TITLE, fontsize=8, title_fontsize=9, frameon=False,
+               loc="outside right upper")
 
 
 # --------------------------------------------------------------------------- figures of one run
 def cost_by_family_year(portfolio: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
-    """Capital spent per build year and family, and the annual cost each family adds (亿元)."""
+    """Capital spent per build year and family, and the annual cost each family adds (亿元), with net totals."""
     use_cjk_font()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5), width_ratios=(1.1, 1), layout="constrained")
     capex = cny_to_yi(portfolio.pivot_table(index="year", columns="family", values="capex_cny", aggfunc="sum",
                                             fill_value=0))
     if len(capex):  # show every year of the horizon, also those without projects
         capex = capex.reindex(range(int(capex.index.min()), int(portfolio["year"].max()) + 1), fill_value=0)
-    colours = [FAMILY_COLOURS.get(c, "#999") for c in capex.columns]
-    capex.rename(columns=_zh).plot(kind="bar", stacked=True, ax=ax1, color=colours,
-               rot=0)
+    net_marker = _stacked(ax1, capex, "亿元")
     ax1.set_ylabel("投资 capital (亿元)")
     ax1.set_xlabel("建设年份 build year")
     ax1.set_title("按年份和类别的投资 investment by year and family")
     annual = cny_to_yi(portfolio.groupby("family")["total_annual_cost_cny"].sum().sort_values())
-    ax2.barh([_zh(c) for c in annual.index], annual.values, color=[FAMILY_COLOURS.get(c, "#999") for c in annual.index])
+    y = np.arange(len(annual))
+    ax2.barh(y, annual.to_numpy(), color=[_colour(c) for c in annual.index], height=0.7)
+    for k, v in enumerate(annual.to_numpy()):  # each family's number, on the side its bar points to
+        ax2.annotate(_money(v), (v, k), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points", fontsize=8,
+                     va="center", ha="left" if v >= 0 else "right")
+    net = float(annual.sum())
+    ax2.barh([len(annual)], [net], color="#333333", height=0.7)
+    ax2.plot(net, len(annual), marker="D", color="black", ms=6, ls="none")
+    ax2.annotate(f"净合计 {_money(net)}", (net, len(annual)), xytext=(8, 0), textcoords="offset points", fontsize=8,
+                 va="center")
+    ax2.set_yticks([*y, len(annual)], [*(_zh(c) for c in annual.index), "净合计 net total"])
+    ax2.axvline(0, color="black", lw=0.8)
+    lo, hi = min(0.0, float(annual.min())), max(net, float(annual.max()), 0.0)
+    ax2.set_xlim(lo - 0.12 * (hi - lo) * (lo < 0), hi + 0.22 * (hi - lo))  # room for the labels
     ax2.set_xlabel("建成后年成本 annual cost once built (亿元/年)")
-    ax2.set_title("按类别的年化成本 annual cost by family")
+    ax2.set_title("按类别的年成本 annual cost by family (负 = 节省 saving)")
+    shown = [f for f in FAMILIES if f in capex.columns or f in annual.index]
+    _family_legend(fig, shown, [] if net_marker is None else [net_marker])
     fig.suptitle(title)
     return _save(fig, path, svg)
 
 
 def reductions_vs_targets(targets: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
-    """Achieved against required reduction for every target (万吨), met in colour, missed in grey-red."""
+    """Achieved against required reduction for every target (万吨), in the targets table's order; met in green,
+    missed in red, milestones lighter; each bar says achieved, required and the share reached."""
     use_cjk_font()
-    t = targets[targets["pollutant"] != pollutant_name("co2")].copy()
-    fig, ax = plt.subplots(figsize=(9, 0.6 * len(t) + 2))
+    t = targets[targets["pollutant"] != pollutant_name("co2")].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(10, 0.55 * len(t) + 2.2))
     y = np.arange(len(t))
-    ax.barh(y, t_to_wan_t(t["achieved_t"]), color=np.where(t["met"], "#55a868", "#c44e52"), label="达到 achieved")
-    ax.scatter(t_to_wan_t(t["required_t"]), y, marker="|", s=400, color="black", label="目标 required", zorder=3)
+    milestone = t["source"].eq("milestone").to_numpy() if "source" in t else np.zeros(len(t), bool)
+    colour = np.where(t["met"].astype(bool), np.where(milestone, "#9fd0a9", "#55a868"), "#c44e52")
+    achieved, required = t_to_wan_t(t["achieved_t"]), t_to_wan_t(t["required_t"])
+    ax.barh(y, achieved, color=colour, height=0.7, label="达到 achieved")
+    ax.scatter(required, y, marker="|", s=400, color="black", label="目标 required", zorder=3)
+    top = float(max(achieved.max(), required.max(), 1e-9))
+    for k, (a, r) in enumerate(zip(achieved, required)):
+        share = f" ({100 * a / r:.0f} %)" if r > 0 else ""
+        ax.text(max(a, r) + 0.01 * top, k, f"{a:.3g} / {r:.3g}{share}", va="center", fontsize=8)
+    ax.set_xlim(0, top * 1.25)
     ax.set_yticks(y, [f"{r.target} ({r.kind})" for r in t.itertuples()])
-    ax.set_xlabel("减排量 reduction (万吨/年)")
+    ax.invert_yaxis()  # first target on top, as in targets.csv
+    ax.set_xlabel("减排量 reduction (万吨/年); labels: achieved / required (share)")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     fig.suptitle(title)
     return _save(fig, path, svg)
@@ -131,31 +298,16 @@ def investment_by_city(portfolio: pd.DataFrame, title: str, path: Path, svg: boo
     inv = cny_to_yi(portfolio.pivot_table(index="city", columns="family", values="capex_cny", aggfunc="sum",
                                         fill_value=0))
     inv = inv.loc[inv.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    inv.rename(columns=_zh).plot(kind="barh", stacked=True, ax=ax,
-                                 color=[FAMILY_COLOURS.get(c, "#999") for c in inv.columns])
+    fig, ax = plt.subplots(figsize=(11, 0.38 * len(inv) + 2.2), layout="constrained")
+    net_marker = _stacked(ax, inv, "亿元", horizontal=True)
+    if net_marker is None:  # nothing saved: the bar's end is its total, said in numbers
+        for k, total in enumerate(inv.sum(axis=1)):
+            ax.annotate(_money(total), (total, k), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.set_xlim(0, float(inv.sum(axis=1).max()) * 1.08)
     ax.set_xlabel("投资 investment (亿元)")
     ax.set_ylabel("")
     ax.set_title(title)
-    return _save(fig, path, svg)
-
-
-def county_maps(county_summary: pd.DataFrame, geojson: Path, title: str, path: Path, svg: bool = False) -> list[Path]:
-    """Choropleths of households converted, NOx reduction and investment per county of the run's scope."""
-    import geopandas as gpd
-
-    use_cjk_font()
-    g = gpd.read_file(geojson).merge(county_summary, on="region_code", how="inner")
-    panels = [("households_converted", "清洁取暖改造户数 households converted", lambda v: v, "Reds"),
-              ("nox_t", f"{pollutant_name('nox', 'zh')} NOx 减排 reduction (吨/年)", lambda v: v, "Blues"),
-              ("capex_cny", "投资 investment (亿元)", cny_to_yi, "Greens")]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 7.5))
-    for ax, (col, label, scale, cmap) in zip(axes, panels):
-        g.assign(v=scale(g[col].fillna(0))).plot(column="v", ax=ax, cmap=cmap, legend=True, edgecolor="#888",
-                                                 linewidth=0.3, legend_kwds={"shrink": 0.6, "label": label})
-        ax.set_title(label)
-        ax.set_axis_off()
-    fig.suptitle(title)
+    _family_legend(fig, [f for f in FAMILIES if f in inv.columns], [] if net_marker is None else [net_marker])
     return _save(fig, path, svg)
 
 
@@ -177,8 +329,12 @@ def plot_run(run_dir: Path, out_dir: Path, svg: bool = False) -> list[Path]:
     files += cost_by_family_year(port, f"{name}: 成本 cost", out_dir / "cost_by_family_year", svg)
     files += investment_by_city(port, f"{name}: 各市投资 investment per city", out_dir / "investment_by_city", svg)
     if run.geometry is not None:
-        files += county_maps(run["county_summary"], run.geometry, f"{name}: 区县分布 by county",
-                             out_dir / "county_maps", svg)
+        from .maps import county_maps  # maps use this module's helpers
+
+        cities = run["county_summary"]["city"].dropna().unique()
+        scope = f" ({'、'.join(cities)})" if 0 < len(cities) <= 3 else ""
+        files += county_maps(run["county_summary"], run.geometry, f"{name}{scope}: 区县分布 by county",
+                             out_dir / "county_maps", svg, portfolio=port)
     return files
 
 
@@ -192,85 +348,106 @@ def draw_figures(run_dir: Path, svg: bool = False) -> Path:
 
 # --------------------------------------------------------------------------- comparisons
 def compare_cost_by_family(family_cost: pd.DataFrame, path: Path, svg: bool = False) -> list[Path]:
-    """Stacked annual cost by family, one bar per scenario (亿元/yr); ``family_cost`` is family x scenario."""
+    """Stacked annual cost by family, one bar per scenario (亿元/yr), with the net total where some family saves
+    money; ``family_cost`` is family x scenario, already in 亿元/yr."""
     use_cjk_font()
     data = family_cost.T
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(data) + 3), 5))
-    data.rename(columns=_zh).plot(kind="bar", stacked=True, ax=ax, rot=0,
-                                  color=[FAMILY_COLOURS.get(c, "#999") for c in data.columns])
+    fig, ax = plt.subplots(figsize=(max(7, 1.6 * len(data) + 4), 5.5), layout="constrained")
+    net_marker = _stacked(ax, data, "亿元/年")
     ax.set_ylabel("建成后年成本 annual cost once built (亿元/年)")
     ax.set_xlabel("")
-    ax.axhline(0, color="black", lw=0.8)
     ax.set_title("各情景按类别的成本 cost by family per scenario")
-    ax.legend(title="family", bbox_to_anchor=(1.01, 1), loc="upper left")
+    _family_legend(fig, [f for f in FAMILIES if f in data.columns] + [f for f in data.columns if f not in FAMILIES],
+                   [] if net_marker is None else [net_marker])
     return _save(fig, path, svg)
 
 
 def overlay_curves(curves: dict[str, pd.DataFrame], path: Path, svg: bool = False) -> list[Path]:
-    """Several sweeps' MILP cost curves in one figure (cost in target-year CNY incl. soft penalties)."""
+    """Several sweeps' MILP cost curves in one figure (curve.csv's objective_cny_per_yr, incl. soft penalties)."""
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(9, 5.5))
     for label, c in curves.items():
         ok = c[c["status"] != "infeasible"]
         ax.step(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), where="pre", lw=2, label=label)
         ax.plot(t_to_wan_t(ok["level_t"]), cny_to_yi(ok["objective_cny_per_yr"]), "o", ms=3,
                 color=ax.lines[-1].get_color())
     ax.set_xlabel("减排目标 reduction target (万吨/年)")
-    ax.set_ylabel("等年值目标函数（含软目标罚金）equivalent annual objective incl. penalties (亿元/年)")
+    ax.set_ylabel("等年值成本 equivalent annual cost (亿元/年)\ncurve.csv: objective_cny_per_yr, 含软目标罚金 incl. penalties",
+                  fontsize=9)
     ax.set_title("成本曲线对比 cost curves")
     ax.legend(fontsize=8)
     return _save(fig, path, svg)
 
 
-def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None, rule: str, title: str,
-               path: Path, svg: bool = False) -> list[Path]:
-    """Bars as wide as each measure's reduction and as high as its CNY per tonne, coloured by family."""
-    use_cjk_font()
-    fig, ax = plt.subplots(figsize=(11, 6))
-    left = 0.0
-    seen = set()
-    for r in table.itertuples():
-        width = t_to_wan_t(r.reduction_t)
-        fam = r.family
-        ax.bar(left, cny_to_wan(r.cny_per_t), width=width, align="edge", color=FAMILY_COLOURS.get(fam, "#999"),
-               edgecolor="white", linewidth=0.5, label=_zh(fam) if fam not in seen else None)
-        seen.add(fam)
-        if width > 0.04 * max(t_to_wan_t(table["cumulative_t"].max()), 1e-9):
-            ax.text(left + width / 2, cny_to_wan(r.cny_per_t), r.measure_id, rotation=90, fontsize=7, ha="center",
-                    va="bottom" if r.cny_per_t >= 0 else "top")
-        left += width
-    if target_t:
-        line = t_to_wan_t(target_t)
-        ax.axvline(line, color="#c44e52", lw=1.5, ls="--", label=f"目标 target {line:.2f} 万吨")
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_yscale("symlog", linthresh=1.0)  # costs span 1-1000 万元/t: keep the cheap bars readable
-    ax.set_xlabel(f"{pollutant_name} 累计减排潜力 cumulative reduction (万吨/年)")
-    ax.set_ylabel(f"单位减排成本 cost per tonne of {pollutant_name} (万元/吨, symlog)")
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left")
-    fig.text(0.99, 0.005, rule, fontsize=7, color="#666666", ha="right")
-    return _save(fig, path, svg)
+# --------------------------------------------------------------------------- uncertainty
+def frequency_groups(freq: pd.DataFrame, max_bars: int = 12, examples: int = 2) -> pd.DataFrame:
+    """Projects not chosen in every sample, grouped by how often they were chosen: one row per distinct share
+    (per 10 % band when there are more than ``max_bars``), with the number of projects and the measures most of
+    them are, so 25 projects at 87.5 % are one bar, not 25."""
+    f = freq[freq["share"] < 1].copy()
+    if f.empty:
+        return pd.DataFrame(columns=["label", "share_pct", "projects", "examples"])
+    pct = (100 * f["share"]).round(6)
+    if pct.nunique() <= max_bars:
+        f["key"] = pct
+        f["label"] = pct.map(lambda s: f"{s:.3g} %")
+    else:
+        band = np.minimum(np.floor(pct / 10) * 10, 90)
+        f["key"] = band
+        f["label"] = band.map(lambda b: f"{b:.0f}–{b + 10:.0f} %")
+    names = f["name"].fillna("").astype(str).str.split(" | ", regex=False).str[0]
+    f["measure"] = names.where(names != "", f["project"].astype(str).str.split(" @ ").str[0]).map(short_measure_name)
+    rows = []
+    for key, part in f.groupby("key", sort=True):
+        counts = part["measure"].value_counts()
+        shown = "、".join(f"{m} ×{c}" for m, c in counts.head(examples).items())
+        rows.append({"label": part["label"].iloc[0], "share_pct": float(key), "projects": len(part),
+                     "examples": shown + ("…" if len(counts) > examples else "")})
+    return pd.DataFrame(rows).sort_values("share_pct", ascending=False).reset_index(drop=True)
 
 
 def uncertainty_chart(samples: pd.DataFrame, freq: pd.DataFrame, title: str, path: Path, top: int = 25,
-                      svg: bool = False) -> list[Path]:
-    """Distribution of total annual cost over the samples, and how often the most-chosen projects appear."""
+                      svg: bool = False, base_cost_cny: float | None = None) -> list[Path]:
+    """Distribution of the annual cost once built over the samples, with the base case (the scenario as
+    written) as a line, and how many projects are chosen how often."""
     use_cjk_font()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 6), width_ratios=(1, 1.3))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 6.5), width_ratios=(1, 1.3))
     cost = cny_to_yi(samples["total_annual_cost_cny"].dropna())
     sns.histplot(cost, ax=ax1, bins=min(30, max(5, len(cost) // 3)), color="#4c72b0")
-    for q, ls in ((0.05, ":"), (0.5, "--"), (0.95, ":")):
-        if len(cost):
-            ax1.axvline(cost.quantile(q), color="#c44e52", ls=ls, lw=1)
-    ax1.set_xlabel("建成后年成本 annual cost once built (亿元/年); lines: 5/50/95 %")
+    ax1.yaxis.set_major_locator(MaxNLocator(integer=True))  # samples are counted, never fractional
+    if len(cost):
+        for q, ls, label in ((0.05, ":", "5 % / 95 %"), (0.5, "--", "中位数 median"), (0.95, ":", None)):
+            ax1.axvline(cost.quantile(q), color="#c44e52", ls=ls, lw=1.2, label=label)
+    if base_cost_cny is not None and np.isfinite(base_cost_cny):
+        base = cny_to_yi(base_cost_cny)
+        ax1.axvline(base, color="black", lw=2, label=f"基准情景 base case {base:,.1f} 亿元/年")
+        lo, hi = ax1.get_xlim()
+        pad = 0.05 * (hi - lo)
+        ax1.set_xlim(min(lo, base - pad), max(hi, base + pad))
+    ax1.set_ylim(0, ax1.get_ylim()[1] * 1.3)  # headroom for the legend, above the bars
+    ax1.legend(loc="upper left", fontsize=8)
+    ax1.set_xlabel("建成后年成本 annual cost once built (亿元/年)")
     ax1.set_ylabel("样本数 samples")
     ax1.set_title(f"成本分布 cost distribution ({len(cost)} solved samples)")
-    shown = freq[freq["share"] < 1].head(top) if (freq["share"] < 1).any() else freq.head(top)
-    ax2.barh(range(len(shown)), shown["share"] * 100, color="#55a868")
-    ax2.set_yticks(range(len(shown)), [(n or p)[:40] for n, p in zip(shown["name"], shown["project"])], fontsize=7)
+    groups = frequency_groups(freq, max_bars=min(top, 12))
+    y = np.arange(len(groups))
+    ax2.barh(y, groups["projects"], color="#55a868", height=0.7)
+    most = max(int(groups["projects"].max()), 1) if len(groups) else 1
+    for k, r in groups.iterrows():
+        ax2.text(r["projects"] + 0.02 * most, k, f"{r['projects']} 个: {r['examples']}", va="center", fontsize=8)
+    ax2.set_yticks(y, groups["label"])
+    ax2.set_xlim(0, most * 2.6)  # room for the measure names right of the bars
+    ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax2.invert_yaxis()
-    ax2.set_xlabel("被选中的样本比例 chosen in % of samples")
+    ax2.set_ylabel("被选中的样本比例 chosen in % of samples")
+    ax2.set_xlabel("项目数 projects")
     always = int((freq["share"] == 1).sum())
-    ax2.set_title(f"不确定的项目 projects not always chosen (另有 {always} 个始终入选 always chosen)")
+    ax2.set_title(f"不总是入选的项目 projects not always chosen (另有 {always} 个始终入选 always chosen)", fontsize=10)
+    if groups.empty:
+        ax2.text(0.5, 0.5, "每个项目在所有样本中都入选\nevery project is chosen in every sample", ha="center",
+                 va="center", transform=ax2.transAxes)
     fig.suptitle(title)
-    return _save(fig, path, svg)
+    notes = ["Base case: the scenario as written (no parameter drawn), solved once more; lines: 5 %, 50 % and 95 % "
+             "quantiles of the samples. Right: projects grouped by how often they were chosen; project_frequency.csv "
+             "lists each one."]
+    return _save(fig, path, svg, notes)

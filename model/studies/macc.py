@@ -81,7 +81,7 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
 def write_macc(m: Macc, scenario_name: str, out_dir: Path, svg: bool = False, force: bool = False,
                unique: bool = False) -> Path:
     """macc.csv and macc.png (and .svg), written atomically."""
-    from ..outputs.plots import macc_chart
+    from ..outputs.macc_chart import macc_chart
 
     name = pollutant_name(m.pollutant)
 

@@ -18,6 +18,11 @@ A scenario lists its uncertain parameters under ``uncertainty:``, each with a di
 value, ``how: scale`` multiplies it. Sample ``i`` draws from ``numpy.random.default_rng([seed, i])``, so a
 sample is the same whichever worker solves it. Each sample is solved to the scenario's gap; the outputs are
 the distribution of total cost and, per project, the share of samples that chose it.
+
+The **base case** is solved alongside the samples: the scenario as written, no parameter drawn (what ``ersim
+run`` of it gives), so the figure and ``uncertainty.json`` (``base``) show where the plan's own answer falls in
+the distribution. The values it stands for are recorded per parameter (1 for ``how: scale``; a ``*`` column
+whose rows differ has no single value and is recorded as null).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ import pandas as pd
 
 from ..rundir import write_atomically, write_csv, write_json
 from ..scenario import ScenarioError, load_scenario
+
+#: the ``sample`` of the extra solve with no parameter drawn (the base case)
+BASE = "base"
 
 
 def draw(spec: dict, rng: np.random.Generator) -> float:
@@ -92,6 +100,24 @@ def apply_sample(ds, sc, params: list[dict], values: list[float]):
     return dataclasses.replace(ds, measures=measures, regions=regions), sc
 
 
+def nominal_value(spec: dict, ds, sc) -> float | None:
+    """The value parameter ``spec`` has in the scenario as written (the base case): 1 for ``how: scale``,
+    else the scenario's or the data's value; None for a ``*`` column whose rows differ (no single value)."""
+    if spec.get("how", "set") == "scale":
+        return 1.0
+    parts = spec["param"].split(".")
+    if parts[0] in ("measures", "regions"):
+        table = ds.measures if parts[0] == "measures" else ds.regions
+        column = table[parts[2]] if parts[1] == "*" else table.loc[[parts[1]], parts[2]]
+        values = pd.to_numeric(column, errors="coerce").dropna().unique()
+        return float(values[0]) if len(values) == 1 else None
+    if parts[0] == "prices":
+        return float(sc.prices.get(parts[1], ds.prices.loc[parts[1], "price_cny_per_unit"]))
+    if parts[0] == "co2_intensity":
+        return None if sc.co2_intensity is None else float(getattr(sc.co2_intensity, parts[1]))
+    return float(sc.discount_rate)
+
+
 @lru_cache(maxsize=4)
 def _base(scenario_path: str, overrides: tuple, inputs: str | None):
     from ..inputs import load_dataset
@@ -101,7 +127,8 @@ def _base(scenario_path: str, overrides: tuple, inputs: str | None):
 
 
 def sample_task(args: tuple) -> dict:
-    """Solve sample ``i``; returns its drawn values, status, costs and the projects it chose."""
+    """Solve sample ``i`` (or, for ``i == BASE``, the scenario as written); returns its values, status, costs
+    and the projects it chose."""
     from ..build import build_model
     from ..candidates import build_candidates
     from ..resolve import resolve
@@ -110,9 +137,13 @@ def sample_task(args: tuple) -> dict:
 
     scenario_path, overrides, inputs, params, seed, i = args
     ds, sc, _loaded = _base(scenario_path, tuple(overrides), inputs)
-    rng = np.random.default_rng([seed, i])
-    values = [draw(p, rng) for p in params]
-    md = resolve(*apply_sample(ds, sc, params, values))  # the sample's data: its CO2 row and prices differ
+    if i == BASE:
+        values = [nominal_value(p, ds, sc) for p in params]
+        md = resolve(ds, sc)
+    else:
+        rng = np.random.default_rng([seed, i])
+        values = [draw(p, rng) for p in params]
+        md = resolve(*apply_sample(ds, sc, params, values))  # the sample's data: its CO2 row and prices differ
     bm = build_model(md, build_candidates(md))
     opts = md.scenario.solver
     sol = solve(bm, time_limit=opts.time_limit_s, mip_gap=opts.mip_gap, shadow_prices=False,
@@ -143,8 +174,9 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
     n = samples or block.samples
     seed = block.seed if seed is None else seed
     results = run(sample_task, [(str(scenario_path), list(overrides), None if inputs is None else str(inputs),
-                                 params, seed, i) for i in range(n)])
-    results.sort(key=lambda r: r["sample"])
+                                 params, seed, i) for i in [*range(n), BASE]])  # one more solve: the base case
+    base = next(r for r in results if r["sample"] == BASE)
+    results = sorted((r for r in results if r["sample"] != BASE), key=lambda r: r["sample"])
     rows = []
     for r in results:
         row = {"sample": r["sample"], "status": r["status"]}
@@ -164,7 +196,16 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
                          "chosen_in": list(counts.values())})
     freq["share"] = freq["chosen_in"] / max(len(ok), 1)
     freq = freq.sort_values(["share", "project"], ascending=[False, True]).reset_index(drop=True)
-    return table, freq, {"scenario": sc.name, "samples": n, "seed": seed, "solved": len(ok), "parameters": params}
+    return table, freq, {"scenario": sc.name, "samples": n, "seed": seed, "solved": len(ok), "parameters": params,
+                         "base": base_case(base, params)}
+
+
+def base_case(result: dict, params: list[dict]) -> dict:
+    """uncertainty.json's ``base``: the scenario as written, its status and costs, the values it stands for."""
+    keys = ("total_annual_cost_cny", "capex_cny", "objective_discounted_cny", "objective_weighted_t")
+    return {"status": result["status"], **{k: result[k] for k in keys if k in result},
+            "projects": len(result.get("projects", [])),
+            "values": {p["param"]: v for p, v in zip(params, result["values"])}}
 
 
 def summarise(table: pd.DataFrame, freq: pd.DataFrame, top: int = 15) -> dict:
@@ -185,6 +226,6 @@ def write_uncertainty(table: pd.DataFrame, freq: pd.DataFrame, meta: dict, name:
         write_csv(freq, tmp / "project_frequency.csv")
         write_json(meta, tmp / "uncertainty.json")
         uncertainty_chart(table, freq, f"{name}: 不确定性分析 uncertainty ({meta['samples']} samples)",
-                          tmp / "uncertainty")
+                          tmp / "uncertainty", base_cost_cny=meta.get("base", {}).get("total_annual_cost_cny"))
 
     return write_atomically(out_dir, fill, force, unique)

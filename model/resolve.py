@@ -171,6 +171,16 @@ class ModelData:
             setattr(sc.budget, budget, None)
         return replace(self, scenario=sc, targets=rows, city_budgets_cny=city_caps)
 
+    def milestones_of(self, row: TargetRow) -> list[TargetRow]:
+        """The milestone rows of target ``row`` (they follow it in model order), for studies that move a target
+        and keep its phasing: a milestone stays the same share of its target."""
+        out = []
+        for t in self.targets[row.key + 1:]:
+            if t.source != "milestone" or t.pollutant != row.pollutant or t.region_code != row.region_code:
+                break
+            out.append(t)
+        return out
+
     def without_milestones(self) -> "ModelData | None":
         """A copy with the milestone rows dropped and their build years with them (None when there are none): the
         smaller model whose portfolio, dated, starts the phased one (:mod:`model.warmstart`)."""

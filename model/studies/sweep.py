@@ -6,7 +6,8 @@ the smooth LP frontier. Marginal costs are the duals of the target row: of the L
 choices fixed (``marginal_cny_per_t``) and of the relaxation (``lp_marginal_cny_per_t``). Past the largest
 achievable reduction points are infeasible and the sweep stops; the maximum is computed and reported.
 Columns follow EPA CoST's Least Cost Curve Summary. The swept row is the scenario's target for the
-pollutant, in its own region and year (``ModelData.target``).
+pollutant, in its own region and year (``ModelData.target``); its milestones move with it as the same share
+of it (base: 60 % by 2023 of whatever level is asked), as a re-run with that target would set them.
 
 Two cost measures: ``total_annual_cost_cny`` is money (annualised capital + O&M and energy of the
 portfolio, per year once built); ``objective_cny_per_yr`` is the model's objective (discounted cost to the
@@ -68,10 +69,13 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
     rows = []
     t_solve = time.perf_counter()
     max_ach = None
+    # the target's milestones move with it, as the same share of it (the plan's phasing scales with the level)
+    phased = [(m.key, m.required_t / target.required_t) for m in md.milestones_of(target) if target.required_t]
     for i, level in enumerate(sorted(levels_t)):
         progress(i, len(levels_t), level)
-        bm.set_target_level(k, level)
-        relaxed.set_target_level(k, level)
+        for key, share in [(k, 1.0), *phased]:
+            bm.set_target_level(key, level * share)
+            relaxed.set_target_level(key, level * share)
         sol = solver.solve(shadow_prices=True)
         row = {"pollutant": pollutant_name(target.pollutant), "region": target.region_name,
                "year": target.year, "level_t": level,

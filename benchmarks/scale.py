@@ -26,8 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: str = "phased",
-        warm: bool = False) -> dict:
+def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: str = "phased") -> dict:
     import highspy
     import pyomo.environ as pyo
     from make_dataset import make
@@ -72,13 +71,6 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: s
     t0 = time.perf_counter()
     solver = Solver(bm, sc.solver.time_limit_s, sc.solver.mip_gap)
     handoff = time.perf_counter() - t0
-    out["warm_start_s"] = 0.0
-    if warm:
-        from model.warmstart import warm_start
-
-        t0 = time.perf_counter()
-        warm_start(bm, solver, sc.solver.time_limit_s, sc.solver.mip_gap)
-        out["warm_start_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     sol = solver.solve(shadow_prices=False)
     total = time.perf_counter() - t0
@@ -111,7 +103,7 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: s
     h.run()
     out["highs_alone_s"] = time.perf_counter() - t0
     overhead = (out["load_s"] + out["candidates_s"] + out["build_s"] + out["handoff_s"] + out["shadow_prices_s"]
-                + out["results_s"] + out["write_s"] + out["warm_start_s"])
+                + out["results_s"] + out["write_s"])
     out["overhead_s"] = overhead
     out["overhead_ratio"] = overhead / max(out["solve_s"], 1e-9)
     del pyo
@@ -128,14 +120,13 @@ def main() -> None:
                     help="add a mid-plan NOx milestone (year-coupled model, 5x the variables)")
     ap.add_argument("--model", choices=["both", "phased", "collapsed"], default="both",
                     help="base as shipped (phased: 60 %% by 2023, build years 2023 and 2025) and/or without milestones")
-    ap.add_argument("--warm", action="store_true", help="start HiGHS from the milestone-free portfolio, dated")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
-        print(json.dumps(one(a.one, a.years, a.mip_gap, a.milestone, a.model, a.warm)))
+        print(json.dumps(one(a.one, a.years, a.mip_gap, a.milestone, a.model)))
         return
     cols = ["size", "model", "candidates", "variables", "constraints", "nonzeros", "load_s", "candidates_s", "build_s",
-            "handoff_s", "warm_start_s", "solve_s", "shadow_prices_s", "results_s", "write_s", "peak_rss_mb", "highs_alone_s",
+            "handoff_s", "solve_s", "shadow_prices_s", "results_s", "write_s", "peak_rss_mb", "highs_alone_s",
             "overhead_ratio", "status", "gap"]
     print(" | ".join(cols))
     models = ["collapsed", "phased"] if a.model == "both" else [a.model]
@@ -143,7 +134,7 @@ def main() -> None:
         for model in models:
             r = subprocess.run([sys.executable, __file__, "--one", size, "--years", str(a.years), "--mip-gap",
                                 str(a.mip_gap), "--model", model] + (["--milestone"] if a.milestone else [])
-                               + (["--warm"] if a.warm else []),
+,
                                capture_output=True, text=True)
             if r.returncode:
                 print(f"{size} {model}: failed\n{r.stderr[-2000:]}")

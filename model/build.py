@@ -326,10 +326,9 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, reduc
     return early
 
 
-def build_model(md: ModelData, cands: Candidates | pd.DataFrame) -> BuiltModel:
-    """The Pyomo model of the resolved scenario ``md`` over candidate projects ``cands`` (or the table of them all,
-    as a built model holds it: studies build variants of a model over the same candidates)."""
-    c = cands if isinstance(cands, pd.DataFrame) else cands.all()
+def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
+    """The Pyomo model of the resolved scenario ``md`` over candidate projects ``cands``."""
+    c = cands.all()
     years = md.years
     m = pyo.ConcreteModel(name=md.scenario.name)
     siding_idx = define_variables(m, c, years)

@@ -181,18 +181,6 @@ class ModelData:
             out.append(t)
         return out
 
-    def without_milestones(self) -> "ModelData | None":
-        """A copy with the milestone rows dropped and their build years with them (None when there are none): the
-        smaller model whose portfolio, dated, starts the phased one (:mod:`model.warmstart`)."""
-        kept = [t for t in self.targets if t.source != "milestone"]
-        if len(kept) == len(self.targets):
-            return None
-        need = {t.year for t in kept} | {self.horizon_years[-1]}
-        need |= {getattr(self.scenario.rules, spec.key).by_year for spec in RULES
-                 if getattr(self.scenario.rules, spec.key).enabled}
-        years = self.years if not self.years_reduced else [y for y in self.years if y in need]
-        return replace(self, targets=[replace(t, key=k) for k, t in enumerate(kept)], years=years)
-
     def hardening(self, pollutant: str) -> "ModelData":
         """A copy in which every row (target and milestones) of ``pollutant`` (an id, e.g. 'nox') is hard."""
         sc = self.scenario.model_copy(deep=True)

@@ -133,18 +133,12 @@ class Solver:
         if hasattr(h, "HandleKeyboardInterrupt"):
             h.HandleKeyboardInterrupt = True
         self.h = h
-        # rows of the target constraints (each a single ">=" row), to change their levels and read duals, and the
-        # "built at most once" rows of candidates and sidings (the warm start fixes them)
-        self.target_rows, self.once_rows, self.siding_once_rows = {}, {}, {}
-        wanted = {id(m.target[k]): ("t", int(k)) for k in m.TK}
-        wanted.update({id(m.once[i]): ("o", int(i)) for i in m.once})
-        wanted.update({id(m.siding_once[i]): ("s", int(i)) for i in m.siding_once})
-        rows_by = {"t": self.target_rows, "o": self.once_rows, "s": self.siding_once_rows}
+        # rows of the target constraints (each a single ">=" row), to change their levels and read duals
+        self.target_rows = {}
+        wanted = {id(m.target[k]): int(k) for k in m.TK}
         for j, (con, _kind) in enumerate(repn.rows):
-            hit = wanted.get(id(con))
-            if hit is not None:
-                rows_by[hit[0]][hit[1]] = j
-        self._start: np.ndarray | None = None
+            if id(con) in wanted:
+                self.target_rows[wanted[id(con)]] = j
         self.handoff_s = time.perf_counter() - t0
 
     # ---- what studies change on the instance
@@ -176,22 +170,12 @@ class Solver:
         self.h.changeObjectiveSense(highspy.ObjSense.kMinimize)
         self.sense = 1.0
 
-    def set_start(self, x: np.ndarray) -> None:
-        """A feasible point (every column's value) HiGHS starts the next solve from (:mod:`model.warmstart`)."""
-        self._start = np.asarray(x, dtype=float)
-
     # ---- solving
     def solve(self, shadow_prices: bool = True) -> Solution:
         import highspy
 
         bm, h = self.bm, self.h
         self._sync_targets()
-        if self._start is not None:  # after the row updates: changing the model clears a given solution
-            start = highspy.HighsSolution()
-            start.col_value = list(self._start)
-            start.value_valid = True
-            h.setSolution(start)
-            self._start = None
         t0 = time.perf_counter()
         h.run()
         t_solve = time.perf_counter() - t0

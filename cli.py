@@ -54,37 +54,60 @@ INFEASIBLE = 3  # exit code when the targets cannot all be met
 SOLVER_ERROR = 4
 
 
-def print_table(df: pd.DataFrame, title: str, limit: int | None = None) -> None:
-    """Print a DataFrame as a rich table; numbers right-aligned with thousands separators."""
+def current_lang() -> str:
+    """The language of names and headers, `ersim --lang zh|en` (Chinese unless asked otherwise)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return "zh"
+    return ctx.find_root().params.get("lang") or "zh"
+
+
+def print_table(df: pd.DataFrame, title: str, limit: int | None = None, named: bool = False,
+                labels: dict | None = None) -> None:
+    """Print a DataFrame as a rich table; numbers right-aligned with thousands separators. ``named``: column ids
+    become headers with units and ids names (families, pollutants, ...) in the language of ``--lang``, values in
+    their display units (model/names.py); ``labels`` overrides some of the headers."""
     from rich.table import Table
 
-    shown = df if limit is None else df.head(limit)
+    names = importlib.import_module("model.names")
+    raw = df if limit is None else df.head(limit)
+    ids = [str(c) for c in raw.columns]
+    shown = names.display_frame(raw, current_lang(), labels) if named else raw
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in shown.columns:
         numeric = pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col])
         table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
     # years and codes are labels, not quantities: no thousands separators (2021, not 2,021)
-    plain = [str(c) in ("year", "chosen_year", "build_year") or str(c).endswith("_code") for c in shown.columns]
+    plain = [names.is_label_column(c) for c in ids]
+    decimals = [names.column_decimals(c, labels) if named else None for c in ids]
     for row in shown.itertuples(index=False):
-        table.add_row(*[str(v) if p and v is not None and not (isinstance(v, float) and pd.isna(v)) else _fmt(v)
-                        for v, p in zip(row, plain)])
+        table.add_row(*[str(v) if p and v is not None and not (isinstance(v, float) and pd.isna(v)) else _fmt(v, d)
+                        for v, p, d in zip(row, plain, decimals)])
     console.print(table)
     if limit is not None and len(df) > limit:
         console.print(f"[dim]{len(df) - limit} more rows not shown (use --limit 0 for all)[/dim]")
 
 
-def _fmt(v) -> str:
+def _fmt(v, decimals: int | None = None) -> str:
+    """A cell: ``decimals`` places when the column's unit sets them, else by size; solver noise as 0."""
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return ""
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
-        if v == 0:
+        if decimals is not None:
+            return f"{0.0 if round(v, decimals) == 0 else v:,.{decimals}f}"
+        if abs(v) < 1e-9:
             return "0"
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
+
+
+def _emissions() -> dict:
+    """Headers of the input tables, whose pollutant columns are 2020 emissions, not reductions."""
+    return importlib.import_module("model.names").EMISSION_COLUMNS
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
@@ -161,7 +184,10 @@ class ErsimGroup(click.Group):
 @click.group(cls=ErsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ersim")
 @click.option("--debug", is_flag=True, help="show Python tracebacks for unexpected errors")
-def main(debug: bool) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="language of names and table headers in the terminal, the workbook and the report (ids stay in "
+                   "the CSV files)")
+def main(debug: bool, lang: str) -> None:
     """ersim: least-cost emission-reduction portfolios for Shanxi's 14th Five-Year Plan.
 
     Exit codes: 0 done, 1 internal error, 2 a mistake in a file or argument (the message says where),
@@ -181,7 +207,8 @@ def list_cmd(what: str, city: str | None, sector: str | None, family: str | None
              inputs: Path | None) -> None:
     """Show the regions, enterprises, measures or scenarios as a table."""
     if what == "scenarios":
-        print_table(scenario_list(Path("scenarios")), "scenarios in ./scenarios", None if limit == 0 else limit)
+        print_table(scenario_list(Path("scenarios")), "scenarios in ./scenarios", None if limit == 0 else limit,
+                    named=True)
         return
     ds = load_or_exit(inputs)
     with user_errors(ValueError):
@@ -193,7 +220,8 @@ def list_cmd(what: str, city: str | None, sector: str | None, family: str | None
             df = catalog.measures_view(ds, sector, family)
     if name:
         df = importlib.import_module("model.lookup").search_names(ds, what, df, name)
-    print_table(df, f"{what} ({len(df)} rows) from {ds.root}", None if limit == 0 else limit)
+    print_table(df, f"{what} ({len(df)} rows) from {ds.root}", None if limit == 0 else limit, named=True,
+                labels=_emissions())
 
 
 @main.command("show")
@@ -217,16 +245,18 @@ def show_cmd(what: str, name: str, scenario: Path, run_dir: Path | None, inputs:
             run_dir = run_dir or (Path("results") / loaded.scenario.name)
         if what == "enterprise":
             eid = lookup.find_enterprise(ds, name)
-            print_table(lookup.enterprise_facts(ds, eid), f"{eid} {ds.enterprises.loc[eid, 'name_zh']}", None)
-            print_table(lookup.options_at(cands, eid), f"what it could build in {scenario.name} (CNY, t/yr)", None)
+            print_table(lookup.enterprise_facts(ds, eid), f"{eid} {ds.enterprises.loc[eid, 'name_zh']}", None,
+                        named=True)
+            print_table(lookup.options_at(cands, eid), f"what it could build in {scenario.name}", None, named=True)
         elif what == "measure":
             mid = lookup.find_measure(ds, name)
-            print_table(lookup.measure_facts(ds, mid, cands), f"{mid} {ds.measures.loc[mid, 'name_zh']}", None)
+            print_table(lookup.measure_facts(ds, mid, cands), f"{mid} {ds.measures.loc[mid, 'name_zh']}", None,
+                        named=True)
             return
         else:
             code, facts, groups = lookup.county_facts(ds, name)
-            print_table(facts, f"{code} {ds.regions.loc[code, 'name_zh']}", None)
-            print_table(groups, "2020 emissions in the county by group (t/yr)", None)
+            print_table(facts, f"{code} {ds.regions.loc[code, 'name_zh']}", None, named=True)
+            print_table(groups, "2020 emissions in the county by group", None, named=True, labels=_emissions())
     if run_dir is None or not Path(run_dir).exists():
         console.print("[dim]no run to show recommendations from: run the scenario or give --run[/dim]")
         return
@@ -237,7 +267,7 @@ def show_cmd(what: str, name: str, scenario: Path, run_dir: Path | None, inputs:
         return
     port = pd.read_csv(port_file, dtype={"enterprise_id": str, "region_code": str}, encoding="utf-8-sig")
     rec = lookup.recommended(port, enterprise_id=eid) if what == "enterprise" else lookup.recommended(port, county=code)
-    print_table(rec, f"recommended in {run} ({len(rec)} projects; CNY, t/yr)", None)
+    print_table(rec, f"recommended in {run} ({len(rec)} projects)", None, named=True)
 
 
 @main.command("validate")
@@ -351,7 +381,7 @@ def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
     from model.outputs.export import write_export
 
     with user_errors():
-        target = write_export(run_dir, fmt, out, force)
+        target = write_export(run_dir, fmt, out, force, current_lang())
     for f in sorted(target.rglob("*")):
         if f.is_file():
             console.print(f"wrote {f}")
@@ -368,7 +398,7 @@ def report_cmd(run_dir: Path, force: bool) -> None:
     with user_errors():
         if not (run_dir / "figures").exists():
             err_console.print("[yellow]note:[/yellow] no figures/ in the run; draw them with `ersim plot` first")
-        out = write_report(run_dir, force)
+        out = write_report(run_dir, force, current_lang())
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
@@ -417,10 +447,8 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
         target = write_macc(m, name, out or default_out_dir(Path("results"), f"{name}-macc-{m.pollutant}"), svg,
                             force, unique=out is None)
     t = m.table
-    print_table(pd.DataFrame({"measure": t["measure_id"], "family": t["family"], "candidates": t["candidates"],
-                              "reduction_万吨": units.t_to_wan_t(t["reduction_t"]), "CNY_per_t": t["cny_per_t"],
-                              "cumulative_万吨": units.t_to_wan_t(t["cumulative_t"])}),
-                f"{pollutant_name(m.pollutant)} MACC in {m.region} ({ALLOCATION_RULE})")
+    print_table(t[["measure_id", "measure_name", "family", "candidates", "reduction_t", "cny_per_t", "cumulative_t"]],
+                f"{pollutant_name(m.pollutant, current_lang())} MACC in {m.region} ({ALLOCATION_RULE})", named=True)
     console.print(f"results written to [bold]{target}[/bold]")
 
 
@@ -584,9 +612,13 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
 
 
 def print_comparison(cmp, rows: pd.DataFrame, title: str) -> None:
-    """Side-by-side rows of a comparison, then how many projects every, some or one portfolio chose."""
-    shown = rows.reset_index()
-    shown.insert(0, "row", shown.pop("group") + ": " + shown.pop("item"))
+    """Side-by-side rows of a comparison (named in the language of --lang), then how many projects every, some
+    or one portfolio chose."""
+    from model.studies.compare import row_names
+
+    shown = rows.reset_index(drop=True)
+    names = importlib.import_module("model.names")
+    shown.insert(0, names.column_name("item", current_lang()), row_names(rows.index, current_lang()))
     print_table(shown, title)
     counts = cmp.robustness["robustness"].value_counts()
     console.print("projects chosen in every portfolio: {}, in some: {}, in one only: {}".format(
@@ -594,10 +626,8 @@ def print_comparison(cmp, rows: pd.DataFrame, title: str) -> None:
 
 
 def print_diagnosis(d: pd.DataFrame) -> None:
-    shown = pd.DataFrame({"item": d["item"], "kind": d["kind"], "required_万吨": units.t_to_wan_t(d["required_t"]),
-                          "achievable_万吨": units.t_to_wan_t(d["achievable_t"]),
-                          "shortfall_万吨": units.t_to_wan_t(d["shortfall_t"]), "note": d["note"]})
-    print_table(shown, "what can be achieved with this scenario's measures, rules and budget")
+    shown = d[["item", "kind", "required_t", "achievable_t", "shortfall_t", "note"]]
+    print_table(shown, "what can be achieved with this scenario's measures, rules and budget", named=True)
 
 
 def print_run_summary(outcome) -> None:
@@ -642,13 +672,10 @@ def print_run_summary(outcome) -> None:
     if len(tg):
         shadow = shadow_column(sol.objective_unit)
         in_cny = sol.objective_unit == "cny"
-        shown = pd.DataFrame({
-            "target": tg["target"], "kind": tg["kind"], "required_万吨": units.t_to_wan_t(tg["required_t"]),
-            "achieved_万吨": units.t_to_wan_t(tg["achieved_t"]), "slack_万吨": units.t_to_wan_t(tg["slack_t"]),
-            "met": tg["met"], "shadow_price_CNY_per_t" if in_cny else "shadow_weighted_t_per_t": tg[shadow]})
         meaning = ("CNY per tonne and year that one more tonne costs" if in_cny
                    else "weighted tonnes given up per tonne more of this target")
-        print_table(shown, f"targets (reduction versus 2020; shadow price = {meaning})")
+        print_table(tg[["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow]],
+                    f"targets (reduction versus 2020; shadow price = {meaning})", named=True)
         for row in tg[tg["source"] == "co2_intensity"].itertuples():
             console.print(f"CO2 per unit GDP {row.year}: required {row.intensity_required_pct:+.1f} %, reached "
                           f"{row.intensity_reached_pct:+.1f} % ({'met' if row.met else '[red]NOT MET[/red]'})")
@@ -657,7 +684,7 @@ def print_run_summary(outcome) -> None:
         console.print("no targets in this scenario")
     port = r.portfolio
     if len(port):
-        print_table(projects_per_city(port), "projects chosen per city and family (capex in 亿元)")
+        print_table(projects_per_city(port), "projects chosen per city and family", named=True)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from .names import EFFECTS, pollutant_name
 from .resolve import ModelData
 from .rundir import sha256
 from .solve import Solution
-from .units import cny_to_yi
 
 QTY_UNITS = {"household": "households", "kt_per_yr": "kt/yr shifted to rail", "m3_per_day": "m3/day"}
 TARGET_COLUMNS = ["target", "pollutant", "region_code", "region", "year", "kind", "required_t", "achieved_t",
@@ -243,9 +242,11 @@ def make_results(bm: BuiltModel, sol: Solution) -> Results:
 
 
 def projects_per_city(port: pd.DataFrame) -> pd.DataFrame:
-    """Projects per city and family, with the city's capex in 亿元 (the run summary's last table)."""
+    """Projects per city (rows) and family (columns named by family id), with the city's capex (CNY): the run
+    summary's last table; model/names.py names the families and shows the capex in 亿元."""
     fam = port.pivot_table(index="city", columns="family", values="candidate_id", aggfunc="count", fill_value=0)
-    fam["capex_亿元"] = cny_to_yi(port.groupby("city")["capex_cny"].sum())
+    fam["capex_cny"] = port.groupby("city")["capex_cny"].sum()
+    fam.columns.name = None
     return fam.reset_index()
 
 

@@ -21,6 +21,8 @@ def test_compare_scenarios_run_first_and_robustness(tiny, tmp_path, monkeypatch)
     out = tmp_path / "cmp"
     res = CliRunner().invoke(cli.main, ["compare", str(low), str(high), "--inputs", str(tiny), "--out", str(out)])
     assert res.exit_code == 0, res.output
+    # the terminal names the rows (Chinese by default); comparison.csv keeps its labels for machines
+    assert "成本: 建成后年成本 (亿元/年)" in res.output and "各类项目数: 超低排放改造" in res.output
     table = pd.read_csv(out / "comparison.csv").set_index(["group", "item"])
     cost = table.loc[("cost", "annual cost once built (亿元/yr)")].astype(float)
     assert cost["high"] > cost["low"] > 0

@@ -229,11 +229,13 @@ def test_an_infeasible_run_is_still_plotted_exported_and_reported(tmp_path):
     assert plot.exit_code == 0 and "no figures" in plot.output
     exp = CliRunner().invoke(cli.main, ["export", str(out), "--format", "xlsx"])
     assert exp.exit_code == 0, exp.output
-    summary = pd.read_excel(next((out / "export").glob("*.xlsx")), sheet_name="summary")
-    assert summary["value"].astype(str).str.startswith("n/a").any()
-    assert "diagnosis" in pd.ExcelFile(next((out / "export").glob("*.xlsx"))).sheet_names
-    rep = CliRunner().invoke(cli.main, ["report", str(out)])
-    assert rep.exit_code == 0 and "n/a" in (out / "report.html").read_text(encoding="utf-8")
+    summary = pd.read_excel(next((out / "export").glob("*.xlsx")), sheet_name="汇总")  # Chinese by default
+    assert summary["数值"].iloc[0].startswith("目标无法全部达成（不可行）")  # the first line says so
+    assert summary["数值"].astype(str).str.startswith("无：目标无法全部达成").any()
+    assert "诊断" in pd.ExcelFile(next((out / "export").glob("*.xlsx"))).sheet_names
+    rep = CliRunner().invoke(cli.main, ["--lang", "en", "report", str(out)])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert rep.exit_code == 0 and "n/a" in page and "the targets cannot all be met (infeasible)" in page
 
 
 def test_a_dataset_without_county_geometry_runs(inputs_copy, tmp_path):
@@ -297,7 +299,12 @@ def test_every_output_says_first_what_is_not_met(tmp_path):
     (miss,) = summary["not_met"]
     assert miss["short_t"] == pytest.approx(miss["required_t"] - miss["achieved_t"]) and miss["short_t"] > 0
     CliRunner().invoke(cli.main, ["report", str(out)])
-    assert "1 target(s) NOT met" in (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    # the report's first words after the description, the CO2-intensity row in % per unit GDP
+    headline = page.split("</p>", 1)[1]
+    assert headline.startswith('<div class="missed headline"><p>1 项目标未达成（共 10 项）：</p><ul><li>单位GDP二氧化碳排放 -25% '
+                               '山西省 2025：达到 ')
+    assert "，要求 -25.0 %</li>" in headline
 
 
 def test_the_candidates_worksheet_carries_the_siding_a_shift_needs(base_run):
@@ -319,7 +326,13 @@ def test_the_report_reads_like_a_report(base_run, tmp_path):
     assert res.exit_code == 0, res.output
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<td class=\"num\">2023</td>" in page and "2,023" not in page
-    assert "<th>capex (亿元)</th>" in page and "<th>capex_cny</th>" not in page
+    assert '<th>投资<br><span class="unit">(亿元)</span></th>' in page and "capex_cny" not in page
+    # every pollutant in the measures table, families and measures by their Chinese names, no ids
+    measures = page.split("<h2>措施汇总</h2>")[1].split("</table>")[0]
+    for zh in ("氮氧化物", "二氧化硫", "颗粒物", "挥发性有机物", "化学需氧量", "氨氮", "二氧化碳"):
+        assert f"<th>{zh}减排量<br>" in measures, zh
+    assert ">超低排放改造</td>" in measures and ">公转铁</td>" in measures and ">钢铁全流程超低排放改造" in measures
+    assert ">ule</td>" not in page and ">steel_ule</td>" not in page
     assert "e-1" not in page.split("<footer>")[0].split("<script>")[0].split("</style>")[-1]  # no -1.46e-11
     assert 'class="sortable"' in page and "ersimFilter" in page
 

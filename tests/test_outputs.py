@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import openpyxl
@@ -40,23 +41,43 @@ def test_export_workbook_matches_portfolio_and_geojson_has_117_counties(base_run
     res = CliRunner().invoke(cli.main, ["export", str(out), "--format", "all", "--out", str(dst)])
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(dst / "base.xlsx", read_only=True)
-    assert wb.sheetnames == ["summary", "targets", "portfolio", "per city", "per county", "measures", "assumptions"]
+    assert wb.sheetnames == ["汇总", "目标", "项目清单", "各市汇总", "各区县汇总", "措施汇总", "假设与参数"]
     port = pd.read_csv(out / "portfolio.csv")
-    sheet = pd.DataFrame(wb["portfolio"].values)
+    sheet = pd.DataFrame(wb["项目清单"].values)
     header, rows = list(sheet.iloc[0]), sheet.iloc[1:]
     assert len(rows) == len(port)
-    capex_col = header.index("capex (亿元)")
+    capex_col = header.index("投资 (亿元)")
     assert rows[capex_col].astype(float).sum() == pytest.approx(port["capex_cny"].sum() / 1e8, rel=1e-9)
-    assert "enterprise_name" in header and any("冀东" in str(v) for v in rows[header.index("enterprise_name")])
+    assert any("冀东" in str(v) for v in rows[header.index("企业或设施")])
     gj = json.loads((dst / "base_counties.geojson").read_text(encoding="utf-8"))
     assert len(gj["features"]) == 117
     assert sum(f["properties"]["capex_cny"] or 0 for f in gj["features"]) == pytest.approx(port["capex_cny"].sum())
     assert (dst / "csv" / "portfolio.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM so Excel reads UTF-8
+    assert list(pd.read_csv(dst / "csv" / "portfolio.csv", nrows=0).columns) == list(port.columns)  # ids kept
+
+
+def rendered_text(page, tmp_path) -> str:
+    """The text headless Chromium renders of an HTML page (``document.body.innerText``: what a reader sees, laid
+    out, scripts run), read back through ``--dump-dom``."""
+    import html
+    import re
+
+    probe = tmp_path / f"{page.stem}-text.html"
+    grab = ("<script>const t=document.body.innerText;document.body.textContent='';const p=document.createElement("
+            "'pre');p.id='rendered';p.textContent=t;document.body.appendChild(p);</script></body>")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", grab), encoding="utf-8")
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                          f"--user-data-dir={tmp_path / 'profile-text'}", "--dump-dom", probe.as_uri()],
+                         check=True, capture_output=True, timeout=120, text=True).stdout
+    return html.unescape(re.search(r'<pre id="rendered">(.*?)</pre>', dom, re.S).group(1))
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed (.ci/run installs it)")
-def test_html_report_renders_in_headless_chromium(base_run, tmp_path):
+def test_html_report_renders_in_headless_chromium(base_run, tiny, tmp_path):
+    import re
+
     _, out = base_run
     res = CliRunner().invoke(cli.main, ["report", str(out), "--force"])
     assert res.exit_code == 0, res.output
@@ -69,6 +90,167 @@ def test_html_report_renders_in_headless_chromium(base_run, tmp_path):
     img = plt.imread(shot)
     assert img.shape[0] >= 1000 and img.std() > 0.05  # not a blank page
     assert (img[..., :3].mean(axis=2) < 0.5).mean() > 0.01  # some dark text and chart ink
+    # the text a planner reads: first whether the targets are met, then Chinese headers with units
+    text = rendered_text(out / "report.html", tmp_path)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[0] == "ersim：base"
+    assert re.fullmatch(r"全部 10 项目标达成|\d+ 项目标未达成（共 10 项）：", lines[2])  # right after the description
+    for label in ("目标（相对2020年的减排量）", "要求\n(万吨)", "影子价格\n(元/吨·年)", "措施汇总", "超低排放改造", "公转铁",
+                  "清洁取暖", "挥发性有机物治理", "污水处理", "钢铁全流程超低排放改造", "氨氮减排量"):
+        assert label in text, label
+    # years as years (2023, never 2,023): in the targets table (NOx: 8.01 万吨 by 2025, 000:L191) ...
+    assert re.search(r"^氮氧化物 山西省 2025\t硬约束\t2025\t8\.010\t", text, re.M)
+    # ... and as the first cell of each portfolio row
+    first = re.findall(r"^(\d{1,2},?\d{3}|\d{4})\t", text, re.M)
+    assert len(first) == len(pd.read_csv(out / "portfolio.csv")) and set(first) <= {str(y) for y in range(2021, 2026)}
+    assert not re.search(r"\b(capex|nox|total_annual_cost)_", text)  # no column ids
+    # a run that misses a target names it, with what it reached and what it needed
+    miss = soft_miss_run(tiny, tmp_path)
+    res = CliRunner().invoke(cli.main, ["report", str(miss)])
+    assert res.exit_code == 0, res.output
+    text = rendered_text(miss / "report.html", tmp_path)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[1:3] == ["1 项目标未达成（共 1 项）：", "氮氧化物 山西省 2025：达到 0.142 万吨，要求 0.200 万吨，差 0.058 万吨"]
+    assert "✘ 否" in text and "未达成：按罚金计（影子价格即罚金）" in text
+
+
+# --------------------------------------------------------------------------- Chinese first, units right (issue 13)
+def soft_miss_run(tiny, tmp_path, *options: str) -> Path:
+    """A run of the ``tiny`` instance (three cement plants, 1,700 t NOx) asked for 2,000 t NOx as a soft target
+    (penalty 100,000 CNY/t): SCR at all three plants cuts 0.833 x 1,700 = 1,416.1 t, 0.142 万吨, and the other
+    583.9 t (0.058 万吨) are charged the penalty. ``options`` go before ``run`` (``--lang en``)."""
+    from conftest import ONLY_CEMENT, write_yaml
+
+    scenario = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 2000, "
+                                    "unit: t, kind: soft, penalty_cny_per_t: 100000}\n", "miss.yaml")
+    out = tmp_path / "miss"
+    res = CliRunner().invoke(cli.main, [*options, "run", str(scenario), "--inputs", str(tiny), "--out", str(out),
+                                        "--no-plots"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def cells(ws) -> tuple[list[str], list[dict]]:
+    """A sheet's headers and its rows as {header: cell}."""
+    rows = list(ws.iter_rows())
+    header = [c.value for c in rows[0]]
+    return header, [dict(zip(header, r)) for r in rows[1:]]
+
+
+def test_the_workbook_speaks_chinese_with_units_number_formats_and_the_targets_first(tiny, tmp_path):
+    out = soft_miss_run(tiny, tmp_path)
+    res = CliRunner().invoke(cli.main, ["export", str(out), "--format", "xlsx"])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out / "export" / "t.xlsx")
+    assert wb.sheetnames == ["汇总", "目标", "项目清单", "各市汇总", "各区县汇总", "措施汇总", "假设与参数"]
+    # the summary's first line: the target not met, in 万吨 like the plan (1,416.1 of 2,000 t; 583.9 t short)
+    header, rows = cells(wb["汇总"])
+    assert header == ["条目", "数值", "单位"]
+    assert [rows[0]["条目"].value, rows[0]["数值"].value] == [
+        "目标达成情况", "1 项目标未达成（共 1 项）：氮氧化物 山西省 2025：达到 0.142 万吨，要求 0.200 万吨，差 0.058 万吨"]
+    by_item = {r["条目"].value: r for r in rows}
+    port = pd.read_csv(out / "portfolio.csv")
+    capex = by_item["投资"]
+    assert capex["数值"].value == pytest.approx(port["capex_cny"].sum() / 1e8)
+    assert (capex["单位"].value, capex["数值"].number_format) == ("亿元", "#,##0.00")
+    nox = by_item["氮氧化物减排量"]
+    assert nox["数值"].value == pytest.approx(0.14161) and nox["单位"].value == "万吨"
+    assert nox["数值"].number_format == "#,##0.000"
+    assert by_item["求解状态"]["数值"].value == "最优"
+    # the targets in 万吨, prices per tonne and year, yes/no and kinds by name, years as years
+    header, (row,) = cells(wb["目标"])
+    assert header[:11] == ["目标", "污染物", "行政区划代码", "地区", "年份", "类型", "要求 (万吨)", "达到 (万吨)", "余量 (万吨)",
+                           "缺口 (万吨)", "达标"]
+    assert "影子价格 (元/吨·年)" in header
+    assert [row[h].value for h in ("目标", "污染物", "类型", "达标")] == ["氮氧化物 山西省 2025", "氮氧化物", "软约束", "否"]
+    assert (row["要求 (万吨)"].value, row["要求 (万吨)"].number_format) == (pytest.approx(0.2), "#,##0.000")
+    assert (row["年份"].value, row["年份"].number_format) == (2025, "0")
+    assert row["影子价格 (元/吨·年)"].value == pytest.approx(100_000)  # the penalty binds: its price is the penalty
+    assert row["影子价格 (元/吨·年)"].number_format == "#,##0"
+    # the portfolio: family names, money in 亿元 and tonnes per year with thousands separators
+    header, rows = cells(wb["项目清单"])
+    assert {r["类别"].value for r in rows} == {"超低排放改造"}
+    assert sum(r["投资 (亿元)"].value for r in rows) == pytest.approx(port["capex_cny"].sum() / 1e8)
+    assert {r["投资 (亿元)"].number_format for r in rows} == {"#,##0.00"}
+    assert {r["氮氧化物减排量 (吨/年)"].number_format for r in rows} == {"#,##0.0"}
+    # no sheet shows an id as a header, nor the same header twice
+    ids = set().union(*(pd.read_csv(out / f"{t}.csv", nrows=0).columns for t in
+                        ("portfolio", "targets", "county_summary", "measure_summary")))
+    for ws in wb.worksheets:
+        header = [c.value for c in next(ws.iter_rows(max_row=1))]
+        assert not set(header) & ids and len(set(header)) == len(header), ws.title
+    # every assumption, one per row: no path of this machine, no JSON
+    values = [str(c.value) for row in wb["假设与参数"].iter_rows(min_row=2) for c in row if c.value is not None]
+    assert not [v for v in values if str(tmp_path) in v or v.startswith("/") or "{" in v]
+    items = [r[0].value for r in wb["假设与参数"].iter_rows(min_row=2)]
+    assert {"价格：天然气", "scenario.discount_rate", "scenario.targets.0.penalty_cny_per_t"} <= set(items)
+
+
+def test_lang_en_gives_english_headers_in_the_terminal_the_workbook_and_the_report(tiny, tmp_path):
+    out = soft_miss_run(tiny, tmp_path)
+    zh = CliRunner().invoke(cli.main, ["list", "measures", "--family", "heating", "--limit", "0"])
+    en = CliRunner().invoke(cli.main, ["--lang", "en", "list", "measures", "--family", "heating", "--limit", "0"])
+    assert "措施编号" in zh.output and "清洁取暖" in zh.output and "heat_pump" in zh.output  # ids stay visible
+    assert "measure id" in en.output and "clean heating" in en.output and "清洁取暖" not in en.output
+    res = CliRunner().invoke(cli.main, ["--lang", "en", "export", str(out), "--format", "xlsx"])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out / "export" / "t.xlsx")
+    assert wb.sheetnames == ["summary", "targets", "portfolio", "per city", "per county", "measures", "assumptions"]
+    header, (row,) = cells(wb["targets"])
+    assert {"target", "required (万吨)", "achieved (万吨)", "shadow price (CNY per t and year)", "met"} <= set(header)
+    assert [row["pollutant"].value, row["kind"].value, row["met"].value] == ["NOx", "soft", "no"]
+    header, _ = cells(wb["portfolio"])
+    assert {"family", "measure", "investment (亿元)", "NOx reduction (t/yr)"} <= set(header)
+    summary = [[c.value for c in r] for r in wb["summary"].iter_rows(max_row=2)]
+    assert summary == [["item", "value", "unit"], ["targets", "1 of 1 targets NOT met: NOx 山西省 2025: 0.142 of 0.200 "
+                                                              "万吨, short 0.058 万吨", None]]
+    rep = CliRunner().invoke(cli.main, ["--lang", "en", "report", str(out)])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert rep.exit_code == 0 and '<html lang="en">' in page and "1 of 1 targets NOT met" in page
+    assert '<th>required<br><span class="unit">(万吨)</span></th>' in page and "ultra-low emission" in page
+
+
+def test_the_run_prints_its_tables_in_chinese_with_units(tiny, tmp_path):
+    from conftest import ONLY_CEMENT, write_yaml
+
+    scenario = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1400, "
+                                    "unit: t}\n")
+    res = CliRunner().invoke(cli.main, ["run", str(scenario), "--inputs", str(tiny), "--out", str(tmp_path / "r"),
+                                        "--no-plots"])
+    assert res.exit_code == 0, res.output
+    for text in ("要求 (万吨)", "达到 (万吨)", "影子价格 (元/吨·年)", "硬约束", "氮氧化物 山西省 2025", "超低排放改造",
+                 "投资 (亿元)"):
+        assert text in res.output, text
+    assert "0.140" in res.output  # 1,400 t is 0.140 万吨
+    assert "required_" not in res.output and "capex_" not in res.output and "| ule " not in res.output
+    en = CliRunner().invoke(cli.main, ["--lang", "en", "run", str(scenario), "--inputs", str(tiny), "--out",
+                                       str(tmp_path / "r"), "--no-plots", "--force"])
+    assert "required (万吨)" in en.output and "ultra-low emission" in en.output and "要求" not in en.output
+
+
+def test_names_give_headers_units_and_names_in_both_languages(ds):
+    from model import names
+
+    assert names.column_label("required_t") == "要求 (万吨)"
+    assert names.column_label("required_t", "en") == "required (万吨)"
+    assert names.column_label("shadow_price_cny_per_t") == "影子价格 (元/吨·年)"
+    assert names.column_label("capex_cny", "en") == "investment (亿元)"
+    assert names.column_label("nox_t") == "氮氧化物减排量 (吨/年)"
+    assert names.column_label("rail") == "公转铁" and names.column_label("not_an_id") == "not_an_id"
+    assert [names.family_name(f, "zh") for f in ("ule", "rail", "heating", "voc", "wastewater")] == [
+        "超低排放改造", "公转铁", "清洁取暖", "挥发性有机物治理", "污水处理"]
+    assert names.target_name("NOx 山西省 2025 (milestone 2023, 60% phasing)") == "氮氧化物 山西省 2025（2023年阶段目标，进度60%）"
+    assert names.target_name("CO2 intensity -18% 山西省 2025") == "单位GDP二氧化碳排放 -18% 山西省 2025"
+    assert names.target_name("NH3-N 太原市 2025 (milestone 2024)") == "氨氮 太原市 2025（2024年阶段目标）"
+    assert names.target_name("my own label") == "my own label"
+    shown = names.display_frame(pd.DataFrame({"family": ["ule"], "required_t": [80_100.0], "slack_t": [-1.46e-11],
+                                              "capex_cny": [2.5e9], "met": [True], "year": [2023]}))
+    assert list(shown.columns) == ["类别", "要求 (万吨)", "余量 (万吨)", "投资 (亿元)", "达标", "年份"]
+    assert shown.iloc[0].tolist() == ["超低排放改造", 8.01, 0.0, 25.0, "是", 2023]  # 80,100 t; 2.5e9 CNY
+    # the price units of the assumptions sheet say what inputs/prices.csv says
+    unit_zh = {"t": "吨", "m3": "m³"}
+    assert {k: v[2] for k, v in names.CARRIERS.items()} == {
+        r.carrier: "元/" + unit_zh.get(r.unit, r.unit) for r in ds.prices.itertuples()}
 
 
 # --------------------------------------------------------------------------- figures that can be read (issue 13)

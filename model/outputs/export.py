@@ -1,9 +1,11 @@
 """Exports of a finished run for the people who fund and build the projects.
 
-* ``xlsx``: one workbook (summary, targets, portfolio, per city, per county, assumptions) with frozen
-  headers, units in the header names, number formats and Chinese names; opens in Excel and LibreOffice.
-* ``geojson``: the 117 counties with their results as properties (for GIS).
-* ``csv``: the run's tables as they are, UTF-8 with a BOM so Excel shows the Chinese names correctly.
+* ``xlsx``: one workbook (summary, targets, portfolio, per city, per county, measures, assumptions) in the
+  chosen language (Chinese by default): headers with units from model/names.py, money in 亿元, the targets and
+  the summary's reductions in 万吨, number formats with thousands separators, frozen headers and filters.
+  Its first line says whether every target is met. Opens in Excel and LibreOffice.
+* ``geojson``: the counties of the run's scope with their results as properties (ids, for GIS).
+* ``csv``: the run's tables as they are (ids), UTF-8 with a BOM so Excel shows the Chinese names correctly.
 """
 
 from __future__ import annotations
@@ -15,139 +17,195 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..names import POLLUTANTS
+from ..names import (CARRIERS, DECIMALS, EFFECTS, SHEETS, column_decimals, column_name, column_unit, display_frame,
+                     is_label_column, say, targets_headline, unit_name, value_name)
 from ..rundir import Run, read_run
-from ..units import cny_to_yi
+from ..units import WAN_CNY, cny_to_yi, t_to_wan_t
 
-# header -> (display header with unit, conversion, number format)
-MONEY = ("亿元", cny_to_yi, "#,##0.00")
-COLUMN_STYLE = {
-    "capex_cny": ("capex (亿元)", *MONEY[1:]),
-    "annualised_capex_cny": ("annualised capex (亿元/yr)", *MONEY[1:]),
-    "annual_cost_cny": ("O&M and energy (亿元/yr)", *MONEY[1:]),
-    "total_annual_cost_cny": ("annual cost once built (亿元/yr)", *MONEY[1:]),
-    "required_t": ("required (t/yr)", None, "#,##0"),
-    "achieved_t": ("achieved (t/yr)", None, "#,##0"),
-    "slack_t": ("slack (t/yr)", None, "#,##0"),
-    "shortfall_t": ("shortfall (t/yr)", None, "#,##0"),
-    "shadow_price_cny_per_t": ("shadow price (CNY/t)", None, "#,##0"),
-    "shadow_price_weighted_t_per_t": ("shadow price (weighted t per t)", None, "#,##0.000"),
-    "quantity": ("quantity", None, "#,##0.##"),
-    "households_converted": ("households converted", None, "#,##0"),
-    "coal_households_2020": ("coal households 2020", None, "#,##0"),
-    **{p.column: (f"{p.en} reduction (t/yr)", None, "#,##0.0") for p in POLLUTANTS.values()},
-}
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _styled(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Scale money to 亿元 and rename headers to carry units; returns the frame and formats by header."""
-    out, formats = df.copy(), {}
-    for col in df.columns:
-        if col in COLUMN_STYLE:
-            header, convert, fmt = COLUMN_STYLE[col]
-            if convert is not None:
-                out[col] = convert(df[col])
-            out = out.rename(columns={col: header})
-            formats[header] = fmt
-    return out, formats
+def number_format(decimals: int | None, label: bool = False) -> str | None:
+    """Excel number format: thousands separators and ``decimals`` places; years and codes as plain digits."""
+    if label:
+        return "0"
+    if decimals is None:
+        return None
+    return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
 
 
-def _format_sheet(ws, formats: dict[str, str]) -> None:
+def table_sheet(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str | None]]:
+    """A run table as a sheet: display units and names (model/names.py), and each column's number format."""
+    formats = [number_format(column_decimals(c), is_label_column(c)) if pd.api.types.is_numeric_dtype(df[c])
+               and not pd.api.types.is_bool_dtype(df[c]) else None for c in df.columns]
+    return display_frame(df, lang), formats
+
+
+def _format_sheet(ws, formats: list[str | None], row_formats: dict[int, str] | None = None) -> None:
+    """Bold wrapped headers, frozen first row, filters, widths; ``formats`` per column, ``row_formats`` per row
+    of the value column (summary and assumptions hold one quantity per row)."""
     ws.freeze_panes = "A2"
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = head_fill
+        cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for idx, cell in enumerate(ws[1], start=1):
         letter = get_column_letter(idx)
-        fmt = formats.get(cell.value)
         values = [str(c.value) for c in ws[letter][1:200] if c.value is not None]
-        width = max([len(str(cell.value))] + [len(v) + sum(ord(ch) > 0x2E80 for ch in v) for v in values])
-        ws.column_dimensions[letter].width = min(max(10, width + 2), 60)
+        width = max([len(str(cell.value)) + sum(ord(ch) > 0x2E80 for ch in str(cell.value))]
+                    + [min(len(v), 60) + sum(ord(ch) > 0x2E80 for ch in v[:60]) for v in values])
+        ws.column_dimensions[letter].width = min(max(8, width + 2), 70)
+        fmt = formats[idx - 1] if idx - 1 < len(formats) else None
         if fmt:
             for c in ws[letter][1:]:
                 c.number_format = fmt
+    for row, fmt in (row_formats or {}).items():
+        ws.cell(row=row + 2, column=2).number_format = fmt
     ws.auto_filter.ref = ws.dimensions
 
 
-def summary_sheet(run: Run) -> pd.DataFrame:
+def _quantity(key: str, value, lang: str) -> tuple[str, object, str, str | None]:
+    """(label, value in its display unit, unit, number format) of one figure of the summary."""
+    unit = column_unit(key)
+    if unit == "万吨":
+        value = t_to_wan_t(value)
+    elif unit in ("亿元", "亿元/年"):
+        value = cny_to_yi(value)
+    return column_name(key, lang), value, unit_name(unit, lang), number_format(column_decimals(key))
+
+
+def summary_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[int, str]]:
+    """Label, value and unit per row, the targets line first; and the number format of each row's value."""
     s = run.summary
+    targets = run.tables.get("targets")
+    rows: list[tuple[str, object, str, str | None]] = [
+        (say("目标达成情况", "targets", lang),
+         targets_headline(s.get("not_met") if "totals" in s else None, targets, lang), "", None),
+        (column_name("scenario", lang), s["scenario"], "", None),
+        (column_name("status", lang), value_name("status", s["status"], lang), "", None)]
     if "totals" not in s:  # infeasible: no portfolio, so no money or tonnes to show
-        return pd.DataFrame([("scenario", s["scenario"], ""), ("status", s["status"], ""),
-                             ("portfolio", "n/a: the targets cannot all be met; see the diagnosis sheet", "")],
-                            columns=["item", "value", "unit"])
-    tot = s["totals"]
-    missed = s.get("not_met") or []
-    headline = ("every target met" if not missed else
-                "NOT met: " + "; ".join(f"{m['target']} short {m['short_t']:,.0f} t/yr" for m in missed))
-    rows = [("targets", headline, ""), ("scenario", s["scenario"], ""), ("status", s["status"], ""),
-            ("MIP gap", s.get("mip_gap"), "fraction"),
-            ("investment", cny_to_yi(tot.get("capex_cny", 0)), "亿元"),
-            ("annual cost once built", cny_to_yi(tot.get("total_annual_cost_cny", 0)), "亿元/yr"),
-            ("objective (discounted to the base year)", cny_to_yi(s.get("objective_discounted_cny") or 0), "亿元"),
-            ("spending (discounted)", cny_to_yi(tot.get("spending_discounted_cny") or 0), "亿元"),
-            ("penalties for unmet soft targets (discounted)", cny_to_yi(tot.get("penalties_discounted_cny", 0)), "亿元"),
-            ("annualised capital", cny_to_yi(tot.get("annualised_capex_cny", 0)), "亿元/yr"),
-            ("O&M and energy", cny_to_yi(tot.get("annual_om_cny", 0)), "亿元/yr"),
-            ("projects", tot.get("projects"), ""),
-            ("plant projects at synthetic plants", tot.get("plant_projects_at_synthetic_plants"),
-             f"of {tot.get('plant_projects')} plant projects (no public list names them)")]
-    rows += [(f"{POLLUTANTS[k.removeprefix('reduction_').removesuffix('_t')].en} reduction", v, "t/yr")
-             for k, v in tot.items() if k.startswith("reduction_")]
-    return pd.DataFrame(rows, columns=["item", "value", "unit"])
+        rows.append((say("项目组合", "portfolio", lang), say("无：目标无法全部达成，见“诊断”工作表",
+                                                          "n/a: the targets cannot all be met; see the diagnosis "
+                                                          "sheet", lang), "", None))
+    else:
+        tot = s["totals"]
+        if s.get("mip_gap") is not None:
+            rows.append((column_name("mip_gap", lang), s["mip_gap"], "", "0.00%"))
+        for key in ("capex_cny", "total_annual_cost_cny", "annualised_capex_cny", "annual_om_cny"):
+            rows.append(_quantity(key, tot.get(key, 0.0), lang))
+        if s.get("objective_discounted_cny") is not None:
+            for key, value in (("objective_discounted_cny", s["objective_discounted_cny"]),
+                               ("spending_discounted_cny", tot.get("spending_discounted_cny") or 0.0),
+                               ("penalties_discounted_cny", tot.get("penalties_discounted_cny", 0.0))):
+                rows.append(_quantity(key, value, lang))
+        elif s.get("objective_weighted_t") is not None:
+            rows.append(_quantity("objective_weighted_t", s["objective_weighted_t"], lang))
+        for key in ("projects", "plant_projects", "plant_projects_at_synthetic_plants"):
+            if tot.get(key) is not None:
+                rows.append(_quantity(key, tot[key], lang))
+        rows += [_quantity(f"reduction_{col}", tot[f"reduction_{col}"], lang) for col in EFFECTS
+                 if f"reduction_{col}" in tot]
+        if targets is not None and "intensity_reached_pct" in targets:
+            for r in targets[targets["source"] == "co2_intensity"].to_dict("records"):
+                for key in ("intensity_required_pct", "intensity_reached_pct"):
+                    rows.append((column_name(key, lang), r[key], "%", number_format(1)))
+    df = pd.DataFrame([r[:3] for r in rows], columns=[column_name(c, lang) for c in ("item", "value", "unit")])
+    return df, {i: r[3] for i, r in enumerate(rows) if r[3]}
 
 
-def assumptions_sheet(run: Run) -> pd.DataFrame:
+#: units named by the end of a manifest key: (suffix, display unit, conversion), first match wins
+KEY_UNITS = (("_cny_per_t", "元/吨", None), ("_t_per_cny", "吨/万元", lambda v: v * WAN_CNY), ("_t", "万吨", t_to_wan_t),
+             ("_cny", "亿元", cny_to_yi), ("_pct", "%", None), ("_pct_per_yr", "%/年", None))
+
+
+def _assumption_unit(key: str, value) -> tuple[object, str, str | None]:
+    """A figure of the manifest in its display unit, by the unit its key names: (value, unit, number format)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value, "", None
+    last = key.rsplit(".", 1)[-1]
+    if last.endswith("year"):
+        return value, "", "0"
+    for suffix, unit, convert in KEY_UNITS:
+        if last.endswith(suffix):
+            return (convert(value) if convert else value), unit, number_format(DECIMALS[unit])
+    if isinstance(value, int) or abs(value) >= 1000:
+        return value, "", "#,##0"
+    return float(f"{value:.6g}"), "", "General"
+
+
+def assumptions_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[int, str]]:
+    """Every assumption of the run, one per row: versions, scenario files (names only: the workbook travels),
+    rules, prices with their units, the CO2-intensity arithmetic, the resolved scenario key by key (its keys as
+    the scenario file writes them), the inputs' hashes. No paths of this machine, no JSON."""
     man = run.manifest
-    # file names, not this machine's paths: the workbook travels
-    rows = [("ersim", man.get("ersim")), ("Pyomo", man.get("pyomo")), ("HiGHS", man.get("highs")),
-            ("scenario files", " -> ".join(Path(f).name for f in man.get("scenario_files", []))),
-            ("overrides", "; ".join(man.get("overrides", []))), ("cost accounting", man.get("cost_accounting"))]
-    rows += [("rule", r) for r in man.get("rules", [])]
-    rows += [(f"price: {k}", v) for k, v in (man.get("prices_cny_per_unit") or {}).items()]
+    rows: list[tuple[str, object, str, str | None]] = [
+        ("ersim", man.get("ersim"), "", None), ("Pyomo", man.get("pyomo"), "", None),
+        ("HiGHS", man.get("highs"), "", None),
+        (say("情景文件", "scenario files", lang), " -> ".join(Path(f).name for f in man.get("scenario_files", [])),
+         "", None),
+        (say("命令行覆盖 (--set)", "overrides (--set)", lang), "; ".join(man.get("overrides", [])) or
+         say("无", "none", lang), "", None),
+        (say("成本核算", "cost accounting", lang), man.get("cost_accounting"), "", None)]
+    rows += [(say("政策规则", "rule", lang), r, "", None) for r in man.get("rules", [])]
+    for k, v in (man.get("prices_cny_per_unit") or {}).items():
+        zh, en, unit = CARRIERS.get(k, (k, k, "元/单位"))
+        rows.append((say(f"价格：{zh}", f"price: {en}", lang), v, unit, number_format(2)))
     for k, v in (man.get("co2_intensity") or {}).items():
-        rows.append((f"co2_intensity.{k}", v))
+        rows.append((f"co2_intensity.{k}", *_assumption_unit(k, v)))
 
     def flat(prefix: str, obj) -> None:
         if isinstance(obj, dict):
             for k, v in obj.items():
-                flat(f"{prefix}.{k}" if prefix else k, v)
+                flat(f"{prefix}.{k}" if prefix else str(k), v)
         elif isinstance(obj, list):
-            if all(isinstance(x, dict) for x in obj) and obj:  # one row per item (targets), not a JSON blob
+            if obj and all(isinstance(x, dict) for x in obj):  # one row per item (targets), not a JSON blob
                 for i, x in enumerate(obj):
                     flat(f"{prefix}.{i}", x)
             else:
-                rows.append((prefix, "; ".join(str(x) for x in obj)))
+                rows.append((prefix, "; ".join(str(x) for x in obj), "", None))
+        elif isinstance(obj, str):
+            rows.append((prefix, obj.strip(), "", None))
         else:
-            rows.append((prefix, obj))
+            rows.append((prefix, *_assumption_unit(prefix, obj)))
 
     flat("scenario", man.get("scenario", {}))
-    rows += [(f"sha256 {k}", v) for k, v in man.get("inputs_sha256", {}).items()]
-    return pd.DataFrame(rows, columns=["item", "value"])
+    rows += [(f"sha256 {k}", v, "", None) for k, v in man.get("inputs_sha256", {}).items()]
+    df = pd.DataFrame([(item, value, unit_name(unit, lang)) for item, value, unit, _ in rows],
+                      columns=[column_name(c, lang) for c in ("item", "value", "unit")])
+    return df, {i: r[3] for i, r in enumerate(rows) if r[3]}
 
 
 def per_city(portfolio: pd.DataFrame) -> pd.DataFrame:
-    cols = ["capex_cny", "total_annual_cost_cny", "nox_t", "so2_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
+    cols = ["capex_cny", "total_annual_cost_cny", *EFFECTS]
     g = portfolio.groupby(["city_code", "city"])
     out = g[cols].sum()
     out.insert(0, "projects", g.size())
     return out.reset_index()
 
 
-def export_xlsx(run: Run, path: Path) -> Path:
-    sheets = {"summary": summary_sheet(run)}
+def workbook_sheets(run: Run, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, list[str | None], dict[int, str]]]:
+    """Sheet name -> (table as shown, number format per column, number format per row of the value column)."""
+    summary, summary_rows = summary_sheet(run, lang)
+    sheets = {"summary": (summary, [None] * 3, summary_rows)}
+    tables = {}
     if run.solved:
-        sheets |= {"targets": run["targets"], "portfolio": run["portfolio"], "per city": per_city(run["portfolio"]),
-                   "per county": run["county_summary"], "measures": run["measure_summary"]}
+        tables = {"targets": run["targets"], "portfolio": run["portfolio"], "per city": per_city(run["portfolio"]),
+                  "per county": run["county_summary"], "measures": run["measure_summary"]}
     if "diagnosis" in run:
-        sheets["diagnosis"] = run["diagnosis"]
-    sheets["assumptions"] = assumptions_sheet(run)
+        tables["diagnosis"] = run["diagnosis"]
+    for key, df in tables.items():
+        shown, formats = table_sheet(df, lang)
+        sheets[key] = (shown, formats, {})
+    assumptions, assumption_rows = assumptions_sheet(run, lang)
+    sheets["assumptions"] = (assumptions, [None] * 3, assumption_rows)
+    return {SHEETS[k][0 if lang == "zh" else 1]: v for k, v in sheets.items()}
+
+
+def export_xlsx(run: Run, path: Path, lang: str = "zh") -> Path:
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            styled, formats = _styled(df)
-            styled.to_excel(xw, sheet_name=name, index=False)
-            _format_sheet(xw.sheets[name], formats)
+        for name, (df, formats, row_formats) in workbook_sheets(run, lang).items():
+            df.to_excel(xw, sheet_name=name, index=False)
+            _format_sheet(xw.sheets[name], formats, row_formats)
     return path
 
 
@@ -173,12 +231,13 @@ def export_csv(run: Run, out_dir: Path) -> list[Path]:
     return files
 
 
-def export_run(run_dir: Path, out_dir: Path, formats: list[str]) -> list[Path]:
-    """The run at ``run_dir`` in each of ``formats`` (xlsx, geojson, csv), written into ``out_dir``."""
+def export_run(run_dir: Path, out_dir: Path, formats: list[str], lang: str = "zh") -> list[Path]:
+    """The run at ``run_dir`` in each of ``formats`` (xlsx, geojson, csv), written into ``out_dir``; the
+    workbook in ``lang`` (the GeoJSON and CSV files keep their ids, for machines)."""
     run = read_run(run_dir)
     files: list[Path] = []
     if "xlsx" in formats:
-        files.append(export_xlsx(run, out_dir / f"{run.name}.xlsx"))
+        files.append(export_xlsx(run, out_dir / f"{run.name}.xlsx", lang))
     if "geojson" in formats and run.solved and run.geometry is not None:
         files.append(export_geojson(run, out_dir / f"{run.name}_counties.geojson"))
     if "csv" in formats:
@@ -188,10 +247,11 @@ def export_run(run_dir: Path, out_dir: Path, formats: list[str]) -> list[Path]:
     return files
 
 
-def write_export(run_dir: Path, fmt: str, out: Path | None = None, force: bool = False) -> Path:
+def write_export(run_dir: Path, fmt: str, out: Path | None = None, force: bool = False, lang: str = "zh") -> Path:
     """Export a run in ``fmt`` (xlsx, csv, geojson or all) into ``out`` (default ``run_dir/export``), atomically."""
     from ..rundir import write_atomically
 
     read_run(run_dir)  # a clear error if this is not a run
     formats = ["xlsx", "csv", "geojson"] if fmt == "all" else [fmt]
-    return write_atomically(out or Path(run_dir) / "export", lambda tmp: export_run(run_dir, tmp, formats), force)
+    return write_atomically(out or Path(run_dir) / "export", lambda tmp: export_run(run_dir, tmp, formats, lang),
+                            force)

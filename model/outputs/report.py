@@ -1,6 +1,8 @@
-"""One self-contained HTML page per run: summary, targets, figures, maps and the portfolio table.
+"""One self-contained HTML page per run: whether the targets are met, the money, the targets, figures, maps,
+the measures and the portfolio table, in Chinese (the default) or English.
 
-Figures are embedded as base64 PNG and styles inline, so the file opens offline and can be mailed on.
+Headers, names and units come from model/names.py (ids stay in the run's CSV files). Figures are embedded as
+base64 PNG and the font and styles inline, so the file opens offline and can be mailed on.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ import base64
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from ..names import (EFFECTS, column_decimals, column_name, column_unit, display_frame, is_label_column, say,
+                     not_met_items, targets_headline, unit_name, value_name)
 from ..rundir import OutputExistsError, read_run
 from ..units import cny_to_yi
 
@@ -20,49 +25,62 @@ STYLE = """
 body{font-family:'ersim-sc','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em auto;max-width:1200px;color:#222}
 h1{font-size:1.6em} h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0} th,td{border:1px solid #ddd;padding:.25em .5em}
-th{background:#ddebf7;position:sticky;top:0} td.num{text-align:right;font-variant-numeric:tabular-nums}
-.met{color:#2e7d32;font-weight:bold} .missed{color:#c62828;font-weight:bold}
+th{background:#ddebf7;position:sticky;top:0} th .unit{white-space:nowrap;font-weight:normal}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.met,td.missed,td.nw{white-space:nowrap}
+.met{color:#2e7d32;font-weight:bold} .missed{color:#c62828;font-weight:bold} .headline{font-size:1.15em}
 .cards{display:flex;gap:1em;flex-wrap:wrap} .card{background:#f5f7fa;border-radius:6px;padding:.8em 1.2em}
 .card b{display:block;font-size:1.4em} img{max-width:100%;border:1px solid #eee;margin:.5em 0}
 .scroll{max-height:600px;overflow:auto} footer{margin-top:2em;font-size:.8em;color:#666}
 """
 
 
-def _header(col: str, money_cols) -> str:
-    """A column header as people read it: money in the unit the cells hold."""
-    return f"{col.removesuffix('_cny')} (亿元)" if col in money_cols else col
+def _cell(col: str, v: float) -> str:
+    """A number as the report shows it: years and codes plain (2021, not 2,021), the column's decimals
+    (model/names.py) with thousands separators, solver noise (-1.46e-11) as 0."""
+    if is_label_column(col):
+        return str(int(v))
+    d = column_decimals(col)
+    if d is None:
+        d = 0 if abs(v) >= 100 or float(v).is_integer() else 2
+    if round(v, d) == 0:
+        v = 0.0  # no -0.000
+    return f"{v:,.{d}f}"
 
 
-def _number(col: str, v: float, money_cols) -> str:
-    if col == "year" or col.endswith("_year"):
-        return str(int(v))  # 2021, not 2,021
-    if abs(v) < 1e-6:
-        return "0"  # no -0 and no -1.46e-11 of solver noise
-    if col in money_cols:
-        return f"{cny_to_yi(v):,.2f}"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+def _th(col: str, lang: str) -> str:
+    """A header: the column's name, its unit below it (kept on one line)."""
+    unit = column_unit(col)
+    name = html.escape(column_name(col, lang))
+    return f'{name}<br><span class="unit">({html.escape(unit_name(unit, lang))})</span>' if unit else name
 
 
-def _table(df: pd.DataFrame, money_cols=(), max_rows: int | None = None, sortable: bool = False) -> str:
-    """An HTML table; ``sortable`` adds a filter box and click-to-sort headers (a few lines of inline script)."""
-    shown = df if max_rows is None else df.head(max_rows)
-    head = "".join(f"<th>{html.escape(_header(str(c), money_cols))}</th>" for c in shown.columns)
+def _table(df: pd.DataFrame, lang: str = "zh", max_rows: int | None = None, sortable: bool = False) -> str:
+    """An HTML table with display headers, names and units (model/names.py); ``sortable`` adds a filter box and
+    click-to-sort headers (a few lines of inline script)."""
+    raw = df if max_rows is None else df.head(max_rows)
+    shown = display_frame(raw, lang)
+    head = "".join(f"<th>{_th(str(c), lang)}</th>" for c in raw.columns)
     rows = []
-    for r in shown.itertuples(index=False):
+    for r, named in zip(raw.itertuples(index=False), shown.itertuples(index=False)):
         cells = []
-        for c, v in zip(shown.columns, r):
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and pd.notna(v):
-                cells.append(f'<td class="num">{_number(str(c), float(v), money_cols)}</td>')
-            elif isinstance(v, bool) or v in ("True", "False"):
+        for c, v, name in zip(raw.columns, r, named):
+            if isinstance(v, bool) or c == "met" or v in ("True", "False"):
                 ok = v in (True, "True")
-                cells.append(f'<td class="{"met" if ok else "missed"}">{"✔" if ok else "✘"}</td>')
+                mark = "✔" if ok else "✘"
+                cells.append(f'<td class="{"met" if ok else "missed"}">{mark} {html.escape(str(name))}</td>')
+            elif isinstance(name, (int, float, np.integer, np.floating)) and pd.notna(name):
+                cells.append(f'<td class="num">{_cell(str(c), float(name))}</td>')
             else:
-                cells.append(f"<td>{'' if pd.isna(v) else html.escape(str(v))}</td>")
+                text = "" if pd.isna(name) else str(name)
+                short = ' class="nw"' if len(text) <= 8 else ""  # names of families, counties, cities: one line
+                cells.append(f"<td{short}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     if not sortable:
         return table
-    return ('<p><input class="filter" placeholder="筛选 filter (any text)" oninput="ersimFilter(this)"></p>'
+    hint = say("筛选（任意文字）", "filter (any text)", lang)
+    return (f'<p><input class="filter" placeholder="{hint}" oninput="ersimFilter(this)"></p>'
             + table.replace("<table>", '<table class="sortable">', 1))
 
 
@@ -83,80 +101,113 @@ def _img(path: Path, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def build_report(run_dir: Path, out_path: Path) -> Path:
+#: the columns of the report's tables (ids; names and units from model/names.py)
+TARGET_COLUMNS = ["target", "kind", "year", "required_t", "achieved_t", "slack_t", "met"]
+MEASURE_COLUMNS = ["measure_name", "family", "projects", "capex_cny", "total_annual_cost_cny", *EFFECTS]
+PORTFOLIO_COLUMNS = ["year", "family", "measure_name", "enterprise_name", "county", "city", "quantity", "unit",
+                     "capex_cny", "total_annual_cost_cny", *EFFECTS]
+FIGURES = [("reductions_vs_targets", "减排与目标", "Reductions against targets"),
+           ("cost_by_family_year", "各类措施逐年成本", "Cost by family and year"),
+           ("investment_by_city", "各市投资", "Investment per city"), ("county_maps", "区县地图", "County maps")]
+
+
+def _headline(s: dict, targets: pd.DataFrame | None, lang: str) -> str:
+    """The first thing the page says: every target met, or which are not and by how much."""
+    not_met = s.get("not_met") if "totals" in s else None
+    line = html.escape(targets_headline(not_met, targets, lang))
+    if not_met:
+        items = "".join(f"<li>{html.escape(i)}</li>" for i in not_met_items(not_met, targets, lang))
+        title = say(f"{len(not_met)} 项目标未达成（共 {len(targets)} 项）：",
+                    f"{len(not_met)} of {len(targets)} targets NOT met:", lang)
+        return f'<div class="missed headline"><p>{html.escape(title)}</p><ul>{items}</ul></div>'
+    return f'<p class="{"missed" if not_met is None else "met"} headline">{line}</p>'
+
+
+def _cards(s: dict, lang: str) -> str:
+    tot = s.get("totals", {})
+    na = say("—", "n/a", lang)
+    gap = f" ({say('间隙', 'gap', lang)} {100 * s['mip_gap']:.2f}%)" if s.get("mip_gap") is not None else ""
+
+    def money(key: str) -> str:
+        if tot.get(key) is None:
+            return na
+        return f"{cny_to_yi(tot[key]):,.1f} {unit_name(column_unit(key), lang)}"
+
+    cards = [(column_name("status", lang), f"{value_name('status', s['status'], lang)}{gap}"),
+             (column_name("capex_cny", lang), money("capex_cny")),
+             (column_name("total_annual_cost_cny", lang), money("total_annual_cost_cny")),
+             (column_name("penalties_discounted_cny", lang), money("penalties_discounted_cny")),
+             (column_name("projects", lang), f"{tot['projects']:,}" if "projects" in tot else na),
+             (say("位于合成企业的企业项目", "plant projects at synthetic plants", lang),
+              say(f"{tot['plant_projects_at_synthetic_plants']:,} / {tot['plant_projects']:,}",
+                  f"{tot['plant_projects_at_synthetic_plants']:,} of {tot['plant_projects']:,}", lang)
+              if "plant_projects" in tot else na)]
+    return ('<div class="cards">' + "".join(f'<div class="card">{html.escape(k)}<b>{html.escape(v)}</b></div>'
+                                           for k, v in cards) + "</div>")
+
+
+def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
     run = read_run(run_dir)
     s, man = run.summary, run.manifest
-    tot = s.get("totals", {})
     sc = man.get("scenario", {})
-    gap = f" (gap {100 * s['mip_gap']:.2f}%)" if s.get("mip_gap") is not None else ""
-    def money(key: str, unit: str) -> str:
-        return f"{cny_to_yi(tot[key]):,.1f} {unit}" if key in tot and tot[key] is not None else "n/a"
-
-    cards = [("状态 status", f"{s['status']}{gap}"),
-             ("投资 investment", money("capex_cny", "亿元")),
-             ("建成后年成本 annual cost once built", money("total_annual_cost_cny", "亿元/年")),
-             ("未达软目标罚金 penalties (discounted)", money("penalties_discounted_cny", "亿元")),
-             ("项目 projects", f"{tot['projects']:,}" if "projects" in tot else "n/a"),
-             ("合成企业项目 plant projects at synthetic plants",
-              f"{tot['plant_projects_at_synthetic_plants']:,} of {tot['plant_projects']:,}" if "plant_projects" in tot
-              else "n/a")]
-    parts = [f"<h1>ersim: {html.escape(run.name)}</h1>",
-             f"<p>{html.escape(sc.get('description', ''))}</p>",
-             '<div class="cards">' + "".join(f'<div class="card">{k}<b>{html.escape(v)}</b></div>' for k, v in cards)
-             + "</div>"]
-    missed = s.get("not_met")
-    if missed:
-        items = "".join(f"<li>{html.escape(m['target'])}: {m['achieved_t']:,.0f} of {m['required_t']:,.0f} t/yr "
-                        f"(short {m['short_t']:,.0f})</li>" for m in missed)
-        parts.append(f'<div class="missed"><p>{len(missed)} target(s) NOT met 未达标:</p><ul>{items}</ul></div>')
-    elif missed is not None:
-        parts.append('<p class="met">全部目标达成 every target met</p>')
-    if "diagnosis" in run:
-        parts += ["<h2>诊断 What can be achieved (t/yr)</h2>", _table(run["diagnosis"])]
-    if not run.solved:
-        return _write(parts, run, man, out_path)
     t = run.tables
+    targets = t.get("targets")
+    parts = [f"<h1>ersim：{html.escape(run.name)}</h1>" if lang == "zh" else f"<h1>ersim: {html.escape(run.name)}</h1>",
+             f"<p>{html.escape(sc.get('description', ''))}</p>", _headline(s, targets, lang), _cards(s, lang)]
+    if "diagnosis" in run:
+        parts += [f"<h2>{say('诊断：各目标最多可达', 'Diagnosis: what each target can achieve', lang)}</h2>",
+                  _table(run["diagnosis"], lang)]
+    if not run.solved:
+        return _write(parts, run, man, out_path, lang)
     shadow = run.shadow_column
-    tg = t["targets"][["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow]]
-    unit = "CNY/t" if shadow == "shadow_price_cny_per_t" else "weighted t per t"
-    parts += [f"<h2>目标 Targets (t/yr; shadow price {unit})</h2>",
-              _table(tg) if len(tg) else "<p>This scenario sets no targets.</p>"]
-    for name, title in [("reductions_vs_targets", "减排与目标 Reductions vs targets"),
-                        ("cost_by_family_year", "成本 Cost by family and year"),
-                        ("investment_by_city", "各市投资 Investment per city"),
-                        ("county_maps", "区县地图 County maps")]:
+    parts.append(f"<h2>{say('目标（相对2020年的减排量）', 'Targets (reductions versus 2020)', lang)}</h2>")
+    if len(targets):
+        parts.append(_table(targets[[*TARGET_COLUMNS, shadow, "note"]], lang))
+        for r in targets[targets["source"] == "co2_intensity"].to_dict("records"):
+            ok = value_name("met", bool(r["met"]), lang)
+            parts.append("<p>" + html.escape(say(
+                f"单位GDP二氧化碳排放 {r['year']}年：要求 {r['intensity_required_pct']:+.1f} %，"
+                f"达到 {r['intensity_reached_pct']:+.1f} %（达标：{ok}）",
+                f"CO2 per unit GDP {r['year']}: required {r['intensity_required_pct']:+.1f} %, reached "
+                f"{r['intensity_reached_pct']:+.1f} % (met: {ok})", lang)) + "</p>")
+    else:
+        parts.append(f"<p>{say('本情景未设目标。', 'This scenario sets no targets.', lang)}</p>")
+    for name, zh, en in FIGURES:
         if run.figure(name) is not None:
-            parts += [f"<h2>{title}</h2>", _img(run.figure(name), title)]
+            parts += [f"<h2>{say(zh, en, lang)}</h2>", _img(run.figure(name), say(zh, en, lang))]
     syn = s.get("synthetic_by_sector")
     if syn:
         st = pd.DataFrame([{"sector": k, **v} for k, v in syn.items()])
-        parts += ["<h2>合成企业占比 How much rests on synthetic plants (no public list names them)</h2>", _table(st)]
-    ms = t["measure_summary"][["measure_id", "measure_name", "family", "projects", "capex_cny",
-                               "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t", "co2_t"]]
-    parts += ["<h2>措施汇总 Measures (money in 亿元)</h2>",
-              _table(ms, money_cols=("capex_cny", "total_annual_cost_cny"))]
-    port = t["portfolio"][["year", "family", "measure_name", "enterprise_name", "county", "city", "quantity", "unit",
-                           "capex_cny", "total_annual_cost_cny", "nox_t", "vocs_t", "cod_t"]]
-    parts += [f"<h2>项目清单 Portfolio ({len(port):,} projects; money in 亿元)</h2>",
-              '<div class="scroll">' + _table(port, money_cols=("capex_cny", "total_annual_cost_cny"), sortable=True)
-              + "</div>"]
-    return _write(parts, run, man, out_path)
+        title = say("有多少结果落在合成企业上（无公开名录）", "How much rests on synthetic plants (no public list names them)",
+                    lang)
+        parts += [f"<h2>{title}</h2>", _table(st, lang)]
+    parts += [f"<h2>{say('措施汇总', 'Measures', lang)}</h2>", _table(t["measure_summary"][MEASURE_COLUMNS], lang)]
+    port = t["portfolio"][PORTFOLIO_COLUMNS]
+    title = say(f"项目清单（{len(port):,} 行：每个项目及其建设年份一行）",
+                f"Portfolio ({len(port):,} rows: one per project and build year)", lang)
+    parts += [f"<h2>{title}</h2>",
+              '<div class="scroll">' + _table(port, lang, sortable=True) + "</div>"]
+    return _write(parts, run, man, out_path, lang)
 
 
-def _write(parts: list[str], run, man: dict, out_path: Path) -> Path:
-    parts.append(f"<footer>ersim {html.escape(str(man.get('ersim')))}, Pyomo {html.escape(str(man.get('pyomo')))}, "
-                 f"HiGHS {html.escape(str(man.get('highs')))}; created {html.escape(str(man.get('created_utc')))}; "
-                 "inputs and their sources: inputs/README.md; full tables in the run directory.</footer>")
+def _write(parts: list[str], run, man: dict, out_path: Path, lang: str = "zh") -> Path:
+    made = say(f"ersim {man.get('ersim')}，Pyomo {man.get('pyomo')}，HiGHS {man.get('highs')}；生成于 "
+               f"{man.get('created_utc')}；输入数据及来源见 inputs/README.md；完整表格在运行目录中。",
+               f"ersim {man.get('ersim')}, Pyomo {man.get('pyomo')}, HiGHS {man.get('highs')}; created "
+               f"{man.get('created_utc')}; inputs and their sources: inputs/README.md; full tables in the run "
+               "directory.", lang)
+    parts.append(f"<footer>{html.escape(made)}</footer>")
     # the bundled CJK font travels inside the page, so Chinese renders on machines without CJK fonts
     font = base64.b64encode(FONT_FILE.read_bytes()).decode("ascii")
     face = f"@font-face{{font-family:'ersim-sc';src:url(data:font/otf;base64,{font}) format('opentype')}}"
-    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>ersim {html.escape(run.name)}'
-            f"</title><style>{face}{STYLE}</style></head><body>{''.join(parts)}<script>{SCRIPT}</script></body></html>")
+    page = (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f"<title>ersim {html.escape(run.name)}</title><style>{face}{STYLE}</style></head>"
+            f"<body>{''.join(parts)}<script>{SCRIPT}</script></body></html>")
     out_path.write_text(page, encoding="utf-8")
     return out_path
 
 
-def write_report(run_dir: Path, force: bool = False) -> Path:
+def write_report(run_dir: Path, force: bool = False, lang: str = "zh") -> Path:
     """``run_dir/report.html``, written whole or not at all; an existing report needs ``force``."""
     run_dir = Path(run_dir)
     read_run(run_dir)  # a clear error if this is not a run
@@ -165,7 +216,7 @@ def write_report(run_dir: Path, force: bool = False) -> Path:
         raise OutputExistsError(f"{out} exists; pass --force to replace it")
     tmp = out.with_suffix(".html.partial")
     try:
-        build_report(run_dir, tmp)
+        build_report(run_dir, tmp, lang)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..names import column_label, target_name
 from ..results import project_key, project_names
 from ..rundir import NotARunError, Run, is_run, is_sweep, read_run, read_sweep, write_atomically, write_csv
 from ..units import cny_to_yi
@@ -107,6 +108,31 @@ def with_differences(table: pd.DataFrame) -> pd.DataFrame:
     base = pd.to_numeric(table[first], errors="coerce")
     for col in table.columns[1:]:
         out[f"Δ {col}"] = pd.to_numeric(table[col], errors="coerce") - base
+    return out
+
+
+#: comparison.csv's group and item labels (kept as they are, for machines) -> column ids of model/names.py
+LABEL_IDS = {"result": "result", "cost": "cost", "target achieved (t/yr)": "target_achieved_t",
+             "target required (t/yr)": "target_required_t", "shadow price (CNY/t)": "shadow_price_cny_per_t",
+             "projects per family": "projects_per_family", "projects per city": "projects_per_city",
+             "status": "status", "MIP gap": "mip_gap", "investment (亿元)": "capex_cny",
+             "annual cost once built (亿元/yr)": "total_annual_cost_cny",
+             "annualised capital (亿元/yr)": "annualised_capex_cny", "O&M and energy (亿元/yr)": "annual_om_cny",
+             "objective, discounted (亿元)": "objective_discounted_cny",
+             "spending, discounted (亿元)": "spending_discounted_cny",
+             "penalties for unmet soft targets, discounted (亿元)": "penalties_discounted_cny",
+             "projects": "projects", "CO2 intensity change reached (%)": "intensity_reached_pct"}
+
+
+def row_names(index: pd.MultiIndex, lang: str = "zh") -> list[str]:
+    """'group: item' of each comparison row as people read it in ``lang`` (model/names.py): headers with the unit
+    the row holds, families and targets by name."""
+    out = []
+    for group, item in index:
+        name = column_label(LABEL_IDS[item], lang) if item in LABEL_IDS else column_label(str(item), lang)
+        if group in ("target achieved (t/yr)", "target required (t/yr)", "shadow price (CNY/t)"):
+            name = target_name(str(item), lang)
+        out.append(f"{column_label(LABEL_IDS.get(group, group), lang)}: {name}")
     return out
 
 

@@ -424,6 +424,12 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
     if len(cmp.table.columns):
         print_comparison(cmp, cmp.table.drop(index=["projects per city"], level=0, errors="ignore"),
                          "scenarios side by side")
+    if cmp.curves:
+        from model.studies.compare import curves_table
+
+        curves = curves_table(cmp.curves)
+        print_table(curves[["sweep", "level_t", "level_pct", "status", "objective_cny_per_yr",
+                            "marginal_cny_per_t"]], "cost curves side by side (curves.csv)", named=True)
     console.print(f"results written to [bold]{target}[/bold]")
 
 

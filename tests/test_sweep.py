@@ -96,3 +96,21 @@ def test_a_swept_target_keeps_its_phasing(ds):
     rerun = load_scenario(ROOT / "scenarios" / "linfen.yaml", [f"targets.0.reduction={level}"])
     sol = solve(build(ds, rerun), mip_gap=1e-3, shadow_prices=False)
     assert curve["objective_discounted_cny"].iloc[0] == pytest.approx(sol.objective, rel=2e-3)
+
+
+def test_comparing_sweeps_gives_a_table(tiny, tmp_path):
+    """Two sweeps compared: curves.csv holds every point of both, the same numbers as their curve.csv files."""
+    scen = cement_yaml(tmp_path, 1000)
+    for name, values in (("a", "500,1000"), ("b", "800,1200")):
+        res = CliRunner().invoke(cli.main, ["sweep", str(scen), "--target", "NOx", "--values", values, "--inputs",
+                                            str(tiny), "--out", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(cli.main, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out",
+                                        str(tmp_path / "cmp")])
+    assert res.exit_code == 0, res.output
+    both = pd.read_csv(tmp_path / "cmp" / "curves.csv")
+    assert len(both) == 4 and both["sweep"].nunique() == 2
+    a = pd.read_csv(tmp_path / "a" / "curve.csv")
+    got = both[both["level_t"].isin(a["level_t"]) & both["sweep"].str.len().gt(0)].head(2)
+    assert got["objective_cny_per_yr"].tolist() == pytest.approx(a["objective_cny_per_yr"].tolist(), rel=1e-5)
+    assert "cost curves side by side" in res.output

@@ -5,7 +5,8 @@
 * ``robustness.csv``: every project chosen in any scenario, with the scenarios that chose it and a class
   (all / some / one). Projects are matched by their natural key (measure and enterprise, or measure and
   county for household programmes), not by candidate id, so runs with different scopes line up.
-* ``cost_by_family.png``; ``cost_curves.png`` when sweep directories are given.
+* ``cost_by_family.png``; ``cost_curves.png`` and ``curves.csv`` (every sweep's points, side by side) when sweep
+  directories are given.
 """
 
 from __future__ import annotations
@@ -95,7 +96,10 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
     curves = {}
     for d in sweep_dirs or []:
         meta, curve = read_sweep(d)
-        curves[f"{meta['scenario']}: {meta['target']}"] = curve
+        label = f"{meta['scenario']}: {meta['target']}"
+        if label in curves:  # two sweeps of the same scenario and target: tell them apart by their folders
+            label = f"{label} ({Path(d).name})"
+        curves[label] = curve
     return Comparison(table, rob, pd.DataFrame(family_cost).fillna(0.0), curves)
 
 
@@ -174,6 +178,20 @@ def compare_items(items: list[Path], inputs: Path | None, run) -> Comparison:
     return compare_runs(runs, sweeps)
 
 
+#: the columns of each sweep's curve that curves.csv puts side by side
+CURVE_COLUMNS = ["level_t", "level_pct", "status", "achieved_t", "objective_cny_per_yr", "total_annual_cost_cny",
+                 "total_capex_cny", "marginal_cny_per_t", "lp_marginal_cny_per_t", "mip_gap"]
+
+
+def curves_table(curves: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every compared sweep's points in one long table (a ``sweep`` column names the curve): what the overlaid
+    figure draws, as numbers."""
+    parts = [c.reindex(columns=CURVE_COLUMNS).assign(sweep=label) for label, c in curves.items()]
+    if not parts:
+        return pd.DataFrame(columns=["sweep", *CURVE_COLUMNS])
+    return pd.concat(parts, ignore_index=True)[["sweep", *CURVE_COLUMNS]]
+
+
 def write_comparison(cmp: Comparison, out_dir: Path, force: bool = False, unique: bool = False) -> Path:
     from ..outputs.plots import compare_cost_by_family, overlay_curves
 
@@ -183,6 +201,7 @@ def write_comparison(cmp: Comparison, out_dir: Path, force: bool = False, unique
         if len(cmp.family_cost):
             compare_cost_by_family(cmp.family_cost, tmp / "cost_by_family")
         if cmp.curves:
+            write_csv(curves_table(cmp.curves), tmp / "curves.csv")
             overlay_curves(cmp.curves, tmp / "cost_curves")
 
     return write_atomically(out_dir, fill, force, unique)

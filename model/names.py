@@ -169,8 +169,8 @@ COLUMNS: dict[str, Column] = {
     # the row groups of a comparison (comparison.csv keeps its English labels, for machines)
     "result": Column("结果", "result"),
     "cost": Column("成本", "cost"),
-    "target_achieved_t": Column("目标达到", "target achieved", "吨/年"),
-    "target_required_t": Column("目标要求", "target required", "吨/年"),
+    "target_achieved_t": Column("目标达到", "target achieved", "万吨"),
+    "target_required_t": Column("目标要求", "target required", "万吨"),
     "projects_per_family": Column("各类项目数", "projects per family"),
     "projects_per_city": Column("各市项目数", "projects per city"),
     # the run's summary (summary.json and its totals)

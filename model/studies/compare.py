@@ -20,7 +20,7 @@ import pandas as pd
 from ..names import column_label, target_name
 from ..results import project_key, project_names
 from ..rundir import NotARunError, Run, is_run, is_sweep, read_run, read_sweep, write_atomically, write_csv
-from ..units import cny_to_yi
+from ..units import cny_to_yi, t_to_wan_t
 
 
 @dataclass
@@ -63,8 +63,8 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
             t = run["targets"]
             shadow = next((c for c in t.columns if c.startswith("shadow_price_")), None)
             for r in t.to_dict("records"):
-                col[("target achieved (t/yr)", r["target"])] = r["achieved_t"]
-                col[("target required (t/yr)", r["target"])] = r["required_t"]
+                col[("target achieved (万吨)", r["target"])] = t_to_wan_t(r["achieved_t"])
+                col[("target required (万吨)", r["target"])] = t_to_wan_t(r["required_t"])
                 if shadow == "shadow_price_cny_per_t":
                     col[("shadow price (CNY/t)", r["target"])] = r[shadow]
             if "intensity_reached_pct" in t and (t["source"] == "co2_intensity").any():
@@ -116,8 +116,8 @@ def with_differences(table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: comparison.csv's group and item labels (kept as they are, for machines) -> column ids of model/names.py
-LABEL_IDS = {"result": "result", "cost": "cost", "target achieved (t/yr)": "target_achieved_t",
-             "target required (t/yr)": "target_required_t", "shadow price (CNY/t)": "shadow_price_cny_per_t",
+LABEL_IDS = {"result": "result", "cost": "cost", "target achieved (万吨)": "target_achieved_t",
+             "target required (万吨)": "target_required_t", "shadow price (CNY/t)": "shadow_price_cny_per_t",
              "projects per family": "projects_per_family", "projects per city": "projects_per_city",
              "status": "status", "MIP gap": "mip_gap", "investment (亿元)": "capex_cny",
              "annual cost once built (亿元/yr)": "total_annual_cost_cny",
@@ -134,7 +134,7 @@ def row_names(index: pd.MultiIndex, lang: str = "zh") -> list[str]:
     out = []
     for group, item in index:
         name = column_label(LABEL_IDS[item], lang) if item in LABEL_IDS else column_label(str(item), lang)
-        if group in ("target achieved (t/yr)", "target required (t/yr)", "shadow price (CNY/t)"):
+        if group in ("target achieved (万吨)", "target required (万吨)", "shadow price (CNY/t)"):
             name = target_name(str(item), lang)
         out.append(f"{column_label(LABEL_IDS.get(group, group), lang)}: {name}")
     return out

@@ -413,6 +413,12 @@ def source_rows() -> list[dict]:
     diesel_l = TRUCK_KM_PER_YR * TRUCK_DIESEL_L_PER_100KM / 100
     bev_kwh = TRUCK_KM_PER_YR * BEV_TRUCK_KWH_PER_KM
     co2_bev = 1 - bev_kwh * GRID_T_CO2_PER_KWH / (diesel_l * DIESEL_T_CO2_PER_L)
+    def electric(**kw) -> dict:
+        """A battery-electric vehicle or machine replacing a fuelled one: no local NOx, PM or VOCs, grid power
+        bought instead of fuel (``saved_carrier``), no extra fixed O&M (estimate)."""
+        return dict(common, family="vehicle", process="", nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0,
+                    so2_removal=0.0, energy_carrier="electricity", fixed_om_cny_per_unit_yr=0, **kw)
+
     # the two coke programmes share their pool and, for the new ovens, the ULE package's NOx, SO2 and VOC removal
     coke = dict(common, sector="coke_unlisted", process="", exclusive_group="coke_rest", unit="t_coke_per_yr")
     coke_ule = dict(nox_removal=round(1 - COKE_ULE_KG_PER_T["nox"] / COKE_CEMS_KG_PER_T["nox"], 4),
@@ -438,42 +444,36 @@ def source_rows() -> list[dict]:
                      "0.129 -> 0.129 (" + VEIN_SRC + "; 国VI as truck_scrap_g3); capex 120,000 CNY per truck "
                      "(estimate: a younger truck's higher remaining value; the 2024 national scheme pays up to "
                      "140,000, caixinglobal.com 2024-08-03); O&M 2,000 CNY/yr (estimate: urea)")),
-        dict(common, measure_id="truck_bev_heavy", name_zh="新能源重型货车替代（纯电动）",
-             name_en="battery-electric heavy truck replacing a diesel one", family="vehicle",
-             sector="truck_heavy_diesel", process="", exclusive_group="truck_fleet",
-             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_bev, 4),
-             max_share=0.5, energy_carrier="electricity", energy_use_per_unit_yr=bev_kwh,
-             saved_carrier="diesel", saved_per_unit_yr=diesel_l,
-             capex_cny_per_unit=600000, fixed_om_cny_per_unit_yr=0, lifetime_yr=8,
-             source=("000:L254-256, 004:L29 (45 % new-energy share of new vehicles by 2027); local NOx, PM and VOCs "
-                     f"removed; CO2: diesel {diesel_l:,.0f} L x 2.66 kg/L against {bev_kwh:,.0f} kWh (1.5 kWh/km, "
-                     "estimate) x Shanxi grid 0.7222 kg/kWh; capex 600,000 CNY per truck (S: above 600,000 in 2023, "
-                     "under 400,000 in 2024, chinatruck.net); max share 0.5 (estimate: range and charging limit "
-                     "use in long-haul coal freight)")),
-        dict(common, measure_id="bus_bev", name_zh="公交客车新能源替代（纯电动）",
-             name_en="battery-electric buses replacing diesel ones", family="vehicle",
-             sector="bus_diesel|bus_medium_diesel", process="", exclusive_group="bus_fleet",
-             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_bus, 4),
-             max_share=0.95, energy_carrier="electricity", energy_use_per_unit_yr=bus_kwh,
-             saved_carrier="diesel", saved_per_unit_yr=bus_l,
-             capex_cny_per_unit=1_200_000, fixed_om_cny_per_unit_yr=0, lifetime_yr=8,
-             source=("000:L256 more new-energy city buses, 003:L274 >= 80 % of new buses; Shanxi reached 14,551 "
-                     "new-energy buses, 95.65 %, by end-2023 (China Daily Shanxi 2024-05-29) = max share 0.95; "
-                     f"{bus_kwh:,.0f} kWh (1.2 kWh/km, estimate) for {bus_l:,.0f} L diesel (30 L/100 km, estimate) "
-                     "over 50,000 km; capex 1,200,000 CNY a bus (estimate: 12 m electric bus 1.0-2.0 M before "
-                     "subsidy, recalled, not verified; the bus is replaced early, so the whole price)")),
-        dict(common, measure_id="car_nev", name_zh="小型客车新能源替代（纯电动）",
-             name_en="battery-electric cars replacing petrol ones", family="vehicle",
-             sector="car_gasoline", process="", exclusive_group="car_fleet",
-             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_car, 4),
-             max_share=0.10, energy_carrier="electricity", energy_use_per_unit_yr=car_kwh,
-             saved_carrier="gasoline", saved_per_unit_yr=car_l,
-             capex_cny_per_unit=60_000, fixed_om_cny_per_unit_yr=0, lifetime_yr=10,
-             source=("004:L29 45 % new-energy share of new vehicles by 2027; max share 0.10 of the stock by 2025 "
-                     "(estimate: ~8 % of the stock renewed a year, the new-energy share rising towards 45 %); "
-                     f"{car_kwh:,.0f} kWh (15 kWh/100 km, estimate) for {car_l:,.0f} L petrol (7 L/100 km, estimate) "
-                     "over 12,000 km; capex 60,000 CNY (estimate: price premium of a battery-electric car with a "
-                     "home charger, 2020-21)")),
+        electric(measure_id="truck_bev_heavy", name_zh="新能源重型货车替代（纯电动）",
+                 name_en="battery-electric heavy truck replacing a diesel one",
+                 sector="truck_heavy_diesel", exclusive_group="truck_fleet", co2_removal=round(co2_bev, 4),
+                 max_share=0.5, energy_use_per_unit_yr=bev_kwh, saved_carrier="diesel", saved_per_unit_yr=diesel_l,
+                 capex_cny_per_unit=600000, lifetime_yr=8,
+                 source=("000:L254-256, 004:L29 (45 % new-energy share of new vehicles by 2027); local NOx, PM and VOCs "
+                         f"removed; CO2: diesel {diesel_l:,.0f} L x 2.66 kg/L against {bev_kwh:,.0f} kWh (1.5 kWh/km, "
+                         "estimate) x Shanxi grid 0.7222 kg/kWh; capex 600,000 CNY per truck (S: above 600,000 in 2023, "
+                         "under 400,000 in 2024, chinatruck.net); max share 0.5 (estimate: range and charging limit "
+                         "use in long-haul coal freight)")),
+        electric(measure_id="bus_bev", name_zh="公交客车新能源替代（纯电动）",
+                 name_en="battery-electric buses replacing diesel ones",
+                 sector="bus_diesel|bus_medium_diesel", exclusive_group="bus_fleet", co2_removal=round(co2_bus, 4),
+                 max_share=0.95, energy_use_per_unit_yr=bus_kwh, saved_carrier="diesel", saved_per_unit_yr=bus_l,
+                 capex_cny_per_unit=1_200_000, lifetime_yr=8,
+                 source=("000:L256 more new-energy city buses, 003:L274 >= 80 % of new buses; Shanxi reached 14,551 "
+                         "new-energy buses, 95.65 %, by end-2023 (China Daily Shanxi 2024-05-29) = max share 0.95; "
+                         f"{bus_kwh:,.0f} kWh (1.2 kWh/km, estimate) for {bus_l:,.0f} L diesel (30 L/100 km, estimate) "
+                         "over 50,000 km; capex 1,200,000 CNY a bus (estimate: 12 m electric bus 1.0-2.0 M before "
+                         "subsidy, recalled, not verified; the bus is replaced early, so the whole price)")),
+        electric(measure_id="car_nev", name_zh="小型客车新能源替代（纯电动）",
+                 name_en="battery-electric cars replacing petrol ones",
+                 sector="car_gasoline", exclusive_group="car_fleet", co2_removal=round(co2_car, 4),
+                 max_share=0.10, energy_use_per_unit_yr=car_kwh, saved_carrier="gasoline", saved_per_unit_yr=car_l,
+                 capex_cny_per_unit=60_000, lifetime_yr=10,
+                 source=("004:L29 45 % new-energy share of new vehicles by 2027; max share 0.10 of the stock by 2025 "
+                         "(estimate: ~8 % of the stock renewed a year, the new-energy share rising towards 45 %); "
+                         f"{car_kwh:,.0f} kWh (15 kWh/100 km, estimate) for {car_l:,.0f} L petrol (7 L/100 km, estimate) "
+                         "over 12,000 km; capex 60,000 CNY (estimate: price premium of a battery-electric car with a "
+                         "home charger, 2020-21)")),
         dict(common, measure_id="offroad_stage4", name_zh="非道路移动机械国四替代（老旧工程、农业机械淘汰）",
              name_en="old non-road machinery replaced by China IV machines", family="vehicle",
              sector="offroad_machinery", process="", exclusive_group="offroad", unit="t_diesel_per_yr",
@@ -484,17 +484,14 @@ def source_rows() -> list[dict]:
                      "above the limits, NDMM review); capex 8,000 CNY per t of diesel a year (estimate: a 150 kW "
                      "excavator burning ~25 t a year, 200,000 CNY of forgone value and earlier purchase); at most "
                      "half the machines (estimate)")),
-        dict(common, measure_id="mine_truck_electric", name_zh="矿用卡车电动化",
-             name_en="battery-electric mine haul trucks", family="vehicle",
-             sector="mine_haul_truck", process="", exclusive_group="mine_trucks", unit="t_diesel_per_yr",
-             nox_removal=1.0, pm_removal=1.0, vocs_removal=1.0, so2_removal=0.0, co2_removal=round(co2_mine, 4),
-             max_share=0.5, energy_carrier="electricity", energy_use_per_unit_yr=mine_kwh,
-             saved_carrier="diesel", saved_per_unit_yr=DIESEL_L_PER_T,
-             capex_cny_per_unit=10_000, fixed_om_cny_per_unit_yr=0, lifetime_yr=10,
-             source=("000:L322, 003:L276-278 new-energy machinery; a 100 t truck uses 3,800-4,300 kWh a day "
-                     f"instead of 1,200-1,600 L diesel (im-mining.com 2022) = {mine_kwh:,.0f} kWh per t diesel; capex "
-                     "10,000 CNY per t of diesel a year (estimate: ~3.5 M CNY more than a diesel truck burning ~350 t a "
-                     "year; no price found); at most half the fleet (estimate: charging, grades)")),
+        electric(measure_id="mine_truck_electric", name_zh="矿用卡车电动化", name_en="battery-electric mine haul trucks",
+                 sector="mine_haul_truck", exclusive_group="mine_trucks", unit="t_diesel_per_yr",
+                 co2_removal=round(co2_mine, 4), max_share=0.5, energy_use_per_unit_yr=mine_kwh,
+                 saved_carrier="diesel", saved_per_unit_yr=DIESEL_L_PER_T, capex_cny_per_unit=10_000, lifetime_yr=10,
+                 source=("000:L322, 003:L276-278 new-energy machinery; a 100 t truck uses 3,800-4,300 kWh a day "
+                         f"instead of 1,200-1,600 L diesel (im-mining.com 2022) = {mine_kwh:,.0f} kWh per t diesel; capex "
+                         "10,000 CNY per t of diesel a year (estimate: ~3.5 M CNY more than a diesel truck burning ~350 t a "
+                         "year; no price found); at most half the fleet (estimate: charging, grades)")),
         dict(coke, measure_id="coke_ule_rest", name_zh="其余焦化产能超低排放改造（含化产VOCs治理）",
              name_en="ULE and by-product VOC control at coke capacity outside the plant list", family="ule",
              **coke_ule, pm_removal=0.28, co2_removal=0.0,

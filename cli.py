@@ -302,13 +302,15 @@ def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) ->
         code = catalog.resolve_city(ds, city) if city else None
     shown = ["group", "units", *catalog.BASELINE_COLUMNS, "synthetic_share"]
     base = tables["baseline"]
-    print_table(base.loc[base["region_code"] == "140000", shown], "2020 baseline by group, 山西省 (t/yr)")
+    em = _emissions()
+    print_table(base.loc[base["region_code"] == "140000", shown], "2020 baseline by group, 山西省 (t/yr)",
+                named=True, labels=em)
     if code:
         print_table(base.loc[base["region_code"] == code, shown],
-                    f"2020 baseline by group, {ds.regions.loc[code, 'name_zh']} (t/yr)")
-    print_table(tables["references"], "the baseline beside published figures (t/yr)")
-    print_table(tables["sector_totals"], "plants per sector (t/yr; capacity in its unit)")
-    print_table(tables["city_totals"], "plants per city (t/yr)")
+                    f"2020 baseline by group, {ds.regions.loc[code, 'name_zh']} (t/yr)", named=True, labels=em)
+    print_table(tables["references"], "the baseline beside published figures (t/yr)", named=True, labels=em)
+    print_table(tables["sector_totals"], "plants per sector (t/yr; capacity in its unit)", named=True, labels=em)
+    print_table(tables["city_totals"], "plants per city (t/yr)", named=True, labels=em)
     if csv_dir is not None:
         with user_errors():
             for f in catalog.write_baseline_tables(ds, csv_dir):

@@ -216,6 +216,12 @@ COLUMNS: dict[str, Column] = {
     "reduction_t": Column("减排潜力", "reduction potential", "万吨"),
     "cumulative_t": Column("累计", "cumulative", "万吨"),
     "cny_per_t": Column("单位减排成本", "cost per tonne", "元/吨"),
+    "synthetic_share": Column("合成占比", "synthetic share", decimals=2),
+    "pollutant": Column("污染物", "pollutant"),
+    "modelled_t": Column("模型值", "modelled", "吨/年"),
+    "low_t": Column("参考下限", "reference low", "吨/年"),
+    "high_t": Column("参考上限", "reference high", "吨/年"),
+    "verdict": Column("比较", "verdict"),
 }
 #: the same ids in the input tables (``ersim list``, ``ersim show``) hold 2020 emissions, not reductions
 EMISSION_COLUMNS: dict[str, Column] = {p.column: Column(f"{p.zh}排放量", f"{p.en} emitted", "吨/年")
@@ -228,6 +234,7 @@ VALUES: dict[str, dict[object, tuple[str, str]]] = {
              "source": ("其他排放源", "other source"), "target": ("目标", "target"), "binding": ("起约束作用", "binding"),
              "rules": ("规则", "rules")},
     "terrain": {"plain": ("平原", "plain"), "mountain": ("山区", "mountain")},
+    "verdict": {"within": ("在范围内", "within"), "below": ("低于范围", "below"), "above": ("高于范围", "above")},
     "met": {True: ("是", "yes"), False: ("否", "no")},
     "source": {"target": ("目标", "target"), "milestone": ("阶段目标", "milestone"),
                "co2_intensity": ("碳强度", "CO2 intensity"), "catalogue": ("措施库", "catalogue")},

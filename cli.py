@@ -601,16 +601,24 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
 @inputs_option
 @click.option("--force", is_flag=True)
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="solve the rules in parallel (dask LocalCluster of N processes)")
+@click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
 def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...], inputs: Path | None,
-                   force: bool) -> None:
+                   force: bool, workers: int, scheduler: str | None) -> None:
     """What each policy rule costs: SCENARIO solved with each active rule lifted in turn."""
-    from model.studies.rules_cost import headline, rules_cost, write_rules_cost
+    from model.studies.parallel import executor
+    from model.studies.rules_cost import headline, rules_cost, rules_cost_parallel, write_rules_cost
 
     with user_errors():
         loaded = load_scenario(scenario, list(overrides))
         md = resolve(load_dataset(inputs), loaded)
-        with console.status("solving ...") as status:
-            table = rules_cost(md, progress=lambda msg: status.update(f"solving {msg} ..."))
+        if workers > 1 or scheduler:
+            with console.status("solving the rules in parallel ..."), executor(workers, scheduler) as run:
+                table = rules_cost_parallel(scenario, list(overrides), inputs, run)
+        else:
+            with console.status("solving ...") as status:
+                table = rules_cost(md, progress=lambda msg: status.update(f"solving {msg} ..."))
         name = md.scenario.name
         target = write_rules_cost(table, out or default_out_dir(Path("results"), f"{name}-rules-cost"), force,
                                   unique=out is None)

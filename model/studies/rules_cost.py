@@ -8,6 +8,7 @@ would have chosen). A rule with a cost of 0 does not bind: the targets make the 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -35,21 +36,56 @@ def _solve(md: ModelData, cands) -> dict:
     return {"status": sol.status, **{k: v for k, v in totals(bm, sol).items() if k in FIGURES}}
 
 
+def active_rules(md: ModelData) -> list[str]:
+    return [spec.key for spec in RULES if getattr(md.scenario.rules, spec.key).enabled]
+
+
 def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
     """One row per enabled rule: its cost and what it buys against the scenario with every rule in force.
 
     Money in CNY (discounted objective; capex; annual cost once built, CNY/yr), tonnes in t/yr in the end year.
     """
-    cands = build_candidates(md)
-    progress("every rule in force")
-    base = _solve(md, cands)
+    cands = build_candidates(md)  # the candidates do not depend on the rules: one set serves every solve
+    solved = {}
+    for key in [None, *active_rules(md)]:
+        progress("every rule in force" if key is None else f"without {key}")
+        solved[key] = _solve(md if key is None else md.relaxed(rule=key), cands)
+    return rules_table(solved)
+
+
+@lru_cache(maxsize=4)
+def _resolved(scenario_path: str, overrides: tuple, inputs: str | None) -> ModelData:
+    from ..inputs import load_dataset
+    from ..resolve import resolve
+    from ..scenario import load_scenario
+
+    return resolve(load_dataset(inputs), load_scenario(scenario_path, list(overrides)))
+
+
+def rule_task(args: tuple) -> tuple[str | None, dict]:
+    """One solve of a parallel rules-cost: the scenario (loaded once per worker) with rule ``key`` lifted, or
+    with every rule in force for ``key=None``."""
+    scenario_path, overrides, inputs, key = args
+    md = _resolved(scenario_path, tuple(overrides), inputs)
+    return key, _solve(md if key is None else md.relaxed(rule=key), build_candidates(md))
+
+
+def rules_cost_parallel(scenario_path: Path, overrides: list[str], inputs: Path | None, run) -> pd.DataFrame:
+    """:func:`rules_cost` with its solves spread over ``run`` (:func:`model.studies.parallel.executor`)."""
+    md = _resolved(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
+    tasks = [(str(scenario_path), list(overrides), None if inputs is None else str(inputs), key)
+             for key in [None, *active_rules(md)]]
+    return rules_table(dict(run(rule_task, tasks)))
+
+
+def rules_table(solved: dict[str | None, dict]) -> pd.DataFrame:
+    """The table of :func:`rules_cost` from the solves (key None = every rule in force)."""
+    base = solved[None]
+    labels = {spec.key: spec.label for spec in RULES}
     rows = []
-    for spec in RULES:
-        if not getattr(md.scenario.rules, spec.key).enabled:
-            continue
-        progress(f"without {spec.key}")
-        lifted = _solve(md.relaxed(rule=spec.key), cands)
-        row = {"rule": spec.key, "label": spec.label, "status_without": lifted["status"]}
+    for key in [k for k in solved if k is not None]:
+        lifted = solved[key]
+        row = {"rule": key, "label": labels[key], "status_without": lifted["status"]}
         if base["status"] != "infeasible" and lifted["status"] != "infeasible":
             for k in FIGURES:
                 row[f"{k}_cost" if not k.startswith("reduction_") else k.replace("reduction_", "buys_")] = (

@@ -208,9 +208,8 @@ def _combinations(cand: pd.DataFrame, combos: list[list[int]], share: np.ndarray
             "source": " + ".join(dict.fromkeys(col["source"][m])),
         })
     upd = pd.DataFrame(rows, index=np.flatnonzero(multi))
+    out["ule_compliant"] = out["ule_compliant"].astype(bool)
     for c in upd.columns:
-        if c in ("ule_compliant",):
-            out[c] = out[c].astype(bool)
         out.loc[upd.index, c] = upd[c].to_numpy()
     return out
 
@@ -437,7 +436,6 @@ def source_candidates(md: ModelData) -> pd.DataFrame:
         "region_code": pairs["county_code"], "measure_id": pairs["measure_id"], "family": pairs["family"],
         "exclusive_group": pairs["source_id"], "sector": pairs["category"], "max_quantity": qty,
         "unit": pairs["activity_unit"], "ule_compliant": False, "vocs_efficiency_after": np.nan,
-        "source_activity": pairs["activity"],
         "pool": pairs["source_id"], "pool_units": pairs["activity"], "pool_draw": qty,
     })
     for p in EFFECTS:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .catalog import BASELINE_COLUMNS as EMISSIONS  # emission columns of plants and sources (t/yr)
 from .errors import did_you_mean
 from .inputs import Dataset
 from .resolve import region_code
-
-#: emission columns shown for plants and sources (t/yr)
-EMISSIONS = ["nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
 
 
 def find_enterprise(ds: Dataset, text: str) -> str:

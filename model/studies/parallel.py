@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
+
+
+@lru_cache(maxsize=4)
+def worker_inputs(scenario_path: str, overrides: tuple, inputs: str | None):
+    """(dataset, loaded scenario) read once per process: tasks carry file paths, and every task a worker runs
+    for the same files shares one copy (the serial path too)."""
+    from ..inputs import load_dataset
+    from ..scenario import load_scenario
+
+    return load_dataset(inputs), load_scenario(scenario_path, list(overrides))
 
 
 def default_workers() -> int:

@@ -8,7 +8,6 @@ would have chosen). A rule with a cost of 0 does not bind: the targets make the 
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +20,7 @@ from ..results import totals
 from ..rules import RULES
 from ..rundir import write_atomically, write_csv
 from ..solve import solve
+from .parallel import worker_inputs
 
 #: what the table reports for each solve
 FIGURES = ["objective_discounted_cny", "capex_cny", "total_annual_cost_cny", *[f"reduction_{p}" for p in EFFECTS]]
@@ -53,28 +53,24 @@ def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
     return rules_table(solved)
 
 
-@lru_cache(maxsize=4)
-def _resolved(scenario_path: str, overrides: tuple, inputs: str | None) -> ModelData:
-    from ..inputs import load_dataset
+def _resolved(scenario_path: str, overrides: list[str], inputs: str | None) -> ModelData:
     from ..resolve import resolve
-    from ..scenario import load_scenario
 
-    return resolve(load_dataset(inputs), load_scenario(scenario_path, list(overrides)))
+    return resolve(*worker_inputs(scenario_path, tuple(overrides), inputs))
 
 
 def rule_task(args: tuple) -> tuple[str | None, dict]:
     """One solve of a parallel rules-cost: the scenario (loaded once per worker) with rule ``key`` lifted, or
     with every rule in force for ``key=None``."""
     scenario_path, overrides, inputs, key = args
-    md = _resolved(scenario_path, tuple(overrides), inputs)
+    md = _resolved(scenario_path, overrides, inputs)
     return key, _solve(md if key is None else md.relaxed(rule=key), build_candidates(md))
 
 
 def rules_cost_parallel(scenario_path: Path, overrides: list[str], inputs: Path | None, run) -> pd.DataFrame:
     """:func:`rules_cost` with its solves spread over ``run`` (:func:`model.studies.parallel.executor`)."""
-    md = _resolved(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
-    tasks = [(str(scenario_path), list(overrides), None if inputs is None else str(inputs), key)
-             for key in [None, *active_rules(md)]]
+    files = (str(scenario_path), list(overrides), None if inputs is None else str(inputs))
+    tasks = [(*files, key) for key in [None, *active_rules(_resolved(*files))]]
     return rules_table(dict(run(rule_task, tasks)))
 
 

@@ -28,14 +28,14 @@ whose rows differ has no single value and is recorded as null).
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..rundir import write_atomically, write_csv, write_json
-from ..scenario import ScenarioError, load_scenario
+from ..scenario import ScenarioError
+from .parallel import worker_inputs
 
 #: the ``sample`` of the extra solve with no parameter drawn (the base case)
 BASE = "base"
@@ -118,14 +118,6 @@ def nominal_value(spec: dict, ds, sc) -> float | None:
     return float(sc.discount_rate)
 
 
-@lru_cache(maxsize=4)
-def _base(scenario_path: str, overrides: tuple, inputs: str | None):
-    from ..inputs import load_dataset
-
-    loaded = load_scenario(scenario_path, list(overrides))
-    return load_dataset(inputs), loaded.scenario, loaded
-
-
 def sample_task(args: tuple) -> dict:
     """Solve sample ``i`` (or, for ``i == BASE``, the scenario as written); returns its values, status, costs
     and the projects it chose."""
@@ -136,7 +128,8 @@ def sample_task(args: tuple) -> dict:
     from ..solve import solve
 
     scenario_path, overrides, inputs, params, seed, i = args
-    ds, sc, _loaded = _base(scenario_path, tuple(overrides), inputs)
+    ds, loaded = worker_inputs(scenario_path, tuple(overrides), inputs)
+    sc = loaded.scenario
     if i == BASE:
         values = [nominal_value(p, ds, sc) for p in params]
         md = resolve(ds, sc)
@@ -161,7 +154,8 @@ def sample_task(args: tuple) -> dict:
 def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, overrides=(),
                     seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(samples table, project frequency table, settings) for the scenario's ``uncertainty:`` block."""
-    ds, sc, loaded = _base(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
+    ds, loaded = worker_inputs(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
+    sc = loaded.scenario
     block = sc.uncertainty
     if block is None or not block.parameters:
         raise ScenarioError(f"{scenario_path}: no uncertainty: parameters; add e.g.\n  uncertainty:\n    parameters:"

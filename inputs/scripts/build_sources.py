@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Build inputs/sources.csv: 2020 emission sources outside the plant list, per county.
+"""Build inputs/sources.csv: 2020 emission sources outside the plant list, per county or per city.
 
-Rerun:  python inputs/scripts/build_sources.py     (standard library; reads inputs/regions.csv, and the factors of
-        build_measures.py so that a source's emission and the programmes that cut it use the same numbers)
+Rerun:  python inputs/scripts/build_sources.py     (standard library; reads inputs/regions.csv, enterprises.csv, and
+        the factors of build_measures.py and build_wastewater.py, so that a source's emission and the programmes
+        and plants that cut it use the same numbers)
 
-* household_coal_heating: every county's rural households still on bulk coal (regions.csv) x the stove's
+* household_coal_heating, per county: the rural households still on bulk coal (regions.csv) x the stove's
   emission (build_measures.py: 3.4 t coal a year, Shanxi rural household survey; PM 10.0, SO2 15.3, NOx 1.6 kg/t
   derived from its totals; VOCs 3 kg/t estimate; CO2 1.83 t/t).
-* truck_heavy_diesel 国III: the 76,500 国三-and-below operating diesel trucks Shanxi planned to eliminate by
-  September 2021 (Xinhua 2020-12-28, cs.com.cn; 000:L254), all counted as heavy 国III trucks (estimate: the
-  programme targets "中、重型" trucks), split to counties by 7th-census population (estimate: no fleet by city was
-  found), x 60,000 km a year (estimate) x the guideline's heavy-truck 国III factors (MEP 2014 via
-  atmoschem/vein@052c0afb, MIT). This is only part of the on-road fleet: check-inputs shows the gap against the
-  reference range in references.csv.
+* the on-road fleet (build_measures.FLEET: 764.72万 civil vehicles by class and emission standard; the heavy
+  trucks at 国III and below are the 76,500 Shanxi planned to scrap) and off-road machinery, per city.
+* coke made outside the listed plants, per city.
+* water (urban sewage treated and untreated, rural sewage, livestock, industrial wastewater) and VOC area sources
+  (petrol stations, architectural coatings, catering), per city.
+
+Rows per city sit in the city's first district (build_wastewater.first_district); each row's ``source`` says how
+it was derived. inputs/README.md has the table of groups and inputs/research/ the notes behind the figures.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ _spec.loader.exec_module(bm)
 
 COLUMNS = ["source_id", "category", "detail", "county_code", "activity", "activity_unit", "nox_t", "so2_t", "pm_t",
            "vocs_t", "cod_t", "nh3n_t", "co2_t", "synthetic", "source"]
-G3_TRUCKS = 76_500  # S: Xinhua 2020-12-28: 山西 will eliminate 7.65万辆 国三及以下营运柴油货车 by 2021-09
 # Coke: estimate: Shanxi's output was about 9,800万 t in 2022 (中国环境报 via 中国经济网, 2023-06-27) and is taken
 # for 2020 (the 2020 figure was not found); the listed plants (enterprises.csv) make 34.98 Mt of it
 COKE_OUTPUT_T = 98e6
@@ -39,21 +41,6 @@ COKE_VOCS_KG_PER_T = 3.065  # S: uncontrolled coke plant VOC factor, 3.065 g/kg 
 def counties() -> list[dict]:
     with (INPUTS / "regions.csv").open(encoding="utf-8", newline="") as f:
         return [r for r in csv.DictReader(f) if r["level"] == "county"]
-
-
-def county_population(rows: list[dict]) -> dict[str, float]:
-    """Census population per county; counties not found share their city's remainder equally (derived)."""
-    with (INPUTS / "regions.csv").open(encoding="utf-8", newline="") as f:
-        city_pop = {r["region_code"]: float(r["population_2020"]) for r in csv.DictReader(f) if r["level"] == "city"}
-    out = {}
-    for cc, total in city_pop.items():
-        members = [r for r in rows if r["city_code"] == cc]
-        known = {r["region_code"]: float(r["population_2020"]) for r in members if r["population_2020"]}
-        missing = [r["region_code"] for r in members if not r["population_2020"]]
-        fill = (total - sum(known.values())) / len(missing) if missing else 0.0
-        out.update(known)
-        out.update({c: fill for c in missing})
-    return out
 
 
 def fmt(x: float) -> str:
@@ -184,8 +171,7 @@ def water_rows() -> list[dict]:
                          nh3n_t=fmt(nh3n), co2_t="0", synthetic=synthetic, source=src))
 
     for city, (name, pop) in sorted(cities.items()):
-        members = sorted(counties[city])
-        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        seat = bw.first_district(sorted(counties[city]))[0]
         # urban sewage: what the plants treat (their Grade 1A effluent) and what no plant treats yet
         treated = bw.EXISTING_CAPACITY_M3D * pop / pop_total * 0.8
         cod_urban = pop * (1 - bw.RURAL_SHARE) * URBAN_COD_KG_PER_PERSON_YR / 1000
@@ -232,8 +218,7 @@ def voc_area_rows() -> list[dict]:
     cities, counties = bw.read_regions()
     rows = []
     for city, (name, pop) in sorted(cities.items()):
-        members = sorted(counties[city])
-        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        seat = bw.first_district(sorted(counties[city]))[0]
         for cat, (per_person, unit, kg_per_unit, src) in VOC_AREA.items():
             activity = pop * per_person
             rows.append(dict(source_id=f"{cat.split('_')[0].upper()[:4]}-{city}", category=cat, detail="",
@@ -251,8 +236,7 @@ def vehicle_rows() -> list[dict]:
     co2_per_l = {"diesel": bm.DIESEL_T_CO2_PER_L, "gasoline": bm.GASOLINE_T_CO2_PER_L}
     rows = []
     for city, (name, pop) in sorted(cities.items()):
-        members = sorted(counties[city])
-        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        seat = bw.first_district(sorted(counties[city]))[0]
         for cls, (stock, km, l_100km, fuel, mix) in bm.FLEET.items():
             for std, share in mix.items():
                 n = stock * share * pop / pop_total
@@ -304,8 +288,7 @@ def offroad_rows() -> list[dict]:
     }
     rows = []
     for city, (name, _pop) in sorted(cities.items()):
-        members = sorted(counties[city])
-        seat = ([m for m in members if bw.is_district(m[1])] or members)[0][0]
+        seat = bw.first_district(sorted(counties[city]))[0]
         for (cat, detail), (diesel_t, g_nox, key, src) in OFFROAD.items():
             w = weights[key]
             t = diesel_t * w[city] / sum(w.values())

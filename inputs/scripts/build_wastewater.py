@@ -124,6 +124,12 @@ def is_district(name: str) -> bool:
     return name.endswith("区")
 
 
+def first_district(members: list[tuple[str, str]]) -> tuple[str, str]:
+    """(code, name) of the county-level unit a city's programme rows are placed in: its first district (区), else
+    its first unit (``members`` sorted by code)."""
+    return ([m for m in members if is_district(m[1])] or members)[0]
+
+
 def make_row(cid, name, county, kind, action, cap, capex, synthetic, src) -> dict:
     conc_kind = "upgrade" if action == "upgrade" else kind
     cin, cout, nin, nout = CONC[conc_kind]
@@ -152,7 +158,7 @@ def main() -> None:
         members = sorted(counties[city])
         districts = [m for m in members if is_district(m[1])]
         others = [m for m in members if not is_district(m[1])]
-        main_district = (districts or members)[0]
+        main_district = first_district(members)
         city_urban = urban_left * pop / pop_total
         for group in (districts, others):
             share = 0.5 if districts and others else 1.0

@@ -10,6 +10,7 @@ import importlib
 
 import click
 from rich.console import Console
+from rich.markup import escape as rich_escape
 
 from model import units
 from model.errors import ModelSetupError
@@ -661,13 +662,10 @@ def print_run_summary(outcome) -> None:
         f" [yellow](stopped by {sol.termination.removeprefix('k')}: best found, not proven optimal)[/yellow]"
     console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
     r = outcome.results
-    missed = r.targets[~r.targets["met"].astype(bool)] if len(r.targets) else r.targets
-    if len(missed):
-        console.print(f"[bold red]{len(missed)} of {len(r.targets)} targets NOT met[/bold red]: " + "; ".join(
-            f"{row.target} short by {units.t_to_wan_t(row.required_t - row.achieved_t):,.3f} 万吨"
-            for row in missed.itertuples()))
-    elif len(r.targets):
-        console.print(f"[bold green]all {len(r.targets)} targets met[/bold green]")
+    missed = _lazy("model.results", "not_met")(r.targets)
+    # the one headline every output starts with (model/names.py); the terminal's prose stays English
+    line = importlib.import_module("model.names").targets_headline(missed, r.targets, "en")
+    console.print(f"[bold {'red' if missed else 'green'}]{rich_escape(line)}[/]")
     tot = r.totals
     console.print(f"spending: investment {units.cny_to_yi(tot['capex_cny']):,.1f} 亿元; annual cost once built "
                   f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "

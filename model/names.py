@@ -217,7 +217,6 @@ COLUMNS: dict[str, Column] = {
     "cumulative_t": Column("累计", "cumulative", "万吨"),
     "cny_per_t": Column("单位减排成本", "cost per tonne", "元/吨"),
     "synthetic_share": Column("合成占比", "synthetic share", decimals=2),
-    "pollutant": Column("污染物", "pollutant"),
     "modelled_t": Column("模型值", "modelled", "吨/年"),
     "low_t": Column("参考下限", "reference low", "吨/年"),
     "high_t": Column("参考上限", "reference high", "吨/年"),

@@ -69,13 +69,14 @@ class CoalCapRule(Rule):
 # --------------------------------------------------------------------------- constraint rows
 @dataclass(frozen=True)
 class RowGroup:
-    """Rows ``sum_{i in members[k], y <= by_year} coefs[k][j] * var[i, y] >= rhs[k]`` named ``name[index[k]]``.
+    """Rows ``sum_{i in members[k]} coefs[k][j] * var[i, by_year] >= rhs[k]`` named ``name[index[k]]``.
 
-    ``var`` is ``u`` (share of a candidate built) or ``z`` (a siding built); ``coefs=None`` means all ones.
+    ``var`` is ``built`` (share of a candidate in place) or ``siding`` (a siding in place), by ``by_year`` (None:
+    the end year); ``coefs=None`` means all ones.
     """
 
     name: str
-    var: Literal["u", "z"]
+    var: Literal["built", "siding"]
     index: list
     members: list[list[int]]
     rhs: list[float]
@@ -110,7 +111,7 @@ def _require_one(md: ModelData, c: pd.DataFrame, name: str, plant_ids: list[str]
                               f"{' ...' if len(missing) > 5 else ''}); {why}")
     members = [idx_by_plant[p] for p in plant_ids]
     mandatory = {i for group in members for i in group}
-    return RuleRows([RowGroup(name, "u", list(range(len(members))), members, [1] * len(members), by_year)],
+    return RuleRows([RowGroup(name, "built", list(range(len(members))), members, [1] * len(members), by_year)],
                     mandatory)
 
 
@@ -161,7 +162,7 @@ def define_plain_coal_rows(md: ModelData, c: pd.DataFrame, rule: PlainCoalRule) 
     keys = sorted(rows)
     maxq = c["max_quantity"].to_numpy(dtype=float)
     members = [rows[k] for k in keys]
-    group = RowGroup("rule_plain", "u", list(range(len(keys))), members, [float(totals[k]) for k in keys],
+    group = RowGroup("rule_plain", "built", list(range(len(keys))), members, [float(totals[k]) for k in keys],
                      rule.by_year, coefs=[[float(maxq[i]) for i in m] for m in members])
     return RuleRows([group], {int(i) for i in hh.index},
                     f"bulk coal to zero in plain counties ({len(keys)} counties; 000:L302)")
@@ -175,9 +176,9 @@ def define_siding_rows(md: ModelData, c: pd.DataFrame, rule: SidingRule) -> Rule
     need_share = ((rule.min_rail_share - big["rail_share"]) * big["freight_kt_per_yr"]).clip(lower=0)
     frac = (need_share / big["max_quantity"]).clip(upper=1)
     shift = [int(i) for i in frac.index[frac > 0]]
-    rows = [RowGroup("rule_siding", "z", need_siding, [[i] for i in need_siding], [1] * len(need_siding),
+    rows = [RowGroup("rule_siding", "siding", need_siding, [[i] for i in need_siding], [1] * len(need_siding),
                      rule.by_year),
-            RowGroup("rule_rail_share", "u", shift, [[i] for i in shift], [float(frac[i]) for i in shift],
+            RowGroup("rule_rail_share", "built", shift, [[i] for i in shift], [float(frac[i]) for i in shift],
                      rule.by_year)]
     return RuleRows(rows, {int(i) for i in big.index},
                     f"siding for shippers >= {rule.threshold_kt_per_yr:g} kt/yr and rail share >= "
@@ -188,7 +189,7 @@ def define_coal_cap_rows(md: ModelData, c: pd.DataFrame, rule: CoalCapRule) -> R
     """Coal-consumption cap (000:L248 煤炭消费减量替代): the projects save at least ``reduction_t`` of coal a year."""
     saved = c["coal_saved_t"].fillna(0).to_numpy(dtype=float) if "coal_saved_t" in c else []
     idx = [int(i) for i, v in enumerate(saved) if v > 0]
-    group = RowGroup("rule_coal_cap", "u", [0], [idx], [float(rule.reduction_t)], rule.by_year,
+    group = RowGroup("rule_coal_cap", "built", [0], [idx], [float(rule.reduction_t)], rule.by_year,
                      coefs=[[float(saved[i]) for i in idx]])
     return RuleRows([group], set(),
                     f"coal use cut by >= {rule.reduction_t:,.0f} t/yr ({len(idx)} candidates save coal; 000:L248; "

@@ -23,6 +23,10 @@ import pyomo.environ as pyo
 from .build import BuiltModel
 
 
+#: HiGHS presolve rules ersim switches off (see :class:`Solver`): probing (2^15) and enumeration (2^16)
+PRESOLVE_RULES_OFF = 2 ** 15 + 2 ** 16
+
+
 class SolverFailure(Exception):
     """HiGHS stopped without a usable answer for a reason other than infeasibility."""
 
@@ -116,12 +120,11 @@ class Solver:
         is_int = np.array([v.is_integer() or v.is_binary() for v in repn.columns], dtype=bool)
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous for b in is_int]
         self.int_idx = np.flatnonzero(is_int).astype(np.int32)
-        # where each decision sits among the columns, to read the solution without touching Pyomo values
-        n, years = len(bm.candidates), bm.years
-        self.u_cols = _column_map(repn.columns, [m.u[i, y] for i in range(n) for y in years]).reshape(n, len(years))
-        sidings = [int(i) for i in m.S]
-        self.z_cols = dict(zip(sidings, _column_map(repn.columns, [m.z[i, y] for i in sidings for y in years])
-                               .reshape(len(sidings), len(years))))
+        # where each decision sits among the columns, to read the solution without touching Pyomo values: what
+        # is in place by each build year (candidates x years; an early candidate's one column in every year)
+        x = bm.in_place()
+        self.u_cols = _column_map(repn.columns, x.V.ravel()).reshape(x.V.shape)
+        self.z_cols = dict(zip(x.sidings, _column_map(repn.columns, x.W.ravel()).reshape(x.W.shape)))
         soft = [int(k) for k in m.TS]
         self.short_cols = dict(zip(soft, _column_map(repn.columns, [m.short[k] for k in soft])))
         # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one
@@ -139,6 +142,12 @@ class Solver:
         top = float(np.abs(self.cost).max()) if len(self.cost) else 0.0
         if top > 2.0 ** 20 and "user_objective_scale" not in (highs_options or {}):
             h.setOptionValue("user_objective_scale", -int(np.ceil(np.log2(top)) - 20))
+        # Presolve's probing and solution enumeration build clique tables over the long requirement rows: on the
+        # national phased instance they take 100 s of a 212 s solve (and 9 s of Shanxi's 9.3 s), the root LP then
+        # gives the same bound without them (58 s; Shanxi 0.4 s, within the gap). Bits of HiGHS's
+        # PresolveRuleType (lp_data/HConst.h): kPresolveRuleProbing = 15, kPresolveRuleEnumeration = 16.
+        if "presolve_rule_off" not in (highs_options or {}):
+            h.setOptionValue("presolve_rule_off", PRESOLVE_RULES_OFF)
         h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
         h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
         for key, value in (highs_options or {}).items():
@@ -172,13 +181,13 @@ class Solver:
         self.h.addRow(-np.inf, max_cost_cny - self.offset, len(idx), idx, self.cost_cny[idx])
 
     def set_build_weights(self, weights: np.ndarray) -> None:
-        """Replace the objective by ``sum_i weights[i] * sum_y u[i, y]`` (minimised; offset 0)."""
+        """Replace the objective by ``sum_i weights[i] * (share of i in place by the end year)`` (minimised;
+        offset 0)."""
         import highspy
 
         cost = np.zeros(len(self.cost))
-        for j in range(self.u_cols.shape[1]):
-            cols = self.u_cols[:, j]
-            cost[cols[cols >= 0]] = np.asarray(weights, dtype=float)[cols >= 0]
+        cols = self.u_cols[:, -1] if self.u_cols.size else np.zeros(0, dtype=np.int64)
+        cost[cols[cols >= 0]] = np.asarray(weights, dtype=float)[cols >= 0]
         idx = np.arange(len(cost), dtype=np.int32)
         self.h.changeColsCost(len(idx), idx, cost)
         self.h.changeObjectiveOffset(0.0)
@@ -239,9 +248,10 @@ class Solver:
         def values(cols: np.ndarray) -> np.ndarray:
             return np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
 
-        u = values(self.u_cols).reshape(n, len(years))
+        # in place by each year -> built in each year
+        u = np.diff(values(self.u_cols).reshape(n, len(years)), axis=1, prepend=0.0)
         u[np.abs(u) < 1e-9] = 0.0
-        z = {i: np.round(values(cols)).astype(int) for i, cols in self.z_cols.items()}
+        z = {i: np.diff(np.round(values(cols)).astype(int), prepend=0) for i, cols in self.z_cols.items()}
         short = {k: float(x[j]) if j >= 0 else 0.0 for k, j in self.short_cols.items()}
         cost = float(self.cost_cny @ x + self.offset) if self.cost_cny is not None else None
         return Solution(label, termination, obj, bound, gap, u, z, short, shadow=shadow, seconds=seconds,

@@ -31,7 +31,7 @@ def test_base_rules_rows_count_the_plants_and_shippers_they_bind(ds):
     siding, share = out["siding_mandatory"].rows
     big = (e["bulk_freight_kt_per_yr"] >= 1500) & ~e["has_siding"] & (e["bulk_freight_kt_per_yr"]
                                                                       * (1 - e["rail_share"].fillna(0)) > 0)
-    assert siding.var == "z" and len(siding.index) == big.sum()
+    assert siding.var == "siding" and len(siding.index) == big.sum()
     plain = ds.counties[(ds.counties["terrain"] == "plain") & (ds.counties["rural_coal_households_2020"] > 0)]
     assert len(out["plain_coal_zero"].rows[0].index) == len(plain)
     assert out["ule_mandatory"].text.startswith("ULE mandatory in steel, coking, cement")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -108,3 +110,51 @@ def test_milp_slope_is_bounded_by_the_fixed_integer_lp(ds):
     bm2.set_target_level(nox, level + step)
     anew = Solver(bm2, 300, 1e-4).solve(shadow_prices=False)
     assert anew.objective <= fixed_further * (1 + 1e-4)
+
+
+def _solve_logged(solver: Solver, log) -> tuple:
+    """Solve with HiGHS's log written to ``log`` (not the console), to read what it did with a start."""
+    solver.h.setOptionValue("output_flag", True)
+    solver.h.setOptionValue("log_to_console", False)
+    solver.h.setOptionValue("log_file", str(log))
+    sol = solver.solve(shadow_prices=False)
+    solver.h.setOptionValue("output_flag", False)
+    return sol, log.read_text()
+
+
+def test_warm_started_and_cold_solves_agree(ds, tmp_path):
+    """Base (phased: milestones in 2023) started from the one-build-year model's portfolio, everything dated to
+    the first build year: HiGHS takes the start (a feasible incumbent) and ends where the cold solve ends."""
+    from conftest import ROOT
+
+    gap = 1e-3
+    phased = build(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    collapsed = build(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]))
+    assert len(phased.years) > 1 and len(collapsed.years) == 1
+    assert phased.candidates["candidate_id"].tolist() == collapsed.candidates["candidate_id"].tolist()
+    cold = Solver(phased, mip_gap=gap).solve(shadow_prices=False)
+    start = Solver(collapsed, mip_gap=gap).solve(shadow_prices=False)
+    warm_solver = Solver(phased, mip_gap=gap)
+    warm_solver.start_from(start)
+    warm, log = _solve_logged(warm_solver, tmp_path / "highs.log")
+    assert "MIP start solution is feasible" in log
+    assert cold.ok and warm.ok
+    # both within the gap of the same optimum: their objectives differ by at most the gap
+    assert abs(warm.objective - cold.objective) <= gap * max(abs(cold.objective), abs(warm.objective))
+    assert warm.short == cold.short  # the same (hard) targets met, nothing short
+    # the start is dearer (everything built at once), so HiGHS improved on it
+    first = float(re.search(r"MIP start solution is feasible: objective value is ([0-9.eE+-]+)", log).group(1))
+    scale = 2.0 ** warm_solver.h.getOptionValue("user_objective_scale")[1]
+    assert first > warm.objective * scale * (1 + gap)
+
+
+def test_an_infeasible_start_is_dropped_and_the_solve_goes_on(ds, tmp_path):
+    from conftest import ROOT
+
+    bm = build(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
+    cold = Solver(bm, mip_gap=1e-3).solve(shadow_prices=False)
+    solver = Solver(bm, mip_gap=1e-3)
+    solver.set_start(np.zeros((len(bm.candidates), len(bm.years))))  # nothing built meets no target
+    warm, log = _solve_logged(solver, tmp_path / "highs.log")
+    assert "MIP start solution is feasible" not in log
+    assert warm.ok and abs(warm.objective - cold.objective) <= 1e-3 * abs(cold.objective)

@@ -38,7 +38,7 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: s
     from model.results import make_results
     from model.rundir import write_csv
     from model.scenario import load_scenario
-    from model.solve import PRESOLVE_RULES_OFF, Solver
+    from model.solve import HIGHS_DEFAULTS, Solver
 
     counties, plants = (int(x) for x in size.split("x"))
     tmp = Path(tempfile.mkdtemp(prefix="ersim-scale-"))
@@ -100,7 +100,8 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: s
     h.readModel(str(mps))
     # the options ersim's Solver sets (objective scaling, presolve rules), so the two times compare
     h.setOptionValue("mip_rel_gap", mip_gap)
-    h.setOptionValue("presolve_rule_off", PRESOLVE_RULES_OFF)
+    for key, value in HIGHS_DEFAULTS.items():
+        h.setOptionValue(key, value)
     scale_exp = solver.h.getOptions().user_objective_scale
     h.setOptionValue("user_objective_scale", scale_exp)
     t0 = time.perf_counter()

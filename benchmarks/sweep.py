@@ -61,8 +61,12 @@ def main() -> None:
             t1 = time.perf_counter()
             par = sweep_parallel(args.scenario, [], args.inputs, args.pollutant, levels, run)
             t_par = time.perf_counter() - t1
-        identical = par.curve[["level_t", "status", "objective_discounted_cny"]].equals(
-            res.curve[["level_t", "status", "objective_discounted_cny"]])
+        # the same points; each solved to the MIP gap from its own start, so objectives agree within the gap
+        a, b = par.curve, res.curve
+        identical = (len(a) == len(b) and a["level_t"].tolist() == b["level_t"].tolist()
+                     and a["status"].tolist() == b["status"].tolist()
+                     and bool(((a["objective_discounted_cny"] - b["objective_discounted_cny"]).abs()
+                               <= 2e-3 * b["objective_discounted_cny"].abs()).fillna(True).all()))
         print(f"  dask LocalCluster, {args.workers} workers: {t_par:.1f} s (+ {t_ready:.1f} s to start the cluster); "
               f"speed-up vs serial sweep {t_sweep / t_par:.2f}x ({t_sweep / (t_par + t_ready):.2f}x incl. start); "
               f"same curve: {identical}")

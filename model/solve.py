@@ -23,8 +23,22 @@ import pyomo.environ as pyo
 from .build import BuiltModel
 
 
-#: HiGHS presolve rules ersim switches off (see :class:`Solver`): probing (2^15) and enumeration (2^16)
-PRESOLVE_RULES_OFF = 2 ** 15 + 2 ** 16
+#: HiGHS options ersim sets unless ``solver.highs_options`` sets them (benchmarks/scale.py times HiGHS alone with
+#: the same). Measured on benchmarks/scale.py's instances and the base sweep (issue 14):
+HIGHS_DEFAULTS: dict = {
+    # Presolve's probing (bit 15 of HiGHS's PresolveRuleType, lp_data/HConst.h) and solution enumeration (bit 16)
+    # build clique tables over the long requirement rows: on the national phased instance they take 100 s of a
+    # 212 s solve (and 9 s of Shanxi's 9.3 s); the root LP then gives the same bound without them (58 s; Shanxi
+    # 0.4 s, within the gap).
+    "presolve_rule_off": 2 ** 15 + 2 ** 16,
+    # One thread: the MIP search here gains nothing from a second one (national phased 37.8 s with one, 38.6 s
+    # with two; Shanxi base 0.29 s either way) while each thread keeps its own copy of the LP relaxation (national
+    # peak 1.49 GB -> 1.04 GB for HiGHS alone), and parallel studies run one solve per core.
+    "threads": 1,
+    # The root reduced-cost heuristic nests sub-MIPs (depth 20) for seconds where the root LP is already within
+    # a fraction of a percent: 17 NOx levels of base, 33.8 s -> 21.5 s of MILP time, the same optima in the gap.
+    "mip_heuristic_run_root_reduced_cost": False,
+}
 
 
 class SolverFailure(Exception):
@@ -52,6 +66,16 @@ class Solution:
     @property
     def ok(self) -> bool:
         return self.status in ("optimal", "best_found")
+
+    @property
+    def in_place(self) -> np.ndarray:
+        """(candidates x years) share of each candidate in place by each build year."""
+        return np.cumsum(self.u, axis=1)
+
+    @property
+    def sidings_in_place(self) -> dict[int, np.ndarray]:
+        """Sidings in place by each build year, by candidate index."""
+        return {i: np.cumsum(z) for i, z in self.z.items()}
 
     @property
     def shadow_unit(self) -> str:
@@ -142,12 +166,9 @@ class Solver:
         top = float(np.abs(self.cost).max()) if len(self.cost) else 0.0
         if top > 2.0 ** 20 and "user_objective_scale" not in (highs_options or {}):
             h.setOptionValue("user_objective_scale", -int(np.ceil(np.log2(top)) - 20))
-        # Presolve's probing and solution enumeration build clique tables over the long requirement rows: on the
-        # national phased instance they take 100 s of a 212 s solve (and 9 s of Shanxi's 9.3 s), the root LP then
-        # gives the same bound without them (58 s; Shanxi 0.4 s, within the gap). Bits of HiGHS's
-        # PresolveRuleType (lp_data/HConst.h): kPresolveRuleProbing = 15, kPresolveRuleEnumeration = 16.
-        if "presolve_rule_off" not in (highs_options or {}):
-            h.setOptionValue("presolve_rule_off", PRESOLVE_RULES_OFF)
+        for key, value in HIGHS_DEFAULTS.items():  # ersim's defaults (why: at HIGHS_DEFAULTS); the user's win
+            if key not in (highs_options or {}):
+                h.setOptionValue(key, value)
         h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
         h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
         for key, value in (highs_options or {}).items():
@@ -214,11 +235,14 @@ class Solver:
         self._start = (col.astype(np.int32), val[keep][first])
 
     def start_from(self, sol: Solution) -> None:
-        """Start from another model's solution of the same candidates (e.g. the one-build-year model's), dated
-        so that every milestone holds if the portfolio meets the end-year targets: everything it builds is in
-        place from the first build year."""
-        n, years = len(self.bm.candidates), len(self.bm.years)
-        total = np.clip(sol.u.sum(axis=1), 0.0, 1.0) if sol.u.size else np.zeros(n)
+        """Start from a solution of the same candidates: this model's (a sweep's previous level), as it is; or a
+        model with other build years' (the one-build-year model's), dated so that every milestone holds if the
+        portfolio meets the end-year targets: everything it builds in place from the first build year."""
+        years = len(self.bm.years)
+        if sol.u.shape[1:] == (years,):
+            self.set_start(sol.in_place, sol.sidings_in_place)
+            return
+        total = np.clip(sol.u.sum(axis=1), 0.0, 1.0)
         sidings = {i: np.full(years, float(z.sum() > 0)) for i, z in sol.z.items()}
         self.set_start(np.repeat(total[:, None], years, axis=1), sidings)
 

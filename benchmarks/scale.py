@@ -26,33 +26,51 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: str = "phased") -> dict:
-    import highspy
-    import pyomo.environ as pyo
+def dataset(size: str, where: Path) -> Path:
+    """The dataset of ``size`` (COUNTIESxPLANTS): the embedded one for 117x1032, else generated into ``where``."""
     from make_dataset import make
 
-    from model.build import build_model
-    from model.candidates import build_candidates
-    from model.inputs import DEFAULT_INPUTS, load_dataset
-    from model.resolve import resolve
-    from model.results import make_results
-    from model.rundir import write_csv
-    from model.scenario import load_scenario
-    from model.solve import HIGHS_DEFAULTS, Solver
+    from model.inputs import DEFAULT_INPUTS
 
     counties, plants = (int(x) for x in size.split("x"))
-    tmp = Path(tempfile.mkdtemp(prefix="ersim-scale-"))
-    root = DEFAULT_INPUTS if (counties, plants) == (117, 1032) else make(counties, plants, tmp / "inputs")
+    return DEFAULT_INPUTS if (counties, plants) == (117, 1032) else make(counties, plants, where)
+
+
+def scaled_scenario(size: str, years: int = 5, mip_gap: float = 1e-3, model: str = "phased", milestone: bool = False):
+    """base.yaml with its targets scaled by the size (NOx, VOCs, SO2 by plants; COD, NH3-N by counties);
+    ``model="collapsed"`` drops its 2023 milestones (one build year, nothing couples the years)."""
+    from model.scenario import load_scenario
+
+    counties, plants = (int(x) for x in size.split("x"))
     f_ent, f_cty = plants / 1032, counties / 117
     scale = {"nox": f_ent, "vocs": f_ent, "so2": f_ent, "cod": f_cty, "nh3n": f_cty}
     sets = [f"horizon.end_year={2020 + years}", f"solver.mip_gap={mip_gap}"]
-    if model == "collapsed":  # base without its 2023 milestones: one build year, nothing couples the years
+    if model == "collapsed":
         sets.append("phasing.milestones={}")
     sc = load_scenario(ROOT / "scenarios" / "base.yaml", sets).scenario
     for t in sc.targets:
         t.reduction = t.reduction * scale[t.pollutant]
     if milestone:  # a mid-plan NOx milestone couples the build years: the full year-indexed model is solved
         sc.targets[0].milestones = {2020 + (years + 1) // 2: sc.targets[0].reduction * 0.5}
+    return sc
+
+
+def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: str = "phased") -> dict:
+    import highspy
+    import pyomo.environ as pyo
+
+    from model.build import build_model
+    from model.candidates import build_candidates
+    from model.inputs import load_dataset
+    from model.resolve import resolve
+    from model.results import make_results
+    from model.rundir import write_csv
+    from model.solve import HIGHS_DEFAULTS, Solver
+
+    counties, plants = (int(x) for x in size.split("x"))
+    tmp = Path(tempfile.mkdtemp(prefix="ersim-scale-"))
+    root = dataset(size, tmp / "inputs")
+    sc = scaled_scenario(size, years, mip_gap, model, milestone)
     out: dict = {"size": size, "model": model, "counties": counties, "plants": plants, "years": years}
 
     t0 = time.perf_counter()

@@ -29,6 +29,27 @@ def test_cjk_glyphs_render_without_fallback(tmp_path):
     assert "Noto Sans" in name
 
 
+def test_the_style_file_is_seaborns_whitegrid_theme():
+    """Figures take seaborn's look from model/outputs/ersim.mplstyle (no seaborn import per run): the file holds
+    exactly what seaborn.set_theme(style="whitegrid") sets, but the colormap."""
+    import matplotlib as mpl
+    import seaborn as sns
+    from matplotlib.colors import to_hex
+
+    from model.outputs.plots import STYLE_FILE
+
+    style = mpl.rc_params_from_file(STYLE_FILE, use_default_template=False)
+    theme = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook")}
+    theme["axes.prop_cycle"] = mpl.cycler(color=sns.color_palette("deep"))
+    del theme["image.cmap"]  # seaborn's 'rocket' exists only once seaborn is imported; the maps name theirs
+    for key, value in theme.items():
+        want = mpl.rcParams.validate[key](value)
+        if key == "axes.prop_cycle":
+            assert [to_hex(c) for c in style[key].by_key()["color"]] == [to_hex(c) for c in want.by_key()["color"]]
+        elif key in style or want != mpl.rcParamsDefault[key]:
+            assert style[key] == want, key
+
+
 def test_run_draws_its_figures(base_run):
     _, out = base_run
     for name in ("cost_by_family_year", "reductions_vs_targets", "investment_by_city", "county_maps"):
@@ -524,3 +545,23 @@ def test_linfen_map_names_its_counties_with_their_households(tmp_path, monkeypat
     share = 100 * yaodu["households_converted"] / yaodu["coal_households_2020"]
     assert f"尧都区\n{share:.0f} %" in shown  # ... and their share of its 2020 coal households
     assert "运城市" not in shown  # outside the scope: not drawn, not named
+
+
+def test_figures_drawn_beside_each_other_keep_their_order_and_their_errors(tmp_path):
+    """plot_run draws the county maps in a forked process beside the other figures: the files come back in
+    order, and a failure in the child is raised here, as it would be serially."""
+    from model.outputs.plots import _beside
+
+    def write(name):
+        (tmp_path / name).write_text(name)
+        return [tmp_path / name]
+
+    assert _beside(lambda: write("maps.png"), [lambda: write("a.png"), lambda: write("b.png")]) == \
+        [tmp_path / "a.png", tmp_path / "b.png", tmp_path / "maps.png"]
+    assert (tmp_path / "maps.png").read_text() == "maps.png"  # written by the child
+
+    def broken():
+        raise ValueError("no geometry")
+
+    with pytest.raises(ValueError, match="no geometry"):
+        _beside(broken, [lambda: write("a.png")])

@@ -345,10 +345,10 @@ def _beside(first: Callable[[], list[Path]], rest: list[Callable[[], list[Path]]
     ``first``. The county maps take as long as the other figures together (base: 1.6 s against 0.8 s), so a run's
     figures take the maps' time. The child inherits the imported modules and the run's tables (nothing is pickled
     but the list of files it wrote). Where fork is unavailable, or the child fails, ``first`` runs here (so an
-    error shows as it would serially)."""
+    error shows as it would serially); so does a daemonic process (a dask worker)."""
     import multiprocessing as mp
 
-    if "fork" not in mp.get_all_start_methods():
+    if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:  # a daemon may have no children
         return [f for job in (*rest, first) for f in job()]
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)

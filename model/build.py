@@ -80,13 +80,27 @@ class BuiltModel:
         pyo.TransformationFactory("core.relax_integer_vars").apply_to(m)
         return replace(self, model=m)
 
-    def maximising_target(self, key: int) -> "BuiltModel":
-        """A copy whose objective is the reduction counted by row ``key`` (its constraint lifted)."""
+    def maximising_target(self, key: int, linked: list[tuple[int, float]] = ()) -> "BuiltModel":
+        """A copy whose objective is the reduction counted by row ``key`` (its constraint lifted). With
+        ``linked`` rows ``(row, share)`` (milestones that move with the target, as in a sweep) the objective is
+        instead the largest level L that row ``key`` reaches while each linked row reaches ``share`` x L."""
         m = self.model.clone()
+
+        def counted(k: int):
+            return m.target[k].body - (m.short[k] if k in m.TS else 0)
+
         m.target[key].deactivate()
         m.obj.deactivate()
-        body = m.target[key].body - (m.short[key] if key in m.TS else 0)
-        m.max_obj = pyo.Objective(expr=body, sense=pyo.maximize)
+        if not linked:
+            m.max_obj = pyo.Objective(expr=counted(key), sense=pyo.maximize)
+            return replace(self, model=m)
+        share = dict(linked)
+        for k in share:
+            m.target[k].deactivate()
+        m.level = pyo.Var(domain=pyo.NonNegativeReals)  # t/yr
+        m.max_obj = pyo.Objective(expr=m.level, sense=pyo.maximize)
+        m.reaches = pyo.Constraint(expr=counted(key) >= m.level)
+        m.keeps_up = pyo.Constraint(list(share), rule=lambda _m, k: counted(k) >= share[k] * _m.level)
         return replace(self, model=m)
 
     def minimising_shortfall(self, keys: list[int]) -> "BuiltModel":

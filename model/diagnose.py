@@ -96,11 +96,13 @@ def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "kind", "required_t", "achievable_t", "shortfall_t", "note"])
 
 
-def max_achievable(bm: BuiltModel, key: int) -> float:
-    """The largest reduction requirement row ``key`` can reach under every other constraint (MILP), in t.
+def max_achievable(bm: BuiltModel, key: int, linked: list[tuple[int, float]] = ()) -> float:
+    """The largest reduction requirement row ``key`` can reach under every other constraint (MILP), in t; rows
+    ``linked`` as ``(row, share)`` move with it (a sweep's milestones: each must reach ``share`` times it).
 
     Solved to a 1e-4 gap with the scenario's time limit and HiGHS options; the value is the best portfolio found
-    (at most 0.01 % below the true maximum)."""
+    (at most 0.01 % below the true maximum); nan if no portfolio meets the other rows."""
     opts = bm.md.scenario.solver
-    sol = Solver(bm.maximising_target(key), opts.time_limit_s, 1e-4, opts.highs_options).solve(shadow_prices=False)
+    sol = Solver(bm.maximising_target(key, linked), opts.time_limit_s, 1e-4,
+                 opts.highs_options).solve(shadow_prices=False)
     return float(sol.objective) if sol.ok else float("nan")

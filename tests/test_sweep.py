@@ -13,7 +13,7 @@ from model.inputs import load_dataset
 from model.scenario import load_scenario
 from model.resolve import resolve
 from model.studies.sweep import sweep_scenario
-from conftest import PLANTS, cement_yaml
+from conftest import ONLY_CEMENT, PLANTS, cement_yaml, write_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,3 +114,29 @@ def test_comparing_sweeps_gives_a_table(tiny, tmp_path):
     got = both[both["level_t"].isin(a["level_t"]) & both["sweep"].str.len().gt(0)].head(2)
     assert got["objective_cny_per_yr"].tolist() == pytest.approx(a["objective_cny_per_yr"].tolist(), rel=1e-5)
     assert "cost curves side by side" in res.output
+
+
+def test_the_largest_achievable_level_moves_the_milestones_with_it(tiny, tmp_path):
+    """Three kilns, NOx by 2025 with all of it due by 2021 (a milestone that moves with the swept level) and at
+    most 2.5 亿元 of capital a year, so the 2021 row binds. The largest achievable level is the most the 2025 row
+    reaches while the 2021 row keeps up with it; by that definition a level just below it is feasible and one just
+    above is not. (At the infeasible level's own milestone the maximum was nan; at a lower level's, a level the
+    sweep cannot reach.)"""
+    ds = load_dataset(tiny)
+
+    def curve(milestones: str, levels: list[float]):
+        scen = write_yaml(tmp_path, f"name: t\n{ONLY_CEMENT}targets:\n  - {{pollutant: NOx, reduction: 100, unit: t}}\n"
+                                    f"phasing: {{milestones: {milestones}}}\n"
+                                    "budget: {per_year: {value: 2.5, unit: 亿元}}\n")
+        return sweep_scenario(resolve(ds, load_scenario(scen).scenario), "NOx", levels)
+
+    far = curve("{2021: 1.0}", [100.0, 5_000.0])
+    most = far.max_achievable_t
+    assert far.curve["status"].tolist() == ["optimal", "infeasible"] and 100 < most < 5_000
+    near = curve("{2021: 1.0}", [most * 0.999, most * 1.001])
+    assert near.curve["status"].tolist() == ["optimal", "infeasible"]
+    assert near.max_achievable_t == pytest.approx(most, rel=1e-4)
+    # with a token milestone (1 % by 2021) every year's capital counts and the 2025 row reaches full ULE at the
+    # three kilns (0.85 x 1,700 t): the tie is what binds above
+    assert curve("{2021: 0.01}", [5_000.0]).max_achievable_t == pytest.approx(0.85 * sum(n for *_, n in PLANTS))
+    assert most < 0.85 * sum(n for *_, n in PLANTS) * 0.99

@@ -96,8 +96,8 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
     for row in reversed(points):
         rows.append(row)
         if row["status"] == "infeasible":
-            set_level(row["level_t"])
-            max_ach = max_achievable(bm, k)
+            # the largest level the sweep could reach: its milestones moving with it, as they do at every level
+            max_ach = max_achievable(bm, k, linked=phased)
             break
     seconds = {"build_s": t_build, "solve_all_s": time.perf_counter() - t_solve}
     return SweepResult(pd.DataFrame(rows), target.label, target.pollutant, target.required_t, max_ach, seconds)
@@ -186,7 +186,9 @@ def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: boo
         cost_curve(result.curve, f"{scenario_name}: {pollutant_name(result.pollutant)} 减排成本曲线 (cost curve)",
                    result.max_achievable_t, tmp / "cost_curve.png", svg=svg, base_level_t=result.base_level_t)
         write_json({"scenario": scenario_name, "target": result.target_label, "base_level_t": result.base_level_t,
-                    "max_achievable_t": result.max_achievable_t, "points": len(result.curve),
+                    "max_achievable_t": (result.max_achievable_t if result.max_achievable_t is not None
+                                         and np.isfinite(result.max_achievable_t) else None),
+                    "points": len(result.curve),
                     "infeasible_points": int((result.curve["status"] == "infeasible").sum()),
                     "seconds": {k: round(v, 3) for k, v in result.seconds.items()}}, tmp / "sweep.json")
 

@@ -2,7 +2,9 @@
 
 The Pyomo model is compiled to sparse arrays by Pyomo's standard-form compiler and passed to HiGHS in one
 call (:class:`Solver`); the instance persists, so studies re-solve it after changing what they may change:
-target levels (rows' bounds), the objective's coefficients, or an added cost cap (``alternatives``).
+target levels (rows' bounds), the objective's coefficients, or an added cost cap (``alternatives``). A starting
+portfolio can be offered for the next solve (:meth:`Solver.set_start`, :meth:`Solver.start_from`): sweeps start
+each level from the portfolio of the level above. HiGHS options ersim sets by default are in ``HIGHS_DEFAULTS``.
 
 Shadow prices of the targets come from the LP obtained by fixing every integer decision at its optimal value
 and re-solving on the same HiGHS instance: the dual of a target row is then the cost of one more tonne with

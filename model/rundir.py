@@ -68,8 +68,20 @@ def _json_default(o):
     raise TypeError(type(o))
 
 
+def _finite(obj):
+    """``obj`` with every non-finite float (nan, inf) as None: JSON has no NaN, and strict readers reject it."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, (float, np.floating)) and not np.isfinite(obj):
+        return None
+    return obj
+
+
 def write_json(obj, path: Path) -> None:
-    Path(path).write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default), encoding="utf-8")
+    Path(path).write_text(json.dumps(_finite(obj), indent=2, ensure_ascii=False, default=_json_default,
+                                     allow_nan=False), encoding="utf-8")
 
 
 def default_out_dir(root: Path, name: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import os
 
 import pytest
@@ -72,3 +73,15 @@ def test_a_scenario_folder_means_its_newest_run(tmp_path):
     assert newest_run(tmp_path / "base").name == "20261201T120000Z-2"
     assert newest_run(tmp_path / "base" / "20261201T100000Z").name == "20261201T100000Z"
     assert newest_run(tmp_path / "nothing") == tmp_path / "nothing"
+
+
+def test_json_files_hold_no_nan(tmp_path):
+    """JSON has no NaN (strict readers reject it): a missing figure is written as null."""
+    import json
+
+    from model.rundir import write_json
+
+    write_json({"max_achievable_t": float("nan"), "xs": [1.0, np.float64("inf")], "ok": 2.5}, tmp_path / "a.json")
+    text = (tmp_path / "a.json").read_text(encoding="utf-8")
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text) == {"max_achievable_t": None, "xs": [1.0, None], "ok": 2.5}

@@ -2,8 +2,8 @@
 
 For each level the target row's level is changed and the persistent HiGHS instance re-solves the MILP (the
 exact, lumpy curve of real projects), tightest level first, each started from the portfolio of the level above
-(it meets the lower level too: a feasible incumbent near the optimum); a relaxed copy (integers continuous) is solved at the same level for
-the smooth LP frontier. Marginal costs are the duals of the target row: of the LP with the MILP's integer
+(it meets the lower level too: a feasible incumbent near the optimum); a relaxed copy (integers continuous) is
+solved at the same level for the smooth LP frontier. Marginal costs are the duals of the target row: of the LP with the MILP's integer
 choices fixed (``marginal_cny_per_t``) and of the relaxation (``lp_marginal_cny_per_t``). Past the largest
 achievable reduction points are infeasible: the curve stops at the first of them; the maximum is computed and
 reported.
@@ -186,9 +186,7 @@ def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: boo
         cost_curve(result.curve, f"{scenario_name}: {pollutant_name(result.pollutant)} 减排成本曲线 (cost curve)",
                    result.max_achievable_t, tmp / "cost_curve.png", svg=svg, base_level_t=result.base_level_t)
         write_json({"scenario": scenario_name, "target": result.target_label, "base_level_t": result.base_level_t,
-                    "max_achievable_t": (result.max_achievable_t if result.max_achievable_t is not None
-                                         and np.isfinite(result.max_achievable_t) else None),
-                    "points": len(result.curve),
+                    "max_achievable_t": result.max_achievable_t, "points": len(result.curve),
                     "infeasible_points": int((result.curve["status"] == "infeasible").sum()),
                     "seconds": {k: round(v, 3) for k, v in result.seconds.items()}}, tmp / "sweep.json")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import os
 
+import numpy as np
 import pytest
 
 from model.rundir import NotARunError, OutputExistsError, default_out_dir, read_run, write_atomically

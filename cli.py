@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ import click
 from rich.console import Console
 from rich.markup import escape as rich_escape
 
-from model import units
+from model import limits, units
 from model.errors import ModelSetupError
 
 
@@ -153,6 +154,50 @@ def load_or_exit(inputs: Path | None):
     return ds
 
 
+class Finite(click.ParamType):
+    """A finite number between ``low`` and ``high``: click's FloatRange lets 'nan' through (nan < low is False)
+    and 'inf' too when there is no upper bound."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float):
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float) and math.isfinite(value) and self.low <= value <= self.high:
+            return value
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            self.fail(f"{value!r} must be a finite number from {self.low:g} to {self.high:g}", param, ctx)
+        return number
+
+
+def levels_option(text: str | None) -> list[float] | None:
+    """``--values 1000,2000``: finite, non-negative tonnes, at most ``MAX_SWEEP_LEVELS`` of them."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) > limits.MAX_SWEEP_LEVELS:
+        raise click.BadParameter(f"{len(parts)} levels; a sweep takes at most {limits.MAX_SWEEP_LEVELS}",
+                                 param_hint="--values")
+    levels = []
+    for p in parts:
+        try:
+            v = float(p)
+        except ValueError:
+            raise click.BadParameter(f"{p!r} is not a number (write tonnes, e.g. --values 80000,90000)",
+                                     param_hint="--values") from None
+        if not math.isfinite(v) or v < 0:
+            raise click.BadParameter(f"{p!r}: levels are finite tonnes >= 0", param_hint="--values")
+        levels.append(v)
+    return levels
+
+
+workers_option = click.option("--workers", type=click.IntRange(1, limits.MAX_WORKERS), default=1, show_default=True,
+                              help="parallel workers (a dask LocalCluster when > 1)")
 inputs_option = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=None,
                              help="dataset directory (default: the embedded Shanxi data in inputs/)")
 
@@ -202,7 +247,7 @@ def main(debug: bool, lang: str) -> None:
 @click.option("--sector", help="enterprise sector (e.g. coking, cement, steel)")
 @click.option("--family", help="measure family (ule, voc, heating, boiler, rail, wastewater, efficiency)")
 @click.option("--name", "name", help="only rows whose name (Chinese, English or pinyin) contains this text")
-@click.option("--limit", type=int, default=50, show_default=True, help="rows to show; 0 for all")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="rows to show; 0 for all")
 @inputs_option
 def list_cmd(what: str, city: str | None, sector: str | None, family: str | None, name: str | None, limit: int,
              inputs: Path | None) -> None:
@@ -410,8 +455,7 @@ def report_cmd(run_dir: Path, force: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="default: results/compare/<UTC timestamp>/")
 @inputs_option
 @click.option("--force", is_flag=True)
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="run scenario files in parallel (a dask LocalCluster when > 1)")
+@workers_option
 @click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
 def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, force: bool, workers: int,
                 scheduler: str | None) -> None:
@@ -463,8 +507,10 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
 
 @main.command("alternatives")
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--slack", type=float, default=0.05, show_default=True, help="extra cost allowed, fraction of the optimum")
-@click.option("--count", type=int, default=4, show_default=True, help="how many alternatives")
+@click.option("--slack", type=Finite(0.0, limits.MAX_SLACK), default=0.05, show_default=True,
+              help="extra cost allowed, fraction of the optimum")
+@click.option("--count", type=click.IntRange(1, limits.MAX_ALTERNATIVES), default=4, show_default=True,
+              help="how many alternatives")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="default: results/<scenario>-alternatives/<UTC timestamp>/")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
@@ -495,11 +541,13 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
 
 @main.command("uncertainty")
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--samples", type=int, default=None, help="number of samples (default: the scenario's)")
-@click.option("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+@click.option("--samples", type=click.IntRange(1, limits.MAX_SAMPLES), default=None,
+              help="number of samples (default: the scenario's)")
+@click.option("--seed", type=click.IntRange(0, limits.MAX_SEED), default=None,
+              help="random seed (default: the scenario's)")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="default: results/<scenario>-uncertainty/<UTC timestamp>/")
-@click.option("--workers", type=int, default=1, show_default=True, help="parallel workers (dask LocalCluster)")
+@workers_option
 @click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
 @inputs_option
@@ -529,20 +577,22 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
 @main.command("sweep")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--target", "pollutant", required=True, help="pollutant whose target is swept (NOx, VOCs, COD ...)")
-@click.option("--from", "start", type=float, default=0.5, show_default=True, help="first level, fraction of the target")
-@click.option("--to", "stop", type=float, default=1.3, show_default=True, help="last level, fraction of the target")
-@click.option("--steps", type=click.IntRange(min=1), default=17, show_default=True)
-@click.option("--values", help="explicit levels in tonnes, comma-separated (instead of --from/--to/--steps)")
+@click.option("--from", "start", type=Finite(0.0, limits.MAX_SWEEP_FRACTION), default=0.5, show_default=True,
+              help="first level, fraction of the target")
+@click.option("--to", "stop", type=Finite(0.0, limits.MAX_SWEEP_FRACTION), default=1.3, show_default=True,
+              help="last level, fraction of the target")
+@click.option("--steps", type=click.IntRange(1, limits.MAX_SWEEP_LEVELS), default=17, show_default=True)
+@click.option("--values", callback=lambda _ctx, _param, v: levels_option(v),
+              help="explicit levels in tonnes, comma-separated (instead of --from/--to/--steps)")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="default: results/<scenario>-sweep-<pollutant>/<UTC timestamp>/")
 @click.option("--svg", is_flag=True, help="also write the figure as SVG")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
 @inputs_option
 @click.option("--force", is_flag=True)
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="parallel workers (a dask LocalCluster when > 1)")
+@workers_option
 @click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
-def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: int, values: str | None,
+def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: int, values: list[float] | None,
               out: Path | None, svg: bool, overrides: tuple[str, ...], inputs: Path | None, force: bool,
               workers: int, scheduler: str | None) -> None:
     """Cost curve: solve SCENARIO with one target at a range of levels (one model, re-solved)."""
@@ -554,7 +604,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
         loaded = load_scenario(scenario, list(overrides))
         md = resolve(load_dataset(inputs), loaded)
         if values:
-            levels = [float(v) for v in values.split(",")]
+            levels = values
         else:
             levels = levels_from_range(md, pollutant, start, stop, steps)
         if workers > 1 or scheduler:
@@ -602,8 +652,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
 @inputs_option
 @click.option("--force", is_flag=True)
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="solve the rules in parallel (dask LocalCluster of N processes)")
+@workers_option
 @click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
 def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...], inputs: Path | None,
                    force: bool, workers: int, scheduler: str | None) -> None:

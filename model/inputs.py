@@ -8,7 +8,9 @@ Checks are vectorised per column so that national-size datasets load quickly.
 
 from __future__ import annotations
 
+import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -215,7 +217,15 @@ def default_inputs_dir() -> Path:
 
 def _read_csv(path: Path, issues: list[InputIssue], warnings: list[str]) -> pd.DataFrame | None:
     """Read every cell as text. UTF-8 is expected; a GB18030/GBK file (as Excel saves it) is read with a warning."""
-    raw = path.read_bytes()
+    problem = _not_a_data_file(path)
+    if problem:
+        issues.append(InputIssue(path.name, problem))
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        issues.append(InputIssue(path.name, f"cannot be read ({err.strerror})"))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -227,11 +237,27 @@ def _read_csv(path: Path, issues: list[InputIssue], warnings: list[str]) -> pd.D
         warnings.append(f"{path.name} is GBK/GB18030-encoded, not UTF-8; it was read, but please save it as 'CSV UTF-8'")
     from io import StringIO
 
+    if not text.strip():
+        issues.append(InputIssue(path.name, "is empty; it needs at least its header line (see inputs/README.md)"))
+        return None
     try:
         return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
-    except pd.errors.ParserError as err:
-        issues.append(InputIssue(path.name, f"is not a well-formed CSV: {err}"))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        issues.append(InputIssue(path.name, f"is not a well-formed CSV: {str(err).strip()[:300]}"))
         return None
+
+
+def _not_a_data_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a data file (a directory, a device or pipe that would block), or None."""
+    try:
+        st = path.stat()
+    except OSError as err:
+        return f"cannot be read ({err.strerror})"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a directory, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a device, pipe or socket); copy the data into a file"
+    return None
 
 
 def _check_header(fname: str, df: pd.DataFrame, cols: list[Col], issues: list[InputIssue]) -> bool:
@@ -267,8 +293,14 @@ def _parse_column(fname: str, df: pd.DataFrame, col: Col, issues: list[InputIssu
                                         if col.name == "source" else ""), line, col.name))
     if col.kind in ("float", "int"):
         values = pd.to_numeric(text.where(~empty), errors="coerce")
+        # 'nan' parses as a missing number and 'inf', '1e999' as infinite: neither is a value a table may hold
+        # (what an empty cell means is the column's to say, in inputs/README.md)
         for line in _lines(values.isna() & ~empty):
             issues.append(InputIssue(fname, f"'{text.iloc[line - 2]}' is not a number", line, col.name))
+        infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+        for line in _lines(pd.Series(infinite)):
+            issues.append(InputIssue(fname, f"'{text.iloc[line - 2]}' is not a finite number", line, col.name))
+        values = values.where(~infinite)
         if col.min is not None:
             for line in _lines(values < col.min):
                 what = "negative" if col.min == 0 else f"below {col.min}"
@@ -357,6 +389,45 @@ def _check_measures(m: pd.DataFrame, issues: list[InputIssue]) -> None:
                                      "energy_use_per_unit_yr"))
 
 
+def _check_carriers(m: pd.DataFrame, prices: pd.DataFrame, issues: list[InputIssue]) -> None:
+    """Every energy carrier a measure uses or saves has a price: a missing one would cost nothing."""
+    known = set(prices["carrier"])
+    for column in ("energy_carrier", "saved_carrier"):
+        for line in _lines((m[column] != "") & ~m[column].isin(known)):
+            carrier = m[column].iloc[line - 2]
+            issues.append(InputIssue("measures.csv", f"carrier '{carrier}' has no price in prices.csv"
+                                                     f"{did_you_mean(carrier, sorted(known))}; add a row for it",
+                                     line, column))
+    if "coal_raw" not in known:  # the price of the coal that coal_saved_t_per_unit_yr saves
+        for line in _lines(m["coal_saved_t_per_unit_yr"].fillna(0) > 0)[:1]:
+            issues.append(InputIssue("prices.csv", "has no coal_raw price, which the coal saved by measures.csv's "
+                                                   f"coal_saved_t_per_unit_yr is valued at (line {line}); add a row"))
+
+
+GEOMETRY_FILE = "counties.geojson"
+
+
+def _check_geometry(path: Path, issues: list[InputIssue]) -> None:
+    """The county GeoJSON (optional) is readable: a FeatureCollection whose features carry a region_code. What it
+    draws is checked when maps are drawn; a damaged file is refused here, before a run writes a copy of it."""
+    problem = _not_a_data_file(path)
+    if problem:
+        issues.append(InputIssue(path.name, problem))
+        return
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        issues.append(InputIssue(path.name, f"is not a readable GeoJSON file ({str(err)[:200]}); restore it from "
+                                            "inputs/ or delete it (runs then have no maps)"))
+        return
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("properties"), dict) and "region_code" in f["properties"]
+            and isinstance(f.get("geometry"), dict) for f in features):
+        issues.append(InputIssue(path.name, "is not a FeatureCollection of counties with a region_code property "
+                                            "and a geometry each; restore it from inputs/ or delete it"))
+
+
 def _check_enterprise_units(e: pd.DataFrame, m: pd.DataFrame, issues: list[InputIssue]) -> None:
     """A capacity-scaled measure must be stated per the capacity unit of the plants it applies to."""
     cap = m[(m["applies_to"] == "enterprise") & (m["unit"].isin(CAPACITY_UNITS))].assign(
@@ -411,6 +482,11 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
             known["enterprise"] = set(typed["enterprise_id"])
             if "measures" in tables:
                 _check_enterprise_units(typed, tables["measures"], issues)
+    if "measures" in tables and "prices" in tables:
+        _check_carriers(tables["measures"], tables["prices"], issues)
+    geometry = root / GEOMETRY_FILE
+    if geometry.exists() or geometry.is_symlink():
+        _check_geometry(geometry, issues)
     if issues:
         raise InputDataError(issues)
     ids = {"regions": "region_code", "measures": "measure_id", "enterprises": "enterprise_id",

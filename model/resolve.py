@@ -34,7 +34,7 @@ from functools import cached_property
 import pandas as pd
 
 from .errors import ModelSetupError, did_you_mean
-from .inputs import Dataset
+from .inputs import SECTORS, Dataset
 from .names import pollutant_name
 from .regions import members, resolve_region
 from .rules import RULES
@@ -323,6 +323,11 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
         if mid not in known:
             names.problem(("measures", "exclude", i), f"unknown measure or family '{mid}'"
                                                       f"{did_you_mean(mid, sorted(known))}")
+    for i, sector in enumerate(sc.rules.ule_mandatory.sectors):
+        if sector not in SECTORS:  # a typo would switch the rule off for that sector without a word
+            names.problem(("rules", "ule_mandatory", "sectors", i), f"unknown sector '{sector}'"
+                                                                    f"{did_you_mean(sector, SECTORS)}; sectors: "
+                                                                    f"{', '.join(SECTORS)}")
     carriers = set(ds.prices["carrier"])
     for k in sc.prices:
         if k not in carriers:

@@ -36,7 +36,7 @@ class ModelData(Protocol):
 class Rule(BaseModel):
     """Common keys of every rule: on or off, and the year by which it must hold (default: the end year)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # as the rest of the scenario schema
     enabled: bool = True
     by_year: int | None = None
 

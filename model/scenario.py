@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from . import units
+from . import limits, units
 from .errors import did_you_mean
 from .names import POLLUTANTS, TARGET_POLLUTANTS
 from .rules import RULES
@@ -45,6 +47,10 @@ class ScenarioError(Exception):
     """A mistake in a scenario file or override; the message says where and how to fix it."""
 
 
+class YamlSyntaxError(ScenarioError):
+    """Text that is not YAML (a ``--set`` value that is not YAML is taken as text)."""
+
+
 def pollutant_key(text: str) -> str:
     """Internal key ('nox', 'nh3n', ...) for a pollutant name as users write it (NOx, NH3-N, vocs ...)."""
     key = _POLLUTANT_ALIASES.get(str(text).strip().lower())
@@ -54,7 +60,8 @@ def pollutant_key(text: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # nan and inf are never a scenario's number: pydantic would take '.nan' and '.inf' as floats
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
 class Horizon(_Strict):
@@ -226,8 +233,8 @@ class UncertainParam(_Strict):
 
 
 class Uncertainty(_Strict):
-    samples: int = Field(50, ge=1, le=100000)
-    seed: int = 1
+    samples: int = Field(50, ge=1, le=limits.MAX_SAMPLES)
+    seed: int = Field(1, ge=0, le=limits.MAX_SEED)
     parameters: list[UncertainParam] = Field(default_factory=list)
 
 
@@ -298,12 +305,31 @@ class LoadedScenario:
     where: dict[tuple, tuple[Path, int, int]] = field(default_factory=dict)
 
     def place(self, *path) -> str:
-        """'file:line:col' of a key path, for error messages ('--set' if it came from an override)."""
+        """'file:line:col' of a key path, for error messages ('--set KEY=VALUE' if an override set it)."""
+        by_override = override_place(tuple(path), self.overridden)
+        if by_override:
+            return by_override
         for n in range(len(path), -1, -1):
             if tuple(path[:n]) in self.where:
                 f, line, col = self.where[tuple(path[:n])]
                 return f"{f}:{line}:{col}"
         return str(self.files[-1]) if self.files else "scenario"
+
+    @property
+    def overridden(self) -> dict[tuple, str]:
+        """Key path -> the ``--set`` argument that set it."""
+        return {tuple(parse_override(text)[0]): text for text in self.overrides}
+
+
+def override_place(loc: tuple, overridden: dict[tuple, str]) -> str | None:
+    """``--set KEY=VALUE`` when an override set ``loc`` (or a key above it), or set keys inside it (a check of a
+    whole block, e.g. the horizon's years, failed after ``--set horizon.end_year=...``); None otherwise. An error
+    of the whole scenario (``loc`` empty) is not put on the overrides: its message names its key."""
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in overridden:
+            return f"--set {overridden[loc[:n]]}"
+    inside = [text for k, text in overridden.items() if loc and len(k) > len(loc) and k[:len(loc)] == loc]
+    return f"--set {' --set '.join(inside)}" if inside else None
 
 
 def _marks(node: yaml.Node, path: tuple, out: dict[tuple, tuple[int, int]]) -> None:
@@ -323,29 +349,149 @@ def _marks(node: yaml.Node, path: tuple, out: dict[tuple, tuple[int, int]]) -> N
             _marks(v, path + (i,), out)
 
 
-def _read_yaml(path: Path) -> tuple[dict, dict[tuple, tuple[int, int]]]:
+#: a scenario is a few kilobytes of YAML; these bounds refuse a hostile file (a device, a pipe, an alias bomb, deep
+#: nesting) within a second and in little memory, before anything is expanded
+MAX_SCENARIO_BYTES = 1_000_000
+MAX_DEPTH = 30  # nested mappings and lists (base.yaml uses 4)
+MAX_ALIASES = 100  # uses of *alias
+MAX_VALUES = 100_000  # values once aliases are expanded (base.yaml has about 200)
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def _read_text(path: Path, *, extends: str | None = None) -> str:
+    """The text of a scenario file: a regular file (never a device, pipe, socket or directory), at most
+    ``MAX_SCENARIO_BYTES``, UTF-8. ``extends``: where the reference came from (``file:line:col``), for messages."""
+    who = f"{extends}: extends: '{path}'" if extends else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        st = os.stat(path)
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+        raise ScenarioError(f"{who}: file not found") from None
+    except (OSError, ValueError) as err:  # permission denied, a name too long, a NUL byte
+        raise ScenarioError(f"{who}: cannot read it ({getattr(err, 'strerror', None) or err})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ScenarioError(f"{who} is a directory; give a scenario file, e.g. scenarios/base.yaml")
+    if not stat.S_ISREG(st.st_mode):
+        raise ScenarioError(f"{who} is not a regular file (a device, pipe or socket); a scenario must be a .yaml file")
+    if extends and path.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise ScenarioError(f"{who}: extends: may only name a .yaml or .yml scenario file")
+    if st.st_size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{who} is {st.st_size:,} bytes; a scenario file may hold at most "
+                            f"{MAX_SCENARIO_BYTES:,} (a scenario is a few kilobytes; is this the right file?)")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        with open(path, "rb") as f:
+            raw = f.read(MAX_SCENARIO_BYTES + 1)  # the size may have changed since stat
+    except OSError as err:
+        raise ScenarioError(f"{who}: cannot read it ({err.strerror})") from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{who} holds more than {MAX_SCENARIO_BYTES:,} bytes; a scenario file is a few kilobytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{who}: not UTF-8 text; save the file as UTF-8") from None
+
+
+def _yaml_error(source: str, text: str, err: yaml.YAMLError) -> YamlSyntaxError:
+    """A YAML syntax error as ``source:line:col: ...``."""
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None:
+        where = f":{mark.line + 1}:{mark.column + 1}"
+    elif isinstance(getattr(err, "position", None), int):  # reader errors (bad characters) give an offset
+        before = text[:err.position]
+        where = f":{before.count(chr(10)) + 1}:{err.position - before.rfind(chr(10))}"
+    else:
+        where = ""
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    if isinstance(getattr(err, "character", None), str):
+        problem = f"character {err.character!r} is not allowed in YAML; delete it"
+    return YamlSyntaxError(f"{source}{where}: YAML syntax error: {problem}")
+
+
+def _check_shape(text: str, source: str) -> None:
+    """Refuse nesting deeper than ``MAX_DEPTH`` and more than ``MAX_ALIASES`` aliases, from the event stream
+    (PyYAML's parser is iterative: a 10,000-deep file cannot exhaust the stack here, as the composer would)."""
+    depth = aliases = 0
+    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                m = ev.start_mark
+                raise ScenarioError(f"{source}:{m.line + 1}:{m.column + 1}: nested more than {MAX_DEPTH} levels "
+                                    "deep; a scenario needs a handful (see scenarios/base.yaml)")
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(ev, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                m = ev.start_mark
+                raise ScenarioError(f"{source}:{m.line + 1}:{m.column + 1}: more than {MAX_ALIASES} YAML aliases "
+                                    "(*name); write the values out")
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values ``node`` stands for once its aliases are expanded (shared nodes counted per use)."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 1
+        if isinstance(node, yaml.MappingNode):
+            memo[key] += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            memo[key] += sum(_expanded_size(v, memo) for v in node.value)
+    return memo[key]
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _check_duplicates(node: yaml.Node, source: str, seen: set[int]) -> None:
+    """A key written twice in one mapping is an error naming both lines (YAML would keep the last silently)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, yaml.Node] = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE_TAG:
+                if k.value in first:
+                    a, b = first[k.value].start_mark, k.start_mark
+                    raise ScenarioError(f"{source}:{b.line + 1}:{b.column + 1}: duplicate key '{k.value}' (also at "
+                                        f"line {a.line + 1}); keep one of them")
+                first[k.value] = k
+            _check_duplicates(v, source, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            _check_duplicates(v, source, seen)
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    """(value, node tree) of a YAML document from a scenario file or a ``--set`` value, within the bounds above:
+    depth, aliases and expanded size checked before anything is built, duplicate keys refused."""
+    try:
+        _check_shape(text, source)
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, None
+            size = _expanded_size(node, {})
+            if size > MAX_VALUES:
+                raise ScenarioError(f"{source}: the YAML expands to {size:,} values through its aliases (&name/*name);"
+                                    f" a scenario has a few hundred (at most {MAX_VALUES:,}); write the values out")
+            _check_duplicates(node, source, set())
+            return loader.construct_document(node), node
+        finally:
+            loader.dispose()
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        if mark is not None:
-            where = f":{mark.line + 1}:{mark.column + 1}"
-        elif isinstance(getattr(err, "position", None), int):  # reader errors (bad characters) give an offset
-            before = text[:err.position]
-            where = f":{before.count(chr(10)) + 1}:{err.position - before.rfind(chr(10))}"
-        else:
-            where = ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        if isinstance(getattr(err, "character", None), str):
-            problem = f"character {err.character!r} is not allowed in YAML; delete it"
-        raise ScenarioError(f"{path}{where}: YAML syntax error: {problem}") from None
+        raise _yaml_error(source, text, err) from None
+    except (ValueError, TypeError, RecursionError) as err:  # e.g. an integer of 5,000 digits, an unhashable key
+        why = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        if "int_max_str_digits" in why:
+            why = "a number with thousands of digits"
+        raise ScenarioError(f"{source}: YAML value cannot be read: {why}") from None
+
+
+def _read_yaml(path: Path, extends: str | None = None) -> tuple[dict, dict[tuple, tuple[int, int]]]:
+    text = _read_text(path, extends=extends)
+    data, node = parse_yaml(text, str(path))
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
@@ -367,26 +513,36 @@ def deep_merge(parent: dict, child: dict) -> dict:
     return out
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict[tuple, tuple[Path, int, int]], list[Path]]:
+MAX_EXTENDS = 20  # files in one extends: chain
+
+
+def _resolve(path: Path, chain: tuple[Path, ...], via: str | None = None
+             ) -> tuple[dict, dict[tuple, tuple[Path, int, int]], list[Path]]:
+    """``path`` merged over its parents; ``via``: the ``file:line:col`` of the ``extends:`` that named it."""
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ScenarioError(f"{path}: circular extends: {cycle}")
-    data, marks = _read_yaml(path)
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(f"{via}: extends: a chain of more than {MAX_EXTENDS} files; merge some of them")
+    data, marks = _read_yaml(path, via)
     where = {k: (path, *v) for k, v in marks.items()}
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
         return data, where, [path]
-    if not isinstance(parent_ref, str):
-        line, col = marks.get(("extends",), (1, 1))
+    line, col = marks.get(("extends",), (1, 1))
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise ScenarioError(f"{path}:{line}:{col}: extends: must be a file name, e.g. extends: base.yaml")
     parent_path = (path.parent / parent_ref)
-    if not parent_path.exists():
-        line, col = marks.get(("extends",), (1, 1))
+    try:
+        found = parent_path.exists()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        found = False
+    if not found:
         siblings = [p.name for p in path.parent.glob("*.yaml")]
         raise ScenarioError(f"{path}:{line}:{col}: extends: '{parent_ref}' not found next to this file"
                             f"{did_you_mean(parent_ref, siblings)}")
-    pdata, pwhere, files = _resolve(parent_path, (*chain, path))
+    pdata, pwhere, files = _resolve(parent_path, (*chain, path), f"{path}:{line}:{col}")
     data, where, appended = _append_targets(data, where, pdata)
     merged = deep_merge(pdata, data)
     # where the child replaces a list or value, the parent's marks below it no longer describe the document
@@ -434,9 +590,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         raise ScenarioError(f"--set {text!r}: write KEY.PATH=VALUE, e.g. --set discount_rate=0.06")
     key, value = text.split("=", 1)
     try:
-        parsed = yaml.safe_load(value)
-    except yaml.YAMLError:
-        parsed = value
+        parsed, _ = parse_yaml(value, f"--set {text}")
+    except YamlSyntaxError:
+        parsed = value  # not YAML: a piece of text (the schema says whether text is allowed there)
     return [int(p) if p.isdigit() else p for p in key.strip().split(".")], parsed
 
 
@@ -467,7 +623,7 @@ def _apply_override(data: dict, keys: list, value: Any, text: str) -> None:
             raise ScenarioError(f"--set {text}: '{'.'.join(map(str, keys[:i]))}' is a value, not a mapping or list")
 
 
-def _format_validation(err: ValidationError, where: dict, fallback: Path, overridden: set[tuple]) -> str:
+def _format_validation(err: ValidationError, where: dict, fallback: Path, overridden: dict[tuple, str]) -> str:
     lines = []
     for e in err.errors():
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
@@ -477,12 +633,9 @@ def _format_validation(err: ValidationError, where: dict, fallback: Path, overri
             if loc[:n] in where:
                 src = where[loc[:n]]
                 break
-        if loc in overridden or any(loc[:n] in overridden for n in range(1, len(loc) + 1)):
-            place = "--set"
-        elif src:
-            place = f"{src[0]}:{src[1]}:{src[2]}"
-        else:
-            place = str(fallback)
+        place = override_place(loc, overridden)
+        if place is None:
+            place = f"{src[0]}:{src[1]}:{src[2]}" if src else str(fallback)
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden" and loc:
             parent = _model_at(loc[:-1])
@@ -523,11 +676,11 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Loade
     path = Path(path)
     data, where, files = _resolve(path, ())
     data.setdefault("name", path.stem)
-    overridden: set[tuple] = set()
+    overridden: dict[tuple, str] = {}
     for text in overrides or []:
         keys, value = parse_override(text)
         _apply_override(data, keys, value, text)
-        overridden.add(tuple(keys))
+        overridden[tuple(keys)] = text
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:

@@ -63,7 +63,7 @@ def test_circular_extends(tmp_path):
 
 def test_bad_set_override_is_reported_as_override():
     res = CliRunner().invoke(cli.main, ["validate", BASE, "--set", "discount_rate=-1"])
-    assert res.exit_code == 2 and "--set: discount_rate:" in res.output
+    assert res.exit_code == 2 and "--set discount_rate=-1: discount_rate:" in res.output
     res = CliRunner().invoke(cli.main, ["validate", BASE, "--set", "discount_rate"])
     assert res.exit_code == 2 and "write KEY.PATH=VALUE" in res.output
 

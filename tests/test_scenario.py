@@ -109,7 +109,7 @@ def test_missing_parent_suggests_sibling(tmp_path):
 def test_set_override_is_validated_and_applied():
     sc = load_scenario(SCENARIOS / "base.yaml", ["discount_rate=0.06", "targets.0.reduction=9"]).scenario
     assert sc.discount_rate == 0.06 and sc.targets[0].reduction_t == pytest.approx(90_000)
-    with pytest.raises(ScenarioError, match="--set: discount_rate"):
+    with pytest.raises(ScenarioError, match="--set discount_rate=2: discount_rate"):
         load_scenario(SCENARIOS / "base.yaml", ["discount_rate=2"])
 
 

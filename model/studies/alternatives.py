@@ -10,10 +10,12 @@ each new objective a change of column costs). Each alternative is written like a
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from .. import limits
 from ..build import build_model
 from ..candidates import build_candidates
 from ..inputs import load_dataset
@@ -30,6 +32,9 @@ def generate_alternatives(path: Path, slack: float, count: int, inputs: Path | N
                           overrides: list[str] | None = None,
                           progress: Callable[[str], None] = lambda _m: None) -> list[RunOutcome]:
     """The optimum followed by ``count`` maximally different portfolios within ``slack`` of its cost."""
+    if not (math.isfinite(slack) and 0 <= slack <= limits.MAX_SLACK) or not 1 <= count <= limits.MAX_ALTERNATIVES:
+        raise ScenarioError(f"alternatives: slack must be a fraction from 0 to {limits.MAX_SLACK:g} and count 1 to "
+                            f"{limits.MAX_ALTERNATIVES}, got {slack!r} and {count!r}")
     progress("optimum")
     loaded = load_scenario(path, overrides)
     if loaded.scenario.objective != "min_cost":

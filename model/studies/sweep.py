@@ -19,6 +19,7 @@ an equivalent annual cost. Marginal costs are derivatives of the latter.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from .. import limits
 from ..build import build_model
 from ..candidates import build_candidates
 from ..diagnose import max_achievable
@@ -57,6 +59,7 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
     if md.scenario.objective != "min_cost":
         raise ScenarioError("a cost curve needs objective: min_cost (a max_reduction objective counts weighted "
                             "tonnes, not money)")
+    check_levels(levels_t)
     t0 = time.perf_counter()
     md = md.hardening(md.target(pollutant).pollutant)
     target = md.target(pollutant)
@@ -165,6 +168,16 @@ def sweep_parallel(scenario_path, overrides: list[str], inputs, pollutant: str, 
     seconds = {"build_s": max(p.seconds["build_s"] for p in parts),
                "solve_all_s": max(p.seconds["solve_all_s"] for p in parts)}
     return SweepResult(curve, first.target_label, first.pollutant, first.base_level_t, max_ach, seconds)
+
+
+def check_levels(levels_t: list[float]) -> None:
+    """A sweep's levels are 1 to ``MAX_SWEEP_LEVELS`` finite tonnes >= 0: a level of nan would 'solve' (every row
+    compared with nan holds) and report a cost for a target that does not exist."""
+    if not 1 <= len(levels_t) <= limits.MAX_SWEEP_LEVELS:
+        raise ScenarioError(f"a sweep takes 1 to {limits.MAX_SWEEP_LEVELS} levels, got {len(levels_t)}")
+    bad = [v for v in levels_t if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0)]
+    if bad:
+        raise ScenarioError(f"sweep levels must be finite tonnes >= 0, got {bad[:3]}")
 
 
 def levels_from_range(md: ModelData, pollutant: str, start: float, stop: float, steps: int) -> list[float]:

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import limits
 from ..rundir import write_atomically, write_csv, write_json
 from ..scenario import ScenarioError
 from .parallel import worker_inputs
@@ -165,8 +166,11 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
 
     resolve(ds, loaded)  # names checked against the data, with their places; each sample resolves its own data
     check_parameters(params, ds, loaded.resolved)
-    n = samples or block.samples
+    n = block.samples if samples is None else samples  # 0 is a mistake, not "the scenario's count"
     seed = block.seed if seed is None else seed
+    if not 1 <= n <= limits.MAX_SAMPLES or not 0 <= seed <= limits.MAX_SEED:
+        raise ScenarioError(f"uncertainty: samples must lie in 1..{limits.MAX_SAMPLES:,} and the seed in "
+                            f"0..{limits.MAX_SEED}, got {n} and {seed}")
     results = run(sample_task, [(str(scenario_path), list(overrides), None if inputs is None else str(inputs),
                                  params, seed, i) for i in [*range(n), BASE]])  # one more solve: the base case
     base = next(r for r in results if r["sample"] == BASE)

@@ -326,6 +326,10 @@ def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]
         loaded = load_scenario(scenario, list(overrides))
         ds = load_dataset(inputs)
         resolve(ds, loaded)
+        block = loaded.scenario.uncertainty
+        if block is not None and block.parameters:  # what `ersim uncertainty` would refuse, caught now
+            _lazy("model.studies.uncertainty", "check_parameters")(
+                [p.model_dump() for p in block.parameters], ds, loaded.resolved, loaded)
     sc = loaded.scenario
     chain = " -> ".join(p.name for p in loaded.files)
     console.print(f"[green]ok[/green]: {sc.name} ({chain}): {len(sc.targets)} targets, objective {sc.objective}, "

@@ -428,14 +428,21 @@ def _check_shape(text: str, source: str) -> None:
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """How many values ``node`` stands for once its aliases are expanded (shared nodes counted per use)."""
+    """How many values ``node`` stands for once its aliases are expanded (shared nodes counted per use); a node
+    that contains itself (``a: &a [*a]``) has no end and is refused."""
     key = id(node)
+    if memo.get(key) == -1:  # still being counted: an alias of a node inside itself
+        m = node.start_mark
+        raise ScenarioError(f"{m.name}:{m.line + 1}:{m.column + 1}: this YAML value contains an alias of itself "
+                            "(&name ... *name inside it), which never ends; write the values out")
     if key not in memo:
-        memo[key] = 1
+        memo[key] = -1
+        size = 1
         if isinstance(node, yaml.MappingNode):
-            memo[key] += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+            size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
-            memo[key] += sum(_expanded_size(v, memo) for v in node.value)
+            size += sum(_expanded_size(v, memo) for v in node.value)
+        memo[key] = size
     return memo[key]
 
 
@@ -468,6 +475,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     try:
         _check_shape(text, source)
         loader = yaml.SafeLoader(text)
+        loader.name = source  # marks name the file (or the --set argument), not '<unicode string>'
         try:
             node = loader.get_single_node()
             if node is None:

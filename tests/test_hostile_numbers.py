@@ -192,3 +192,19 @@ def test_corrupt_geometry(inputs_copy, text):
     (inputs_copy / "counties.geojson").write_text(text, encoding="utf-8")
     res = invoke(["validate", BASE, "--inputs", str(inputs_copy)], inputs_copy)
     assert res.exit_code == 2 and "counties.geojson: is not a" in res.output, res.output
+
+
+@pytest.mark.parametrize("param,fragment", [
+    ("prices.natral_gas", "'prices.natral_gas' must be prices.<carrier> (did you mean 'natural_gas'?)"),
+    ("measures.heat_pmp.capex_cny_per_unit", "unknown measure 'heat_pmp' (did you mean 'heat_pump'?)"),
+    ("measures.*.capex_cny_per_unt", "(did you mean 'capex_cny_per_unit'?)"),
+    ("measures.*.name_zh", "with a numeric column of measures.csv"),
+], ids=["carrier", "measure", "column", "text column"])
+def test_validate_checks_uncertain_parameters(tmp_path, monkeypatch, param, fragment):
+    """`ersim validate` catches the names `ersim uncertainty` would refuse after loading, with file:line:col."""
+    monkeypatch.chdir(tmp_path)
+    path = write_yaml(tmp_path, f"extends: {UNCERTAIN}\nuncertainty:\n  parameters:\n"
+                                f"    - {{param: {param}, dist: uniform, low: 1, high: 2}}\n")
+    res = invoke(["validate", str(path)], tmp_path)
+    assert res.exit_code == 2 and "s.yaml:4:8: uncertainty.parameters.0:" in res.output and fragment in res.output, \
+        res.output

@@ -35,6 +35,7 @@ import pandas as pd
 
 from .. import limits
 from ..rundir import write_atomically, write_csv, write_json
+from ..errors import did_you_mean
 from ..scenario import ScenarioError
 from .parallel import worker_inputs
 
@@ -56,20 +57,30 @@ def draw(spec: dict, rng: np.random.Generator) -> float:
                         "triangular, normal or lognormal")
 
 
-def check_parameters(params: list[dict], ds, sc_dict: dict) -> None:
-    """Every parameter must name something that exists; errors say which and what is allowed."""
+def check_parameters(params: list[dict], ds, sc_dict: dict, loaded=None) -> None:
+    """Every parameter must name something that exists; errors say which, where (``loaded``: the scenario's
+    file:line:col) and what is allowed."""
     for i, p in enumerate(params):
         where = f"uncertainty.parameters.{i}"
+        if loaded is not None:
+            where = f"{loaded.place('uncertainty', 'parameters', i, 'param')}: {where}"
         if "param" not in p:
             raise ScenarioError(f"{where}: needs param: (e.g. prices.natural_gas)")
         parts = p["param"].split(".")
         if parts[0] in ("measures", "regions"):
             table = ds.measures if parts[0] == "measures" else ds.regions
-            if len(parts) != 3 or parts[2] not in table.columns:
+            numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+            if len(parts) != 3 or parts[2] not in numeric:
+                hint = did_you_mean(parts[-1], numeric) if len(parts) == 3 else ""
                 raise ScenarioError(f"{where}: '{p['param']}' must be {parts[0]}.<id or *>.<column>, with a numeric "
-                                    f"column of {parts[0]}.csv")
+                                    f"column of {parts[0]}.csv{hint}")
             if parts[1] != "*" and parts[1] not in table.index:
-                raise ScenarioError(f"{where}: unknown {parts[0][:-1]} '{parts[1]}'")
+                raise ScenarioError(f"{where}: unknown {parts[0][:-1]} '{parts[1]}'"
+                                    f"{did_you_mean(parts[1], [str(k) for k in table.index])}")
+        elif parts[0] == "prices" and (len(parts) != 2 or parts[1] not in set(ds.prices["carrier"])):
+            carriers = sorted(ds.prices["carrier"])
+            raise ScenarioError(f"{where}: '{p['param']}' must be prices.<carrier>"
+                                f"{did_you_mean(parts[-1], carriers)}; carriers: {', '.join(carriers)}")
         elif parts[0] not in ("prices", "co2_intensity", "discount_rate"):
             raise ScenarioError(f"{where}: '{p['param']}' is not an uncertain parameter ersim knows; use prices.*, "
                                 "co2_intensity.*, discount_rate, measures.<id>.<column> or regions.<code>.<column>")
@@ -165,7 +176,7 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
     from ..resolve import resolve
 
     resolve(ds, loaded)  # names checked against the data, with their places; each sample resolves its own data
-    check_parameters(params, ds, loaded.resolved)
+    check_parameters(params, ds, loaded.resolved, loaded)
     n = block.samples if samples is None else samples  # 0 is a mistake, not "the scenario's count"
     seed = block.seed if seed is None else seed
     if not 1 <= n <= limits.MAX_SAMPLES or not 0 <= seed <= limits.MAX_SEED:

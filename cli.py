@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape as rich_escape
 
 from model import limits, units
-from model.errors import ModelSetupError
+from model.errors import CommandLineError, ModelSetupError
 
 
 class _Lazy:
@@ -118,7 +118,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from model.rundir import OutputExistsError
     from model.scenario import ScenarioError
 
-    return ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError
+    return ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError, CommandLineError
 
 
 @contextmanager

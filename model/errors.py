@@ -12,3 +12,7 @@ def did_you_mean(word: str, options: Iterable[str], cutoff: float = 0.6) -> str:
 
 class ModelSetupError(Exception):
     """The scenario asks for something the data cannot express (e.g. a rule with no measure to meet it)."""
+
+
+class CommandLineError(Exception):
+    """A command-line option that cannot be used as given (e.g. a dask scheduler that cannot be reached)."""

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
+from ..errors import CommandLineError
+
 
 @lru_cache(maxsize=4)
 def worker_inputs(scenario_path: str, overrides: tuple, inputs: str | None):
@@ -45,7 +47,12 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if scheduler is not None:
-        client, cluster = Client(scheduler), None
+        try:  # 10 s, not dask's 30 s: an address is reachable at once or is mistyped
+            client, cluster = Client(scheduler, timeout=10), None
+        except (ValueError, OSError, TimeoutError) as err:
+            raise CommandLineError(f"--scheduler {scheduler!r}: cannot reach a dask scheduler there ({err}); give "
+                                   "its address as tcp://HOST:PORT (`dask scheduler` prints it) or leave "
+                                   "--scheduler out to use this machine") from None
     else:
         cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                                dashboard_address=":0", silence_logs=logging.ERROR)

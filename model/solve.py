@@ -207,6 +207,12 @@ class Solver:
         # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one
         is_cost = bm.md.scenario.objective == "min_cost" and obj is not None and obj is m.obj
         self.cost_cny = self.cost.copy() if is_cost else None
+        # rows of the target constraints (each a single ">=" row), to change their levels and read duals
+        self.target_rows = {}
+        wanted = {id(m.target[k]): int(k) for k in m.TK}
+        for j, (con, _kind) in enumerate(repn.rows):
+            if id(con) in wanted:
+                self.target_rows[wanted[id(con)]] = j
         # HiGHS takes nan costs and coefficients as they are, treats huge ones as infinite and, for an infinite
         # coefficient or bound, refuses the whole model: find the number first and say whose it is
         self._check_numbers(lp, A)
@@ -233,12 +239,6 @@ class Solver:
         if hasattr(h, "HandleKeyboardInterrupt"):
             h.HandleKeyboardInterrupt = True
         self._start: tuple[np.ndarray, np.ndarray] | None = None  # see set_start
-        # rows of the target constraints (each a single ">=" row), to change their levels and read duals
-        self.target_rows = {}
-        wanted = {id(m.target[k]): int(k) for k in m.TK}
-        for j, (con, _kind) in enumerate(repn.rows):
-            if id(con) in wanted:
-                self.target_rows[wanted[id(con)]] = j
         self.handoff_s = time.perf_counter() - t0
 
     def _set(self, key: str, value, user: bool = False) -> None:

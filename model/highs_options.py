@@ -202,7 +202,13 @@ def _number(value: Any, kind: str) -> int | float | None:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return value if isinstance(value, int) else None
-    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
+    if not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int of 400 digits
+        return None
+    return number if math.isfinite(number) else None
 
 
 def check_value(key: str, value: Any) -> bool | int | float | str:
@@ -211,7 +217,8 @@ def check_value(key: str, value: Any) -> bool | int | float | str:
     if why is not None:
         raise ValueError(why)
     opt = ALLOWED[key]
-    got = f"got {value!r}"
+    shown = repr(value)
+    got = f"got {shown if len(shown) <= 80 else shown[:77] + '...'}"  # a hostile value may be a megabyte
     if opt.kind == "bool":
         if not isinstance(value, bool):
             raise ValueError(f"must be true or false, {got}")

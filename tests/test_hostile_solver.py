@@ -153,7 +153,8 @@ def test_check_value_types():
     assert check_value("mip_abs_gap", 0) == 0.0 and isinstance(check_value("mip_abs_gap", 0), float)
     assert check_value("objective_bound", "1e9") == 1e9  # YAML 1.1 reads 1e9 as text
     for key, value in (("mip_detect_symmetry", "yes"), ("mip_max_nodes", True), ("mip_abs_gap", False),
-                       ("solver", True), ("mip_abs_gap", "nan"), ("mip_abs_gap", math.inf)):
+                       ("solver", True), ("mip_abs_gap", "nan"), ("mip_abs_gap", math.inf),
+                       ("mip_abs_gap", 10 ** 400), ("mip_max_nodes", 10 ** 400), ("mip_max_nodes", [1])):
         with pytest.raises(ValueError):
             check_value(key, value)
 

@@ -367,6 +367,21 @@ def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) ->
                 console.print(f"wrote {f}")
 
 
+def solver_limit(key: str, example: str):
+    """A callback that checks --time-limit or --mip-gap against the bounds of the scenario's ``solver.<key>``
+    (model.scenario.SolverOptions), so the command line accepts what a scenario file accepts and nothing else
+    (click's float takes 'nan' and 'inf')."""
+    def check(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+        if value is None:
+            return None
+        why = importlib.import_module("model.scenario").SolverOptions.limit_error(key, value)
+        if why:
+            raise click.UsageError(f"{param.opts[0]} {value:g}: {why}, e.g. {param.opts[0]} {example}", ctx)
+        return value
+
+    return check
+
+
 @main.command("run")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None,
@@ -374,8 +389,10 @@ def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) ->
 @inputs_option
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
               help="override a scenario value, e.g. --set discount_rate=0.06 --set targets.0.reduction=9")
-@click.option("--time-limit", type=float, default=None, help="solver time limit in seconds")
-@click.option("--mip-gap", type=float, default=None, help="relative MIP gap (default 0.001)")
+@click.option("--time-limit", type=float, default=None, callback=solver_limit("time_limit_s", "600"),
+              help="solver time limit in seconds (default: the scenario's solver.time_limit_s)")
+@click.option("--mip-gap", type=float, default=None, callback=solver_limit("mip_gap", "0.001"),
+              help="relative MIP gap, 0 to 1 (default: the scenario's solver.mip_gap)")
 @click.option("--write-model", type=click.Path(path_type=Path), default=None,
               help="also write the model as .mps or .lp for other solvers")
 @click.option("--force", is_flag=True, help="replace --out if it already holds results")

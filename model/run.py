@@ -64,7 +64,7 @@ def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: P
         bm.write(write_model)
     t = time.perf_counter()
     progress("solve")
-    sol = solve(bm, time_limit=time_limit or sc.solver.time_limit_s,
+    sol = solve(bm, time_limit=sc.solver.time_limit_s if time_limit is None else time_limit,
                 mip_gap=sc.solver.mip_gap if mip_gap is None else mip_gap, highs_options=sc.solver.highs_options)
     timings["solve_s"] = time.perf_counter() - t
     timings["solver_only_s"] = sol.seconds.get("solve", 0.0)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from . import limits, units
 from .errors import did_you_mean
+from .highs_options import HighsOptions
 from .names import POLLUTANTS, TARGET_POLLUTANTS
 from .rules import RULES
 
@@ -200,10 +201,29 @@ class MaxReduction(_Strict):
 
 
 class SolverOptions(_Strict):
-    time_limit_s: float = Field(300.0, gt=0)
-    mip_gap: float = Field(1e-3, ge=0, le=1)
-    highs_options: dict[str, bool | int | float | str] = Field(
-        default_factory=dict, description="passed to HiGHS as they are, e.g. {mip_max_nodes: 1000}")
+    # the bounds of `ersim run --time-limit/--mip-gap` too (limit_error): YAML's .inf and .nan are numbers to pydantic
+    time_limit_s: float = Field(300.0, gt=0, allow_inf_nan=False, description="seconds HiGHS may take")
+    mip_gap: float = Field(1e-3, ge=0, le=1, allow_inf_nan=False, description="relative MIP gap (0.001 = 0.1 %)")
+    highs_options: HighsOptions = Field(
+        default_factory=dict, description="numerical and algorithmic HiGHS options only (model/highs_options.py), "
+                                          "e.g. {mip_max_nodes: 1000}; nothing that writes files or output")
+
+    @classmethod
+    def limit_error(cls, key: str, value: float) -> str | None:
+        """What is wrong with ``value`` as field ``key`` ('time_limit_s' or 'mip_gap'), or None: the command line's
+        solver options are checked here so that their bounds are these fields' ('must be a finite number
+        between 0 and 1')."""
+        try:
+            cls.model_validate({key: value})
+        except ValidationError:
+            bounds = {b: getattr(m, b) for m in cls.model_fields[key].metadata for b in ("gt", "ge", "le")
+                      if hasattr(m, b)}
+            if "ge" in bounds and "le" in bounds:
+                return f"must be a finite number between {bounds['ge']:g} and {bounds['le']:g}"
+            if "gt" in bounds:
+                return f"must be a finite number greater than {bounds['gt']:g}"
+            return "must be a finite number"
+        return None
 
 
 class UncertainParam(_Strict):

@@ -23,6 +23,8 @@ import numpy as np
 import pyomo.environ as pyo
 
 from .build import BuiltModel
+from .errors import ModelSetupError
+from .highs_options import HIGHS_INFINITE_COST, HIGHS_LARGE_MATRIX_VALUE, HighsOptionError, check_options
 
 
 #: HiGHS options ersim sets unless ``solver.highs_options`` sets them (benchmarks/scale.py times HiGHS alone with
@@ -45,6 +47,47 @@ HIGHS_DEFAULTS: dict = {
 
 class SolverFailure(Exception):
     """HiGHS stopped without a usable answer for a reason other than infeasibility."""
+
+
+def _ok(status, what: str) -> None:
+    """Raise :class:`SolverFailure` when a HiGHS call returned kError (kWarning is a note, e.g. a time limit)."""
+    import highspy
+
+    if status == highspy.HighsStatus.kError:
+        raise SolverFailure(f"HiGHS refused {what}")
+
+
+#: the thread count HiGHS's scheduler (one per process, started by the first solve) was last started with
+_scheduler_threads: int | None = None
+
+
+def _use_threads(threads: int) -> None:
+    """Restart HiGHS's scheduler when a solve asks for another thread count than the running one: HiGHS refuses
+    to run otherwise (kError). ersim runs one solve at a time per process (studies in parallel use processes),
+    so no solve is under way when it restarts."""
+    import highspy
+
+    global _scheduler_threads
+    if _scheduler_threads is not None and threads != _scheduler_threads:
+        highspy.Highs.resetGlobalScheduler(True)
+    _scheduler_threads = threads
+
+
+def _check_limits(time_limit: float | None, mip_gap: float | None) -> None:
+    """The bounds of ``solver.time_limit_s`` and ``solver.mip_gap`` (None: no time limit, HiGHS's gap)."""
+    from .scenario import SolverOptions
+
+    for key, value in (("time_limit_s", time_limit), ("mip_gap", mip_gap)):
+        why = None if value is None else SolverOptions.limit_error(key, value)
+        if why:
+            raise HighsOptionError(f"solver.{key} {value!r}: {why}")
+
+
+def first_bad(values, limit: float) -> int | None:
+    """Index of the first value that is nan or at least ``limit`` (inf included), or None."""
+    values = np.asarray(values, dtype=float)
+    bad = np.isnan(values) | (values >= limit)
+    return int(np.argmax(bad)) if bad.any() else None
 
 
 @dataclass
@@ -106,7 +149,10 @@ def _column_map(columns, variables) -> np.ndarray:
 class Solver:
     """One HiGHS instance for one built model, loaded from Pyomo's standard-form compiler.
 
-    ``highs_options`` are passed to HiGHS as they are (e.g. ``{"mip_max_nodes": 100}``).
+    ``highs_options`` may only be the options of :data:`model.highs_options.ALLOWED` (e.g.
+    ``{"mip_max_nodes": 100}``): anything else raises :class:`~model.highs_options.HighsOptionError`, as a
+    scenario file's does. A model with a nan, infinite or huge number raises :class:`ModelSetupError` naming the
+    candidate or row it belongs to; a HiGHS call that fails raises :class:`SolverFailure`.
     """
 
     def __init__(self, bm: BuiltModel, time_limit: float | None = 300.0, mip_gap: float | None = 1e-3,
@@ -115,7 +161,10 @@ class Solver:
         from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
         _without_scipy_stats()
+        options = check_options(highs_options)  # before the minutes a large model takes to compile
+        _check_limits(time_limit, mip_gap)
         self.bm, self.time_limit, self.mip_gap = bm, time_limit, mip_gap
+        self.options, self.threads = options, int(options.get("threads", HIGHS_DEFAULTS["threads"]))
         m = bm.model
         t0 = time.perf_counter()
         repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
@@ -143,6 +192,8 @@ class Solver:
         lp.sense_ = highspy.ObjSense.kMaximize if obj is not None and obj.sense == pyo.maximize \
             else highspy.ObjSense.kMinimize
         self.sense = 1.0 if lp.sense_ == highspy.ObjSense.kMinimize else -1.0
+        self.n_cols, self.n_rows = n_cols, n_rows
+        self._columns, self._rows = repn.columns, [con for con, _ in repn.rows]
         is_int = np.array([v.is_integer() or v.is_binary() for v in repn.columns], dtype=bool)
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous for b in is_int]
         self.int_idx = np.flatnonzero(is_int).astype(np.int32)
@@ -156,38 +207,99 @@ class Solver:
         # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one
         is_cost = bm.md.scenario.objective == "min_cost" and obj is not None and obj is m.obj
         self.cost_cny = self.cost.copy() if is_cost else None
-        from pyomo.common.tee import capture_output
-
-        with capture_output(capture_fd=True):  # HiGHS prints a banner when created
-            h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.passModel(lp)
-        # Costs are CNY to 2050 (up to ~1e10 a column): HiGHS warns the model is badly scaled and its cuts and
-        # heuristics slow down (base: 11.9 s against 1.5 s scaled, the same optimum within the gap). It scales
-        # the objective internally by 2^k and reports everything in the original units, duals included.
-        top = float(np.abs(self.cost).max()) if len(self.cost) else 0.0
-        if top > 2.0 ** 20 and "user_objective_scale" not in (highs_options or {}):
-            h.setOptionValue("user_objective_scale", -int(np.ceil(np.log2(top)) - 20))
-        for key, value in HIGHS_DEFAULTS.items():  # ersim's defaults (why: at HIGHS_DEFAULTS); the user's win
-            if key not in (highs_options or {}):
-                h.setOptionValue(key, value)
-        h.setOptionValue("time_limit", float(time_limit) if time_limit else highspy.kHighsInf)
-        h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
-        for key, value in (highs_options or {}).items():
-            if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
-                raise SolverFailure(f"HiGHS rejected solver.highs_options {key}={value!r} (unknown option or wrong "
-                                    "type); see https://ergo-code.github.io/HiGHS/stable/options/definitions/")
-        if hasattr(h, "HandleKeyboardInterrupt"):
-            h.HandleKeyboardInterrupt = True
-        self.h = h
-        self._start: tuple[np.ndarray, np.ndarray] | None = None  # see set_start
         # rows of the target constraints (each a single ">=" row), to change their levels and read duals
         self.target_rows = {}
         wanted = {id(m.target[k]): int(k) for k in m.TK}
         for j, (con, _kind) in enumerate(repn.rows):
             if id(con) in wanted:
                 self.target_rows[wanted[id(con)]] = j
+        # HiGHS takes nan costs and coefficients as they are, treats huge ones as infinite and, for an infinite
+        # coefficient or bound, refuses the whole model: find the number first and say whose it is
+        self._check_numbers(lp, A)
+        from pyomo.common.tee import capture_output
+
+        with capture_output(capture_fd=True):  # HiGHS prints a banner when created
+            h = highspy.Highs()
+        self.h, self.version = h, f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+        self._set("output_flag", False)
+        _ok(h.passModel(lp), f"the model ({n_cols} columns, {n_rows} rows)")
+        # Costs are CNY to 2050 (up to ~1e10 a column): HiGHS warns the model is badly scaled and its cuts and
+        # heuristics slow down (base: 11.9 s against 1.5 s scaled, the same optimum within the gap). It scales
+        # the objective internally by 2^k and reports everything in the original units, duals included.
+        top = float(np.abs(self.cost).max()) if len(self.cost) else 0.0
+        if top > 2.0 ** 20 and "user_objective_scale" not in options:
+            self._set("user_objective_scale", -int(np.ceil(np.log2(top)) - 20))
+        for key, value in HIGHS_DEFAULTS.items():  # ersim's defaults (why: at HIGHS_DEFAULTS); the user's win
+            if key not in options:
+                self._set(key, value)
+        self._set("time_limit", float(time_limit) if time_limit is not None else highspy.kHighsInf)
+        self._set("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
+        for key, value in options.items():
+            self._set(key, value, user=True)
+        if hasattr(h, "HandleKeyboardInterrupt"):
+            h.HandleKeyboardInterrupt = True
+        self._start: tuple[np.ndarray, np.ndarray] | None = None  # see set_start
         self.handoff_s = time.perf_counter() - t0
+
+    def _set(self, key: str, value, user: bool = False) -> None:
+        """Set one HiGHS option; a refusal names it (an option this HiGHS version lacks, most likely)."""
+        whose = f"solver.highs_options.{key}" if user else f"ersim's option {key}"
+        _ok(self.h.setOptionValue(key, value), f"{whose} = {value!r}: HiGHS {self.version} may be older than ersim "
+                                               "needs (pip install -U highspy) or have renamed the option")
+
+    # ---- naming what a column or row of the compiled model stands for (for error messages)
+    def candidate_name(self, i: int) -> str:
+        """'measure cement_ule at T1 测试水泥T1' for candidate ``i``."""
+        c = self.bm.candidates.iloc[i]
+        where = " ".join(str(x) for x in (c.get("enterprise_id", ""), c.get("enterprise_name", "")) if str(x))
+        return f"measure {c['measure_id']} at {where or c.get('region_code', '?')} (candidate {i}, {c['kind']})"
+
+    def column_name(self, j: int) -> str:
+        """What column ``j`` decides: a candidate's share, a siding, a shortfall, or the Pyomo variable's name."""
+        hit = np.argwhere(self.u_cols == j)
+        if len(hit):
+            return f"the share built of {self.candidate_name(int(hit[0][0]))}"
+        for i, cols in self.z_cols.items():
+            if j in cols:
+                return f"the rail siding of {self.candidate_name(int(i))}"
+        for k, col in self.short_cols.items():
+            if col == j:
+                return f"the shortfall of target {self.bm.targets[k].label}"
+        return f"variable {self._columns[j].name}"
+
+    def row_name(self, r: int) -> str:
+        """The constraint of row ``r`` (a target's label where it is one)."""
+        for k, j in self.target_rows.items():
+            if j == r:
+                return f"target {self.bm.targets[k].label}"
+        return f"constraint {self._rows[r].name}"
+
+    def _check_numbers(self, lp, A) -> None:
+        """:class:`ModelSetupError` naming the first cost, coefficient or bound HiGHS would refuse or misread:
+        nan anywhere, a cost from HiGHS's ``infinite_cost`` (1e20) or a coefficient from its
+        ``large_matrix_value`` (1e15) up, a lower bound of +inf or an upper bound of -inf."""
+        fix = ("; check the dataset's numbers for it (capex, O&M, energy use, removal rates, quantities) and the "
+               "scenario's prices and targets for inf, nan or values past 1e15")
+        j = first_bad(np.abs(lp.col_cost_), HIGHS_INFINITE_COST)
+        if j is not None:
+            raise ModelSetupError(f"the model cannot be solved: {self.column_name(j)} costs {lp.col_cost_[j]:g} in "
+                                  f"the objective{fix}")
+        k = first_bad(np.abs(A.data), HIGHS_LARGE_MATRIX_VALUE)
+        if k is not None:
+            j = int(np.searchsorted(A.indptr, k, side="right") - 1)
+            raise ModelSetupError(f"the model cannot be solved: {self.column_name(j)} has the coefficient "
+                                  f"{A.data[k]:g} in {self.row_name(int(A.indices[k]))}{fix}")
+        for what, lower, upper, name in (("bound", lp.col_lower_, lp.col_upper_, self.column_name),
+                                         ("level", lp.row_lower_, lp.row_upper_, self.row_name)):
+            # a lower bound from +1e20 up, or an upper one from -1e20 down, is an infinite one the wrong way
+            for side, at in (("lower", first_bad(lower, HIGHS_INFINITE_COST)),
+                             ("upper", first_bad(-np.asarray(upper), HIGHS_INFINITE_COST))):
+                values = lower if side == "lower" else upper
+                if at is not None:
+                    raise ModelSetupError(f"the model cannot be solved: {name(at)} has the {side} {what} "
+                                          f"{values[at]:g}{fix}")
+        if not np.isfinite(self.offset):
+            raise ModelSetupError(f"the model cannot be solved: its objective has the constant {self.offset:g}{fix}")
 
     # ---- what studies change on the instance
     def _sync_targets(self) -> None:
@@ -195,14 +307,21 @@ class Solver:
 
         levels = self.bm.target_levels()
         for k, j in self.target_rows.items():
-            self.h.changeRowBounds(j, levels[k], highspy.kHighsInf)
+            if not abs(levels[k]) < HIGHS_INFINITE_COST:
+                raise ModelSetupError(f"target {self.bm.targets[k].label}: the level {levels[k]:g} t is not a finite "
+                                      "number of tonnes; give a level in tonnes, e.g. 90000")
+            _ok(self.h.changeRowBounds(j, levels[k], highspy.kHighsInf), f"the level {levels[k]:g} t of "
+                                                                           f"{self.row_name(j)}")
 
     def cap_cost(self, max_cost_cny: float) -> None:
         """Add the row ``discounted cost <= max_cost_cny`` (a min_cost model's objective as a constraint)."""
         if self.cost_cny is None:
             raise ValueError("a cost cap needs a min_cost model")
+        if not np.isfinite(max_cost_cny):
+            raise ValueError(f"a cost cap must be a finite number of CNY, got {max_cost_cny!r}")
         idx = np.flatnonzero(self.cost_cny).astype(np.int32)
-        self.h.addRow(-np.inf, max_cost_cny - self.offset, len(idx), idx, self.cost_cny[idx])
+        _ok(self.h.addRow(-np.inf, max_cost_cny - self.offset, len(idx), idx, self.cost_cny[idx]),
+            f"the cost cap {max_cost_cny:g} CNY")
 
     def set_build_weights(self, weights: np.ndarray) -> None:
         """Replace the objective by ``sum_i weights[i] * (share of i in place by the end year)`` (minimised;
@@ -212,10 +331,13 @@ class Solver:
         cost = np.zeros(len(self.cost))
         cols = self.u_cols[:, -1] if self.u_cols.size else np.zeros(0, dtype=np.int64)
         cost[cols[cols >= 0]] = np.asarray(weights, dtype=float)[cols >= 0]
+        j = first_bad(np.abs(cost), HIGHS_INFINITE_COST)
+        if j is not None:
+            raise ValueError(f"the weight of {self.column_name(j)} is {cost[j]:g}; weights must be finite")
         idx = np.arange(len(cost), dtype=np.int32)
-        self.h.changeColsCost(len(idx), idx, cost)
-        self.h.changeObjectiveOffset(0.0)
-        self.h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        _ok(self.h.changeColsCost(len(idx), idx, cost), "the new objective (build weights)")
+        _ok(self.h.changeObjectiveOffset(0.0), "the objective's constant 0")
+        _ok(self.h.changeObjectiveSense(highspy.ObjSense.kMinimize), "the objective sense 'minimise'")
         self.sense = 1.0
 
     def set_start(self, in_place: np.ndarray, sidings: dict[int, np.ndarray] | None = None) -> None:
@@ -230,7 +352,7 @@ class Solver:
                 cols.append(self.z_cols[i])
                 vals.append(np.asarray(w, dtype=float))
         col, val = np.concatenate(cols), np.concatenate(vals)
-        keep = col >= 0
+        keep = (col >= 0) & np.isfinite(val)  # nothing to offer where a value is missing: HiGHS completes it
         # an early candidate's one column stands for every year: give it once
         col, first = np.unique(col[keep], return_index=True)
         # kept until solve(): HiGHS drops a user solution whenever the model changes (the targets' levels)
@@ -256,26 +378,33 @@ class Solver:
         self._sync_targets()
         if self._start is not None:
             idx, val = self._start
-            h.setSolution(len(idx), idx, val)
+            _ok(h.setSolution(len(idx), idx, val), f"a starting portfolio of {len(idx)} values")
             self._start = None
+        _use_threads(self.threads)
         t0 = time.perf_counter()
-        h.run()
+        ran = h.run()
         t_solve = time.perf_counter() - t0
         status = h.getModelStatus()
-        version = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+        version = self.version
         n, years = len(bm.candidates), bm.years
         unit = bm.md.objective_unit
         S = highspy.HighsModelStatus
         if status in (S.kInterrupt, S.kHighsInterrupt):
             raise KeyboardInterrupt
+        if ran == highspy.HighsStatus.kError:
+            raise SolverFailure(f"HiGHS {version} failed to solve the model (status '{status.name}', "
+                                f"{self.n_cols} columns, {self.n_rows} rows){self._options_hint()}")
         if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
             return Solution("infeasible", status.name, None, None, None, np.zeros((n, len(years))), {}, {},
                             seconds={"solve": t_solve}, solver_version=version, mip_gap_requested=self.mip_gap,
                             objective_unit=unit)
         info = h.getInfo()
-        if status == S.kModelEmpty:
+        if status == S.kModelEmpty and self.n_cols == 0:
             raise SolverFailure("the model is empty: no candidate project lies in the scenario's scope with the "
                                 "measures it allows; check scope.cities and measures.exclude")
+        if status == S.kModelEmpty:  # HiGHS lost the model it was given: not the scenario's emptiness
+            raise SolverFailure(f"HiGHS {version} reported an empty model though it was given {self.n_cols} columns "
+                                f"and {self.n_rows} rows")
         if info.primal_solution_status != 2:  # kSolutionStatusFeasible
             limit = f"time limit {self.time_limit:g} s" if self.time_limit else "no time limit"
             raise SolverFailure(f"HiGHS {version} stopped with '{status.name}' before it found a feasible portfolio "
@@ -296,6 +425,13 @@ class Solver:
                 shadow, x, obj = fixed
         gap = abs(obj - bound) / max(abs(obj), 1e-9) if np.isfinite(bound) else None
         return self._solution(x, label, status.name, obj, bound, gap, shadow, seconds, version)
+
+    def _options_hint(self) -> str:
+        """Where to look after HiGHS failed: the scenario's HiGHS options if it set any."""
+        if self.options:
+            return (f"; the scenario sets solver.highs_options {self.options}: try the run without them, and report "
+                    "the failure if it persists")
+        return "; this is HiGHS's failure, not the scenario's: report it with the run's scenario and inputs"
 
     def _solution(self, x: np.ndarray, label: str, termination: str, obj: float, bound: float | None,
                   gap: float | None, shadow: dict[int, float], seconds: dict, version: str) -> Solution:
@@ -328,13 +464,14 @@ class Solver:
             upper = np.asarray(lp.col_upper_)[idx].copy()
             values = np.round(np.asarray(h.getSolution().col_value)[idx])
             n = len(idx)
-            h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kContinuous))
-            h.changeColsBounds(n, idx, values, values)
+            _ok(h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kContinuous)),
+                "relaxing the integer columns to price the targets")
+            _ok(h.changeColsBounds(n, idx, values, values), "fixing the integer columns to price the targets")
         # HiGHS keeps a basis from the MIP and, finding it 'useful', skips presolve and runs dual simplex on the
         # whole LP (national size: 26 s); without it, presolve removes the fixed columns first
-        h.clearSolver()
+        _ok(h.clearSolver(), "clearing its solver state")
         try:
-            h.run()
+            _ok(h.run(), "to solve the LP with the projects fixed (for the targets' shadow prices)")
             solution = h.getSolution()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not solution.dual_valid:
                 return None
@@ -346,9 +483,11 @@ class Solver:
                      for k, j in self.target_rows.items()}
             return duals, np.asarray(solution.col_value).copy(), float(h.getInfo().objective_function_value)
         finally:
+            # the instance is re-solved by studies: it must get its integers and bounds back
             if len(idx):
-                h.changeColsBounds(n, idx, lower, upper)
-                h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kInteger))
+                _ok(h.changeColsBounds(n, idx, lower, upper), "restoring the integer columns' bounds")
+                _ok(h.changeColsIntegrality(n, idx, np.full(n, highspy.HighsVarType.kInteger)),
+                    "restoring the integer columns")
 
 
 def solve(bm: BuiltModel, time_limit: float | None = 300.0, mip_gap: float | None = 1e-3,

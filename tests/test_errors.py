@@ -123,9 +123,12 @@ def test_a_limit_before_any_portfolio_is_a_solver_error(tmp_path):
 
 
 def test_unknown_highs_option_is_named(tmp_path):
+    """A user's mistake, found before anything is solved (was exit 4 from HiGHS; tests/test_hostile_solver.py)."""
     res = CliRunner().invoke(cli.main, ["run", BASE, "--out", str(tmp_path / "o"), "--no-plots",
                                         "--set", "solver.highs_options={mip_max_nodez: 1}"])
-    assert res.exit_code == 4 and "mip_max_nodez" in res.output
+    assert res.exit_code == 2, res.output
+    assert "solver.highs_options.mip_max_nodez:" in res.output and "(did you mean 'mip_max_nodes'?)" in res.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_internal_error_is_one_line_unless_debug(monkeypatch, tmp_path):

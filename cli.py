@@ -282,7 +282,7 @@ def show_cmd(what: str, name: str, scenario: Path, run_dir: Path | None, inputs:
     if not port_file.exists():
         console.print(f"[dim]{esc(run)} has no portfolio (not solved)[/dim]")
         return
-    port = pd.read_csv(port_file, dtype={"enterprise_id": str, "region_code": str}, encoding="utf-8-sig")
+    port = importlib.import_module("model.rundir").read_csv(port_file)
     rec = lookup.recommended(port, enterprise_id=eid) if what == "enterprise" else lookup.recommended(port, county=code)
     print_table(rec, f"recommended in {run} ({len(rec)} projects)", None, named=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,6 +137,17 @@ def _user_errors() -> tuple[type[Exception], ...]:
     return ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError
 
 
+def name_too_long(err: OSError) -> str:
+    """The message for a path with a name longer than the file system allows (255 bytes on Linux): which name,
+    its size in bytes, and the fix. ersim writes into '.<name>.partial-XXXXXXXX' first, 18 bytes longer."""
+    parts = Path(str(err.filename or "")).parts or ("",)
+    longest = max(parts, key=lambda part: len(part.encode("utf-8")))
+    if longest.startswith(".") and ".partial-" in longest:  # our temporary name: report the user's
+        longest = longest[1:].rsplit(".partial-", 1)[0]
+    return (f"a file name is too long: '{longest}' is {len(longest.encode('utf-8'))} bytes in UTF-8 and a name may "
+            "have at most 255 (ersim adds 18 to the last one while writing); choose a shorter --out or path")
+
+
 @contextmanager
 def user_errors(*extra: type[Exception]):
     """Mistakes in files or arguments -> one message and exit 2; solver failures -> exit 4."""
@@ -144,6 +156,9 @@ def user_errors(*extra: type[Exception]):
     except Exception as err:  # noqa: BLE001 - sorted below, the rest re-raised
         if isinstance(err, (*_user_errors(), *extra)):
             err_console.print(f"[red]error:[/red] {esc(err)}")
+            sys.exit(USER_ERROR)
+        if isinstance(err, OSError) and err.errno == errno.ENAMETOOLONG:  # a --out or path the user gave
+            err_console.print(f"[red]error:[/red] {esc(name_too_long(err))}")
             sys.exit(USER_ERROR)
         if type(err).__name__ == "SolverFailure" and type(err).__module__ == "model.solve":
             err_console.print(f"[red]solver error:[/red] {esc(err)}")

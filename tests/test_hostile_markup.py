@@ -161,3 +161,19 @@ def test_an_out_name_too_long_for_the_file_system_is_a_user_error(tmp_path):
     out = clean(invoke("check-inputs", "--csv", long), 2)
     assert f"'{'o' * 250}' is 250 bytes in UTF-8 and a name may have at most 255" in out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_draw_dollar_signs_as_text(tmp_path):
+    """matplotlib reads '$...$' as mathtext: a label '$\\frac{a}{ cost$' failed to parse and lost the whole run
+    (its figures are drawn before the run is renamed into place). Figures draw text as written."""
+    import matplotlib.pyplot as plt
+
+    from model.outputs.plots import use_cjk_font
+
+    use_cjk_font()
+    fig, ax = plt.subplots()
+    ax.set_yticks([0], ["$\\frac{a}{ cost$ $x^$ 山西"])
+    ax.set_title("$x^$")
+    fig.savefig(tmp_path / "f.png")
+    plt.close(fig)
+    assert (tmp_path / "f.png").stat().st_size > 0

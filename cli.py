@@ -15,6 +15,7 @@ from rich.markup import escape as rich_escape
 
 from model import units
 from model.errors import ModelSetupError
+from model.textsafe import show_controls
 
 
 class _Lazy:
@@ -59,16 +60,18 @@ SOLVER_ERROR = 4
 
 def esc(value: object) -> str:
     """``value`` as literal text inside rich markup. Names, descriptions, paths, arguments and error messages come
-    from users and datasets: '[bold]' in them must print as typed, not style the line, and '[/x]' must not raise
-    rich's MarkupError. Every value put into a console.print f-string goes through here."""
-    return rich_escape(str(value))
+    from users and datasets: '[bold]' in them must print as typed, not style the line, '[/x]' must not raise
+    rich's MarkupError, and a control character (ESC starts terminal escape sequences) is written out, not sent.
+    Every value put into a console.print f-string goes through here."""
+    return rich_escape(show_controls(str(value)))
 
 
 def _text(value: object, style: str = "") -> "Text":
-    """``value`` as a rich Text: table cells, headers and titles are never parsed as markup."""
+    """``value`` as a rich Text: table cells, headers and titles are never parsed as markup (control characters
+    written out, as in :func:`esc`)."""
     from rich.text import Text
 
-    return Text(str(value), style=style)
+    return Text(show_controls(str(value)), style=style)
 
 
 def current_lang() -> str:

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 import cli
 from model.rundir import read_run
-from model.textsafe import is_formula_like, neutralise, neutralise_frame, text_as_text
+from model.textsafe import is_formula_like, neutralise, neutralise_frame, show_controls, text_as_text
 from tests.conftest import ONLY_CEMENT, write_yaml
 
 DESCRIPTION = '=HYPERLINK("http://x","y") <script>alert(1)</script>'
@@ -30,6 +30,7 @@ DESCRIPTION = '=HYPERLINK("http://x","y") <script>alert(1)</script>'
 LABELS = {"NOx": "+1+1", "SO2": "-2+3", "PM": "@SUM(A1)", "VOCs": "\t=3+3", "NH3-N": "#N/A"}
 PLANT_NAME = "=1+1"  # T2, chosen in the portfolio
 COUNTY_NAME = "-5+5"  # 140311, T1's county
+CONTROL_NAME = "测试\x01水泥\x1b[31m"  # T3: characters an xlsx file cannot hold
 HOSTILE = [DESCRIPTION, *LABELS.values(), PLANT_NAME, COUNTY_NAME]
 
 
@@ -45,6 +46,7 @@ def hostile(tiny: Path, tmp_path: Path) -> tuple[Path, Path]:
     zero targets that carry the other labels, and a soft CO2-intensity row whose percentages are negative."""
     e = pd.read_csv(tiny / "enterprises.csv", dtype=str, keep_default_na=False)
     e.loc[e["enterprise_id"] == "T2", "name_zh"] = PLANT_NAME
+    e.loc[e["enterprise_id"] == "T3", "name_zh"] = CONTROL_NAME
     e.to_csv(tiny / "enterprises.csv", index=False)
     r = pd.read_csv(tiny / "regions.csv", dtype=str, keep_default_na=False)
     r.loc[r["region_code"] == "140311", "name_zh"] = COUNTY_NAME
@@ -95,6 +97,7 @@ def test_no_text_becomes_a_formula_in_the_workbook_or_the_csv_export(hostile, tm
     for text in HOSTILE:  # shown exactly as typed, as text that stays text when edited
         assert text in by_text, repr(text)
         assert all(c.data_type == "s" and c.quotePrefix for c in by_text[text]), repr(text)
+    assert "测试\\x01水泥\\x1b[31m" in by_text  # written out, not refused (openpyxl raised IllegalCharacterError)
     # numbers stay numbers: the CO2-intensity percentages are negative
     negative = [c.value for c in cells if c.data_type == "n" and isinstance(c.value, (int, float)) and c.value < 0]
     assert run["targets"]["intensity_required_pct"].min() < 0
@@ -106,6 +109,7 @@ def test_no_text_becomes_a_formula_in_the_workbook_or_the_csv_export(hostile, tm
     assert set(port.loc[port["enterprise_id"] == "T2", "enterprise_name"]) == {"'" + PLANT_NAME}
     assert set(port.loc[port["region_code"] == "140311", "county"]) == {"'" + COUNTY_NAME}
     assert set(port["enterprise_id"]) == {"T1", "T2", "T3"}
+    assert set(port.loc[port["enterprise_id"] == "T3", "enterprise_name"]) == {CONTROL_NAME}  # CSV holds it as is
     targets = pd.read_csv(export / "csv" / "targets.csv", encoding="utf-8-sig", keep_default_na=False)
     for label in LABELS.values():
         want = "'" + label if label[0] in "=+-@\t\r" else label  # '#N/A' is no formula: as it is
@@ -184,3 +188,9 @@ def test_text_as_text_on_a_worksheet(tmp_path):
     assert got[1][0].lstrip("\r\n") == "=4+4" and got[1][1:] == ("s", True)  # XML reads a CR back as a line end
     assert got[4] == ("临汾市", "s", False)
     assert got[5:] == [(-5, "n", False), (-0.5, "n", False), (3, "n", False)]
+
+
+def test_show_controls():
+    assert show_controls("a\x1b[2Jb\x07\r\x9b\x7f\tc\nd") == "a\\x1b[2Jb\\x07\\x0d\\x9b\\x7f\tc\nd"
+    assert show_controls("a\x01\x1b\r\t\n\x9b", workbook=True) == "a\\x01\\x1b\r\t\n\x9b"  # XML holds CR and C1
+    assert show_controls("山西 [bold]") == "山西 [bold]"

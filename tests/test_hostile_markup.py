@@ -19,11 +19,14 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 import cli
+from model.textsafe import show_controls
 from conftest import ONLY_CEMENT, write_yaml
 
 DESCRIPTION = "[/x] [bold red]y [link=file:///etc/passwd]x[/link] :warning:"
 LABEL = "[/x][bold]NOx[/bold]"
 PLANT = "[bold red]水泥[/x]"  # T2's name_zh
+#: terminal escape sequences: clear the screen, a hyperlink to a local file, the bell
+ESCAPES = "\x1b[2J\x1b]8;;file:///etc/passwd\x1b\\here\x1b]8;;\x1b\\\x07"
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -55,12 +58,14 @@ def scenario(tmp_path: Path, description: str, label: str, name: str = "s.yaml",
 
 def test_run_prints_a_description_and_label_with_markup_as_typed(tiny, tmp_path):
     plain = scenario(tmp_path, "plain words", "NOx plain", "plain.yaml")
-    hostile = scenario(tmp_path, DESCRIPTION, LABEL)
+    hostile = scenario(tmp_path, DESCRIPTION + ESCAPES, LABEL)
     expected = clean(invoke("run", plain, "--inputs", tiny, "--out", tmp_path / "p", "--no-plots"), 0)
     assert "plain words" in expected
     before = tree(tmp_path)
     out = clean(invoke("run", hostile, "--inputs", tiny, "--out", tmp_path / "h", "--no-plots"), 0)
     assert f"t: {DESCRIPTION}" in out  # ':warning:' stays a word, not an emoji
+    assert "\x1b" not in out and "\x07" not in out  # control characters are shown, not sent to the terminal
+    assert show_controls(ESCAPES) in out and "\\x1b[2J\\x1b]8;;file:///etc/passwd" in out
     assert LABEL in out
     after = tree(tmp_path)
     assert all(k.startswith("h/") for k in after.keys() - before.keys())
@@ -97,12 +102,12 @@ def test_list_and_show_print_an_enterprise_name_with_markup(marked, tmp_path, mo
 
 @pytest.mark.parametrize("what, name", [
     ("enterprise", "[/x]"), ("enterprise", "[bold red]nope"), ("county", "[link=file:///etc/passwd]x[/link]"),
-    ("measure", "[bold]nope[/bold]")])
+    ("measure", "[bold]nope[/bold]"), ("enterprise", "\x1b[2J\x1b[31mnope")])
 def test_show_argument_with_markup_is_named_in_the_error(tiny, tmp_path, what, name):
     path = scenario(tmp_path, "plain", "plain")
     plain = invoke("show", what, "nothing-like-this", "--inputs", tiny, "--scenario", path)
     out = clean(invoke("show", what, name, "--inputs", tiny, "--scenario", path), plain.exit_code)
-    assert plain.exit_code == 2 and f"'{name}'" in out
+    assert plain.exit_code == 2 and f"'{show_controls(name)}'" in out and "\x1b" not in out
 
 
 def test_validate_names_files_and_bad_names_with_markup_as_typed(tmp_path):

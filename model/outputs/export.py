@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from ..names import (CARRIERS, DECIMALS, EFFECTS, SHEETS, column_decimals, column_name, column_unit, display_frame,
                      is_label_column, say, targets_headline, unit_name, value_name)
 from ..rundir import NotARunError, Run, read_run
-from ..textsafe import neutralise_frame, text_as_text
+from ..textsafe import neutralise_frame, text_as_text, workbook_frame
 from ..units import WAN_CNY, cny_to_yi, t_to_wan_t
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -208,7 +208,7 @@ def workbook_sheets(run: Run, lang: str = "zh") -> dict[str, tuple[pd.DataFrame,
 def export_xlsx(run: Run, path: Path, lang: str = "zh") -> Path:
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, (df, formats, row_formats) in workbook_sheets(run, lang).items():
-            df.to_excel(xw, sheet_name=name, index=False)
+            workbook_frame(df).to_excel(xw, sheet_name=name, index=False)
             _format_sheet(xw.sheets[name], formats, row_formats)
             text_as_text(xw.sheets[name])  # a description or plant name '=...' shows as typed, not as a formula
     return path

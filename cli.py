@@ -12,6 +12,7 @@ import importlib
 import click
 from rich.console import Console
 from rich.markup import escape as rich_escape
+from rich.text import Text
 
 from model import units
 from model.errors import ModelSetupError
@@ -66,11 +67,9 @@ def esc(value: object) -> str:
     return rich_escape(show_controls(str(value)))
 
 
-def _text(value: object, style: str = "") -> "Text":
+def _text(value: object, style: str = "") -> Text:
     """``value`` as a rich Text: table cells, headers and titles are never parsed as markup (control characters
     written out, as in :func:`esc`)."""
-    from rich.text import Text
-
     return Text(show_controls(str(value)), style=style)
 
 
@@ -595,8 +594,8 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
             from model.studies.parallel import executor
             from model.studies.sweep import sweep_parallel
 
-            where = scheduler or f"a local cluster of {workers} workers"
-            with console.status(f"solving {len(levels)} levels on {esc(where)} ..."), executor(workers, scheduler) as run:
+            where = esc(scheduler or f"a local cluster of {workers} workers")
+            with console.status(f"solving {len(levels)} levels on {where} ..."), executor(workers, scheduler) as run:
                 result = sweep_parallel(scenario, list(overrides), inputs, pollutant, levels, run)
         else:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

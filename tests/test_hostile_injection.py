@@ -22,7 +22,7 @@ from click.testing import CliRunner
 import cli
 from model.rundir import read_run
 from model.textsafe import is_formula_like, neutralise, neutralise_frame, show_controls, text_as_text
-from tests.conftest import ONLY_CEMENT, write_yaml
+from conftest import ONLY_CEMENT, write_yaml
 
 DESCRIPTION = '=HYPERLINK("http://x","y") <script>alert(1)</script>'
 #: target labels: formulas, a function call, a leading tab, an Excel error value. (A carriage return is tested on
@@ -42,7 +42,8 @@ def tree(root: Path) -> dict[str, str]:
 
 @pytest.fixture()
 def hostile(tiny: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """(dataset, scenario): T2 named '=1+1', T1's county named '-5+5'; a NOx target that needs all three plants,
+    """(dataset, scenario): T2 named '=1+1', T3 with control characters in its name, T1's county named '-5+5';
+    a NOx target that needs all three plants,
     zero targets that carry the other labels, and a soft CO2-intensity row whose percentages are negative."""
     e = pd.read_csv(tiny / "enterprises.csv", dtype=str, keep_default_na=False)
     e.loc[e["enterprise_id"] == "T2", "name_zh"] = PLANT_NAME
@@ -51,8 +52,8 @@ def hostile(tiny: Path, tmp_path: Path) -> tuple[Path, Path]:
     r = pd.read_csv(tiny / "regions.csv", dtype=str, keep_default_na=False)
     r.loc[r["region_code"] == "140311", "name_zh"] = COUNTY_NAME
     r.to_csv(tiny / "regions.csv", index=False)
-    targets = "".join(f"  - {{pollutant: {p}, reduction: {1000 if p == 'NOx' else 0}, unit: t, label: {json.dumps(lab)}}}\n"
-                      for p, lab in LABELS.items())
+    targets = "".join(f"  - {{pollutant: {p}, reduction: {1000 if p == 'NOx' else 0}, unit: t, "
+                      f"label: {json.dumps(lab)}}}\n" for p, lab in LABELS.items())
     text = (f"name: t\ndescription: {json.dumps(DESCRIPTION)}\n{ONLY_CEMENT}"
             f"co2_intensity: {{reduction_pct: 1, kind: soft}}\ntargets:\n{targets}")
     return tiny, write_yaml(tmp_path, text)

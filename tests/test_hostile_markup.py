@@ -51,9 +51,9 @@ def clean(res: Result, code: int) -> str:
 
 
 def scenario(tmp_path: Path, description: str, label: str, name: str = "s.yaml", scenario_name: str = "t") -> Path:
+    target = f"  - {{pollutant: NOx, reduction: 1000, unit: t, label: {json.dumps(label)}}}\n"
     return write_yaml(tmp_path, f"name: {scenario_name}\ndescription: {json.dumps(description)}\n{ONLY_CEMENT}"
-                                f"targets:\n  - {{pollutant: NOx, reduction: 1000, unit: t, label: {json.dumps(label)}}}\n",
-                      name)
+                                f"targets:\n{target}", name)
 
 
 def test_run_prints_a_description_and_label_with_markup_as_typed(tiny, tmp_path):

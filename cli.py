@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import sys
 from contextlib import contextmanager
@@ -12,9 +13,11 @@ import importlib
 import click
 from rich.console import Console
 from rich.markup import escape as rich_escape
+from rich.text import Text
 
 from model import limits, units
 from model.errors import CommandLineError, ModelSetupError
+from model.textsafe import show_controls
 
 
 class _Lazy:
@@ -48,12 +51,27 @@ default_out_dir = _lazy("model.rundir", "default_out_dir")
 load_scenario = _lazy("model.scenario", "load_scenario")
 scenario_list = _lazy("model.scenario", "scenario_list")
 
-console = Console(width=None if sys.stdout.isatty() else 140)
-err_console = Console(stderr=True, soft_wrap=True)
+# no emoji codes: a name or description with ':warning:' in it prints as typed
+console = Console(width=None if sys.stdout.isatty() else 140, emoji=False)
+err_console = Console(stderr=True, soft_wrap=True, emoji=False)
 
 USER_ERROR = 2  # exit code for mistakes in the user's files or arguments
 INFEASIBLE = 3  # exit code when the targets cannot all be met
 SOLVER_ERROR = 4
+
+
+def esc(value: object) -> str:
+    """``value`` as literal text inside rich markup. Names, descriptions, paths, arguments and error messages come
+    from users and datasets: '[bold]' in them must print as typed, not style the line, '[/x]' must not raise
+    rich's MarkupError, and a control character (ESC starts terminal escape sequences) is written out, not sent.
+    Every value put into a console.print f-string goes through here."""
+    return rich_escape(show_controls(str(value)))
+
+
+def _text(value: object, style: str = "") -> Text:
+    """``value`` as a rich Text: table cells, headers and titles are never parsed as markup (control characters
+    written out, as in :func:`esc`)."""
+    return Text(show_controls(str(value)), style=style)
 
 
 def current_lang() -> str:
@@ -75,16 +93,17 @@ def print_table(df: pd.DataFrame, title: str, limit: int | None = None, named: b
     raw = df if limit is None else df.head(limit)
     ids = [str(c) for c in raw.columns]
     shown = names.display_frame(raw, current_lang(), labels) if named else raw
-    table = Table(title=title, show_lines=False, header_style="bold")
+    # titles, headers and cells hold names from scenarios and datasets: Text, not markup
+    table = Table(title=_text(title, "table.title"), show_lines=False, header_style="bold")
     for col in shown.columns:
         numeric = pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col])
-        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+        table.add_column(_text(col), justify="right" if numeric else "left", overflow="fold")
     # years and codes are labels, not quantities: no thousands separators (2021, not 2,021)
     plain = [names.is_label_column(c) for c in ids]
     decimals = [names.column_decimals(c, labels) if named else None for c in ids]
     for row in shown.itertuples(index=False):
-        table.add_row(*[str(v) if p and v is not None and not (isinstance(v, float) and pd.isna(v)) else _fmt(v, d)
-                        for v, p, d in zip(row, plain, decimals)])
+        table.add_row(*[_text(str(v) if p and v is not None and not (isinstance(v, float) and pd.isna(v))
+                              else _fmt(v, d)) for v, p, d in zip(row, plain, decimals)])
     console.print(table)
     if limit is not None and len(df) > limit:
         console.print(f"[dim]{len(df) - limit} more rows not shown (use --limit 0 for all)[/dim]")
@@ -121,6 +140,17 @@ def _user_errors() -> tuple[type[Exception], ...]:
     return ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError, CommandLineError
 
 
+def name_too_long(err: OSError) -> str:
+    """The message for a path with a name longer than the file system allows (255 bytes on Linux): which name,
+    its size in bytes, and the fix. ersim writes into '.<name>.partial-XXXXXXXX' first, 18 bytes longer."""
+    parts = Path(str(err.filename or "")).parts or ("",)
+    longest = max(parts, key=lambda part: len(part.encode("utf-8")))
+    if longest.startswith(".") and ".partial-" in longest:  # our temporary name: report the user's
+        longest = longest[1:].rsplit(".partial-", 1)[0]
+    return (f"a file name is too long: '{longest}' is {len(longest.encode('utf-8'))} bytes in UTF-8 and a name may "
+            "have at most 255 (ersim adds 18 to the last one while writing); choose a shorter --out or path")
+
+
 @contextmanager
 def user_errors(*extra: type[Exception]):
     """Mistakes in files or arguments -> one message and exit 2; solver failures -> exit 4."""
@@ -128,10 +158,13 @@ def user_errors(*extra: type[Exception]):
         yield
     except Exception as err:  # noqa: BLE001 - sorted below, the rest re-raised
         if isinstance(err, (*_user_errors(), *extra)):
-            err_console.print(f"[red]error:[/red] {err}")
+            err_console.print(f"[red]error:[/red] {esc(err)}")
+            sys.exit(USER_ERROR)
+        if isinstance(err, OSError) and err.errno == errno.ENAMETOOLONG:  # a --out or path the user gave
+            err_console.print(f"[red]error:[/red] {esc(name_too_long(err))}")
             sys.exit(USER_ERROR)
         if type(err).__name__ == "SolverFailure" and type(err).__module__ == "model.solve":
-            err_console.print(f"[red]solver error:[/red] {err}")
+            err_console.print(f"[red]solver error:[/red] {esc(err)}")
             sys.exit(SOLVER_ERROR)
         raise
 
@@ -142,7 +175,7 @@ def _newest(run_dir: Path) -> Path:
 
     found = newest_run(run_dir)
     if found != run_dir:
-        console.print(f"[dim]using the newest run in {run_dir}: {found.name}[/dim]")
+        console.print(f"[dim]using the newest run in {esc(run_dir)}: {esc(found.name)}[/dim]")
     return found
 
 
@@ -150,7 +183,7 @@ def load_or_exit(inputs: Path | None):
     with user_errors():
         ds = load_dataset(inputs)
     for w in ds.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {w}")
+        err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
     return ds
 
 
@@ -221,7 +254,7 @@ class ErsimGroup(click.Group):
         except Exception as err:  # noqa: BLE001 - the last line of defence for users
             if ctx.params.get("debug"):
                 raise
-            err_console.print(f"[red]internal error[/red]: {type(err).__name__}: {err}\n"
+            err_console.print(f"[red]internal error[/red]: {type(err).__name__}: {esc(err)}\n"
                               "This is a bug in ersim, not in your files; rerun with `ersim --debug ...` for the "
                               "traceback and report it.")
             sys.exit(INTERNAL_ERROR)
@@ -309,9 +342,9 @@ def show_cmd(what: str, name: str, scenario: Path, run_dir: Path | None, inputs:
     run = _newest(Path(run_dir))
     port_file = run / "portfolio.csv"
     if not port_file.exists():
-        console.print(f"[dim]{run} has no portfolio (not solved)[/dim]")
+        console.print(f"[dim]{esc(run)} has no portfolio (not solved)[/dim]")
         return
-    port = pd.read_csv(port_file, dtype={"enterprise_id": str, "region_code": str}, encoding="utf-8-sig")
+    port = importlib.import_module("model.rundir").read_csv(port_file)
     rec = lookup.recommended(port, enterprise_id=eid) if what == "enterprise" else lookup.recommended(port, county=code)
     print_table(rec, f"recommended in {run} ({len(rec)} projects)", None, named=True)
 
@@ -332,8 +365,8 @@ def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]
                 [p.model_dump() for p in block.parameters], ds, loaded.resolved, loaded)
     sc = loaded.scenario
     chain = " -> ".join(p.name for p in loaded.files)
-    console.print(f"[green]ok[/green]: {sc.name} ({chain}): {len(sc.targets)} targets, objective {sc.objective}, "
-                  f"horizon {sc.horizon.start_year}-{sc.horizon.end_year}; inputs {ds.root}")
+    console.print(f"[green]ok[/green]: {esc(sc.name)} ({esc(chain)}): {len(sc.targets)} targets, objective "
+                  f"{sc.objective}, horizon {sc.horizon.start_year}-{sc.horizon.end_year}; inputs {esc(ds.root)}")
 
 
 @main.command("check-inputs")
@@ -344,7 +377,7 @@ def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]
 def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) -> None:
     """Validate a dataset and print its 2020 baseline by group beside the published reference ranges."""
     ds = load_or_exit(inputs)
-    console.print(f"[green]ok[/green]: {ds.root} — {len(ds.regions)} regions ({len(ds.counties)} counties), "
+    console.print(f"[green]ok[/green]: {esc(ds.root)} — {len(ds.regions)} regions ({len(ds.counties)} counties), "
                   f"{len(ds.enterprises)} enterprises, {len(ds.sources)} other sources, {len(ds.measures)} measures, "
                   f"{len(ds.wastewater)} wastewater candidates, {len(ds.projects)} named projects")
     with user_errors(ValueError):
@@ -364,7 +397,7 @@ def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) ->
     if csv_dir is not None:
         with user_errors():
             for f in catalog.write_baseline_tables(ds, csv_dir):
-                console.print(f"wrote {f}")
+                console.print(f"wrote {esc(f)}")
 
 
 def solver_limit(key: str, example: str):
@@ -407,7 +440,7 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
     with user_errors():
         with console.status("starting") as status:
             outcome = run_scenario(scenario, list(overrides), inputs, time_limit, mip_gap,
-                                   progress=lambda s: status.update(stages.get(s, s) + " ..."),
+                                   progress=lambda s: status.update(esc(stages.get(s, s)) + " ..."),
                                    write_model=write_model, always_diagnose=diagnose)
             status.update("writing results ...")
             target_dir = out or default_out_dir(Path("results"), outcome.loaded.scenario.name)
@@ -415,7 +448,7 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
     print_run_summary(outcome)
     if diagnose and outcome.solution.status != "infeasible" and outcome.diagnosis is not None:
         print_diagnosis(outcome.diagnosis)
-    console.print(f"results written to [bold]{outcome.out_dir}[/bold]")
+    console.print(f"results written to [bold]{esc(outcome.out_dir)}[/bold]")
     if outcome.solution.status == "infeasible":
         sys.exit(INFEASIBLE)
 
@@ -433,7 +466,7 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
         out = draw_figures(run_dir, svg)
     drawn = sorted(out.iterdir())
     for f in drawn:
-        console.print(f"wrote {f}")
+        console.print(f"wrote {esc(f)}")
     if not drawn:
         console.print("[yellow]no figures[/yellow]: this run has no portfolio (infeasible: see diagnosis.csv)")
 
@@ -453,7 +486,7 @@ def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
         target = write_export(run_dir, fmt, out, force, current_lang())
     for f in sorted(target.rglob("*")):
         if f.is_file():
-            console.print(f"wrote {f}")
+            console.print(f"wrote {esc(f)}")
 
 
 @main.command("report")
@@ -468,7 +501,7 @@ def report_cmd(run_dir: Path, force: bool) -> None:
         if not (run_dir / "figures").exists():
             err_console.print("[yellow]note:[/yellow] no figures/ in the run; draw them with `ersim plot` first")
         out = write_report(run_dir, force, current_lang())
-    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    console.print(f"wrote {esc(out)} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
 @main.command("compare")
@@ -498,7 +531,7 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
         curves = curves_table(cmp.curves)
         print_table(curves[["sweep", "level_t", "level_pct", "status", "objective_cny_per_yr",
                             "marginal_cny_per_t"]], "cost curves side by side (curves.csv)", named=True)
-    console.print(f"results written to [bold]{target}[/bold]")
+    console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 
 @main.command("macc")
@@ -523,7 +556,7 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
     t = m.table
     print_table(t[["measure_id", "measure_name", "family", "candidates", "reduction_t", "cny_per_t", "cumulative_t"]],
                 f"{pollutant_name(m.pollutant, current_lang())} MACC in {m.region} ({ALLOCATION_RULE})", named=True)
-    console.print(f"results written to [bold]{target}[/bold]")
+    console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 
 @main.command("alternatives")
@@ -546,7 +579,7 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
     with user_errors():
         with console.status("solving the optimum ...") as status:
             outcomes = generate_alternatives(scenario, slack, count, inputs, list(overrides),
-                                             progress=lambda msg: status.update(f"solving {msg} ..."))
+                                             progress=lambda msg: status.update(f"solving {esc(msg)} ..."))
             if not outcomes[0].solution.ok:
                 err_console.print("[red]infeasible[/red]: the targets and rules cannot all be met, so there is no "
                                   "optimum to find alternatives to; `ersim run` on this scenario shows what can be "
@@ -557,7 +590,7 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
             target, cmp = write_alternatives(outcomes, out or default_out_dir(Path("results"), f"{name}-alternatives"),
                                              force, unique=out is None)
     print_comparison(cmp, headline(cmp), f"optimum and {len(outcomes) - 1} alternatives within {slack:.0%} of its cost")
-    console.print(f"results written to [bold]{target}[/bold]")
+    console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 
 @main.command("uncertainty")
@@ -592,7 +625,7 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
                   f"95 % {units.cny_to_yi(s['p95_cny']):,.1f}")
     console.print(f"{s['always']} projects chosen in every sample; {s['sometimes']} only in some")
     print_table(s["not_always"], "projects not always chosen (most frequent first)")
-    console.print(f"results written to [bold]{target}[/bold]")
+    console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 
 @main.command("sweep")
@@ -632,7 +665,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
             from model.studies.parallel import executor
             from model.studies.sweep import sweep_parallel
 
-            where = scheduler or f"a local cluster of {workers} workers"
+            where = esc(scheduler or f"a local cluster of {workers} workers")
             with console.status(f"solving {len(levels)} levels on {where} ..."), executor(workers, scheduler) as run:
                 result = sweep_parallel(scenario, list(overrides), inputs, pollutant, levels, run)
         else:
@@ -641,7 +674,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
                 task = bar.add_task("building", total=len(levels))
 
                 def tick(i: int, n: int, level: float) -> None:
-                    bar.update(task, completed=i, description=f"solving {pollutant} = "
+                    bar.update(task, completed=i, description=f"solving {esc(pollutant)} = "
                                                               f"{units.t_to_wan_t(level):.2f} 万吨")
 
                 result = sweep_scenario(md, pollutant, levels, tick)
@@ -663,7 +696,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
     if result.max_achievable_t is not None:
         console.print(f"largest achievable reduction: {units.t_to_wan_t(result.max_achievable_t):.3f} 万吨; "
                       "levels above it are infeasible")
-    console.print(f"results written to [bold]{target_dir}[/bold]")
+    console.print(f"results written to [bold]{esc(target_dir)}[/bold]")
 
 
 @main.command("rules-cost")
@@ -689,13 +722,13 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
                 table = rules_cost_parallel(scenario, list(overrides), inputs, run)
         else:
             with console.status("solving ...") as status:
-                table = rules_cost(md, progress=lambda msg: status.update(f"solving {msg} ..."))
+                table = rules_cost(md, progress=lambda msg: status.update(f"solving {esc(msg)} ..."))
         name = md.scenario.name
         target = write_rules_cost(table, out or default_out_dir(Path("results"), f"{name}-rules-cost"), force,
                                   unique=out is None)
     print_table(headline(table), "what each rule costs (with it minus without it) and what it buys beyond the "
                                  "targets alone (0: the rule does not bind)")
-    console.print(f"results written to [bold]{target}[/bold]")
+    console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 
 def print_comparison(cmp, rows: pd.DataFrame, title: str) -> None:
@@ -719,7 +752,7 @@ def print_diagnosis(d: pd.DataFrame) -> None:
 
 def print_run_summary(outcome) -> None:
     sol, sc, t = outcome.solution, outcome.loaded.scenario, outcome.timings
-    console.print(f"[bold]{sc.name}[/bold]: {sc.description.strip()}")
+    console.print(f"[bold]{esc(sc.name)}[/bold]: {esc(sc.description.strip())}")
     timing = ", ".join(f"{k.removesuffix('_s')} {v:.1f}s" for k, v in t.items())
     if sol.status == "infeasible":
         console.print("[red]infeasible[/red]: the targets and rules cannot all be met with the measures available.")
@@ -729,13 +762,13 @@ def print_run_summary(outcome) -> None:
         return
     gap = f", gap {sol.gap:.2%}" if sol.gap is not None else ""
     flag = "" if sol.status == "optimal" else \
-        f" [yellow](stopped by {sol.termination.removeprefix('k')}: best found, not proven optimal)[/yellow]"
+        f" [yellow](stopped by {esc(sol.termination.removeprefix('k'))}: best found, not proven optimal)[/yellow]"
     console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
     r = outcome.results
     missed = _lazy("model.results", "not_met")(r.targets)
     # the one headline every output starts with (model/names.py); the terminal's prose stays English
     line = importlib.import_module("model.names").targets_headline(missed, r.targets, "en")
-    console.print(f"[bold {'red' if missed else 'green'}]{rich_escape(line)}[/]")
+    console.print(f"[bold {'red' if missed else 'green'}]{esc(line)}[/]")
     tot = r.totals
     console.print(f"spending: investment {units.cny_to_yi(tot['capex_cny']):,.1f} 亿元; annual cost once built "
                   f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "

@@ -168,16 +168,18 @@ def baseline_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
 
 
 def write_baseline_tables(ds: Dataset, out_dir) -> list:
-    """The tables of :func:`baseline_tables` as CSV files (UTF-8 with BOM, so Excel shows the Chinese names)."""
+    """The tables of :func:`baseline_tables` as CSV files (UTF-8 with BOM, so Excel shows the Chinese names); a
+    dataset's name that Excel would read as a formula gets an apostrophe in front (model/textsafe.py)."""
     from pathlib import Path
 
     from .rundir import write_atomically, write_csv
+    from .textsafe import neutralise_frame
 
     tables = baseline_tables(ds)
 
     def fill(tmp: Path) -> None:
         for name, df in tables.items():
-            write_csv(df, tmp / f"{name}.csv", encoding="utf-8-sig")
+            write_csv(neutralise_frame(df), tmp / f"{name}.csv", encoding="utf-8-sig")
 
     out = write_atomically(Path(out_dir), fill, force=False)
     return sorted(out.glob("*.csv"))

@@ -208,8 +208,11 @@ class Run:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """A table ersim wrote (ids kept as text; a header-only file gives an empty table with its columns)."""
-    return pd.read_csv(path, dtype=_DTYPES)
+    """A table ersim wrote (ids kept as text; a header-only file gives an empty table with its columns).
+
+    Only an empty field is missing: write_csv writes a missing value so, and a name or label that reads 'NA',
+    'None' or '#N/A' is text from a dataset or scenario, not a missing value."""
+    return pd.read_csv(path, dtype=_DTYPES, keep_default_na=False, na_values=[""])
 
 
 def read_run(run_dir: Path) -> Run:

@@ -41,7 +41,27 @@ def _suggest_pollutant(text: str) -> str:
     return f" (did you mean '{POLLUTANT_NAMES[_POLLUTANT_ALIASES[close[0]]]}'?)" if close else ""
 
 
-_SAFE_NAME = re.compile(r"[^\W][\w.+-]{0,99}")
+_SAFE_NAME = re.compile(r"[^\W][\w.+-]*")
+
+#: longest scenario name in bytes (UTF-8). A file name may have 255 bytes, and ersim builds folder and file names
+#: from the scenario's: '<name>-alternatives', '<name>-sweep-vocs', '<name>-uncertainty', '<name>-rules-cost',
+#: '<name>-macc-nh3n', '<name>_counties.geojson', '.<name>.partial-XXXXXXXX' while writing, '-2' when taken.
+#: 120 bytes leaves room for all of them: 120 letters, or 40 Chinese characters (3 bytes each).
+MAX_NAME_BYTES = 120
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a results folder (or a file of one), or None if it can."""
+    if not _SAFE_NAME.fullmatch(name) or ".." in name:
+        return (f"'{name}' cannot name a results folder; use letters, digits, Chinese characters, '-', '_' or '.' "
+                "(no '/', '\\', spaces or leading '.'), e.g. linfen-2025")
+    size = len(name.encode("utf-8"))
+    if size > MAX_NAME_BYTES:
+        fits = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", errors="ignore")
+        return (f"the name is {size} bytes in UTF-8 ({len(name)} characters) and a results folder name may have at "
+                f"most {MAX_NAME_BYTES} bytes (a Chinese character takes 3, a letter 1; ersim adds suffixes such as "
+                f"'-alternatives' and file systems allow 255); shorten it, e.g. to '{fits}'")
+    return None
 
 
 class ScenarioError(Exception):
@@ -282,10 +302,11 @@ class Scenario(_Strict):
     @field_validator("name")
     @classmethod
     def _safe_name(cls, v: str) -> str:
-        # the name becomes a directory under results/: a shared scenario file must not write anywhere else
-        if not _SAFE_NAME.fullmatch(v) or ".." in v:
-            raise ValueError(f"'{v}' cannot name a results folder; use letters, digits, Chinese characters, '-', "
-                             "'_' or '.' (no '/', '\\', spaces or leading '.'), e.g. linfen-2025")
+        # the name becomes a directory under results/: a shared scenario file must not write anywhere else, nor
+        # name a folder longer than the file system allows (checked in bytes: 100 Chinese characters are 300)
+        problem = name_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @model_validator(mode="after")

@@ -6,6 +6,9 @@
   Its first line says whether every target is met. Opens in Excel and LibreOffice.
 * ``geojson``: the counties of the run's scope with their results as properties (ids, for GIS).
 * ``csv``: the run's tables as they are (ids), UTF-8 with a BOM so Excel shows the Chinese names correctly.
+
+Names and descriptions come from users and datasets: no text cell of the workbook is a formula, and text fields
+of the CSV files that a spreadsheet would read as one get an apostrophe in front (model/textsafe.py).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from openpyxl.utils import get_column_letter
 
 from ..names import (CARRIERS, DECIMALS, EFFECTS, SHEETS, column_decimals, column_name, column_unit, display_frame,
                      is_label_column, say, targets_headline, unit_name, value_name)
-from ..rundir import Run, read_run
+from ..rundir import NotARunError, Run, read_run
+from ..textsafe import neutralise_frame, text_as_text, workbook_frame
 from ..units import WAN_CNY, cny_to_yi, t_to_wan_t
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -204,8 +208,9 @@ def workbook_sheets(run: Run, lang: str = "zh") -> dict[str, tuple[pd.DataFrame,
 def export_xlsx(run: Run, path: Path, lang: str = "zh") -> Path:
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, (df, formats, row_formats) in workbook_sheets(run, lang).items():
-            df.to_excel(xw, sheet_name=name, index=False)
+            workbook_frame(df).to_excel(xw, sheet_name=name, index=False)
             _format_sheet(xw.sheets[name], formats, row_formats)
+            text_as_text(xw.sheets[name])  # a description or plant name '=...' shows as typed, not as a formula
     return path
 
 
@@ -220,10 +225,14 @@ def export_geojson(run: Run, path: Path) -> Path:
 
 
 def export_csv(run: Run, out_dir: Path) -> list[Path]:
+    """The run's tables as CSV files for spreadsheets: text that Excel would read as a formula gets an apostrophe
+    in front (model/textsafe.py). The run's own CSV files stay as ersim wrote them: they are the machine record,
+    read back by ersim and hashed, and a name in them is the name in the dataset, character for character."""
     files = []
     for name, df in run.tables.items():
         p = out_dir / f"{name}.csv"
-        df.to_csv(p, index=False, encoding="utf-8-sig")  # BOM: Excel then reads the Chinese names as UTF-8
+        # BOM: Excel then reads the Chinese names as UTF-8
+        neutralise_frame(df).to_csv(p, index=False, encoding="utf-8-sig")
         files.append(p)
     for doc in run.documents():
         shutil.copy(doc, out_dir / doc.name)
@@ -231,15 +240,27 @@ def export_csv(run: Run, out_dir: Path) -> list[Path]:
     return files
 
 
+def file_stem(run: Run) -> str:
+    """The start of the exported files' names: the run's scenario name, checked again as the scenario loader
+    checks it, because it is read from summary.json, a file anyone can edit ('../x' must not write elsewhere)."""
+    from ..scenario import name_problem
+
+    problem = name_problem(run.name)
+    if problem:
+        raise NotARunError(f"{run.path / 'summary.json'}: scenario: {problem}")
+    return run.name
+
+
 def export_run(run_dir: Path, out_dir: Path, formats: list[str], lang: str = "zh") -> list[Path]:
     """The run at ``run_dir`` in each of ``formats`` (xlsx, geojson, csv), written into ``out_dir``; the
     workbook in ``lang`` (the GeoJSON and CSV files keep their ids, for machines)."""
     run = read_run(run_dir)
+    stem = file_stem(run)
     files: list[Path] = []
     if "xlsx" in formats:
-        files.append(export_xlsx(run, out_dir / f"{run.name}.xlsx", lang))
+        files.append(export_xlsx(run, out_dir / f"{stem}.xlsx", lang))
     if "geojson" in formats and run.solved and run.geometry is not None:
-        files.append(export_geojson(run, out_dir / f"{run.name}_counties.geojson"))
+        files.append(export_geojson(run, out_dir / f"{stem}_counties.geojson"))
     if "csv" in formats:
         csv_dir = out_dir / "csv"
         csv_dir.mkdir()

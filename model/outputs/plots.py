@@ -51,12 +51,14 @@ def _colour(family: str) -> str:
 
 
 def use_cjk_font() -> str:
-    """Register the bundled CJK font and make it matplotlib's default; returns the family name."""
+    """Register the bundled CJK font and make it matplotlib's default; returns the family name. Text is drawn as
+    written: no mathtext, so a target label or plant name with '$' in it is text, not a formula that fails to
+    parse (ersim's own labels use none)."""
     font_manager.fontManager.addfont(str(FONT_FILE))
     name = font_manager.FontProperties(fname=str(FONT_FILE)).get_name()
     plt.style.use(STYLE_FILE)
     plt.rcParams.update({"font.family": "sans-serif", "font.sans-serif": [name, "DejaVu Sans"],
-                         "axes.unicode_minus": False})
+                         "axes.unicode_minus": False, "text.parse_math": False})
     return name
 
 

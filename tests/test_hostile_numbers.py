@@ -208,3 +208,12 @@ def test_validate_checks_uncertain_parameters(tmp_path, monkeypatch, param, frag
     res = invoke(["validate", str(path)], tmp_path)
     assert res.exit_code == 2 and "s.yaml:4:8: uncertainty.parameters.0:" in res.output and fragment in res.output, \
         res.output
+
+
+def test_rules_cost_without_rules_is_a_clear_mistake(tiny, tmp_path, monkeypatch):
+    """Every rule is off unless a scenario enables it: rules-cost then has nothing to price (it was a KeyError)."""
+    monkeypatch.chdir(tmp_path)
+    from conftest import cement_yaml
+
+    res = invoke(["rules-cost", str(cement_yaml(tmp_path, 500)), "--inputs", str(tiny)], tmp_path)
+    assert res.exit_code == 2 and "has no rule in force, so there is nothing to price" in res.output, res.output

@@ -19,6 +19,7 @@ from ..resolve import ModelData
 from ..results import totals
 from ..rules import RULES
 from ..rundir import write_atomically, write_csv
+from ..scenario import ScenarioError
 from ..solve import solve
 from .parallel import worker_inputs
 
@@ -37,7 +38,12 @@ def _solve(md: ModelData, cands) -> dict:
 
 
 def active_rules(md: ModelData) -> list[str]:
-    return [spec.key for spec in RULES if getattr(md.scenario.rules, spec.key).enabled]
+    """The enabled rules' keys; a scenario with none has nothing to price (a user's mistake, said before solving)."""
+    keys = [spec.key for spec in RULES if getattr(md.scenario.rules, spec.key).enabled]
+    if not keys:
+        raise ScenarioError(f"rules-cost: scenario '{md.scenario.name}' has no rule in force, so there is nothing to "
+                            "price; enable one under rules: (e.g. ule_mandatory: {enabled: true})")
+    return keys
 
 
 def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
@@ -45,9 +51,10 @@ def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
 
     Money in CNY (discounted objective; capex; annual cost once built, CNY/yr), tonnes in t/yr in the end year.
     """
+    keys = active_rules(md)
     cands = build_candidates(md)  # the candidates do not depend on the rules: one set serves every solve
     solved = {}
-    for key in [None, *active_rules(md)]:
+    for key in [None, *keys]:
         progress("every rule in force" if key is None else f"without {key}")
         solved[key] = _solve(md if key is None else md.relaxed(rule=key), cands)
     return rules_table(solved)

@@ -18,6 +18,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .textsafe import CONTROL_CHARACTERS
+
 from .errors import did_you_mean
 from .names import AIR_POLLUTANTS
 from .names import FAMILIES as FAMILY_NAMES
@@ -318,6 +320,12 @@ def _parse_column(fname: str, df: pd.DataFrame, col: Col, issues: list[InputIssu
         for line in _lines(bad):
             issues.append(InputIssue(fname, f"'{text.iloc[line - 2]}' is not true/false", line, col.name))
         return lowered == "true"
+    if col.kind in ("str", "code"):
+        # a carriage return splits a row of the result tables, an escape sequence acts on a terminal
+        for line in _lines(text.str.contains(CONTROL_CHARACTERS, regex=True)):
+            char = CONTROL_CHARACTERS.search(text.iloc[line - 2]).group()
+            issues.append(InputIssue(fname, f"holds the control character U+{ord(char):04X}; delete it (line breaks "
+                                            "and tabs are fine)", line, col.name))
     if col.kind == "code":
         bad = ~text.str.fullmatch(r"\d{6}") & ~empty
         for line in _lines(bad):

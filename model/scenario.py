@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from . import limits, units
 from .errors import did_you_mean
+from .textsafe import CONTROL_CHARACTERS  # a carriage return splits a result row, ESC acts on a terminal
 from .highs_options import HighsOptions
 from .names import POLLUTANTS, TARGET_POLLUTANTS
 from .rules import RULES
@@ -720,6 +721,23 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def _check_text(value: Any, loc: tuple, where: dict, fallback: Path, overridden: dict[tuple, str]) -> None:
+    """Refuse control characters in any key or text of the merged scenario, at their file:line:col or --set."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        _check_text(v, (*loc, k), where, fallback, overridden)
+        for text in (k, v):
+            bad = CONTROL_CHARACTERS.search(text) if isinstance(text, str) else None
+            if bad:
+                here = (*loc, k)
+                place = override_place(here, overridden) or next(
+                    (f"{f}:{line}:{col}" for n in range(len(here), -1, -1) if here[:n] in where
+                     for f, line, col in [where[here[:n]]]), str(fallback))
+                raise ScenarioError(f"{place}: {'.'.join(map(str, here))}: holds the control character "
+                                    f"U+{ord(bad.group()):04X} (\\x{ord(bad.group()):02x}); delete it (line breaks "
+                                    "and tabs are fine)")
+
+
 def load_scenario(path: Path | str, overrides: list[str] | None = None) -> LoadedScenario:
     """Read ``path`` (following ``extends:``), apply ``--set`` overrides and validate."""
     path = Path(path)
@@ -730,6 +748,7 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Loade
         keys, value = parse_override(text)
         _apply_override(data, keys, value, text)
         overridden[tuple(keys)] = text
+    _check_text(data, (), where, path, overridden)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:

@@ -30,8 +30,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
-# every C0 control but tab and line feed, DEL and the C1 controls: what a terminal may act on
-_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# every C0 control but tab and line feed, DEL and the C1 controls: what a terminal may act on (scenarios and
+# datasets may not hold them: model/scenario.py and model/inputs.py refuse them with their place)
+CONTROL_CHARACTERS = _TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # the characters XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): tab, line feed and CR are legal
 _XML_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 

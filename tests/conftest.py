@@ -18,15 +18,19 @@ def ds() -> Dataset:
     return load_dataset(DEFAULT_INPUTS)
 
 
-@pytest.fixture()
-def inputs_copy(tmp_path: Path) -> Path:
-    """A writable copy of the default inputs/ CSV files."""
-    dst = tmp_path / "inputs"
+def copy_inputs(dst: Path) -> Path:
+    """A writable copy of the default inputs/ CSV files in the new directory ``dst``."""
     dst.mkdir()
     for f in DEFAULT_INPUTS.iterdir():
         if f.suffix in (".csv", ".geojson"):
             shutil.copy(f, dst / f.name)
     return dst
+
+
+@pytest.fixture()
+def inputs_copy(tmp_path: Path) -> Path:
+    """A writable copy of the default inputs/ CSV files."""
+    return copy_inputs(tmp_path / "inputs")
 
 
 ONLY_CEMENT = "measures: {exclude: [heating, rail, wastewater, efficiency, voc, boiler]}\n"
@@ -39,6 +43,11 @@ PLANTS = [("T1", "140311", 2500, 700_000, 500.0), ("T2", "140322", 4000, 1_200_0
 @pytest.fixture()
 def tiny(inputs_copy: Path) -> Path:
     """The default inputs with only three cement plants, no named projects and no other sources."""
+    return make_tiny(inputs_copy)
+
+
+def make_tiny(inputs_copy: Path) -> Path:
+    """Cut a copy of the default inputs down to the three cement plants of ``PLANTS`` (see ``tiny``)."""
     e = pd.read_csv(inputs_copy / "enterprises.csv", dtype=str, keep_default_na=False)
     template = e[e["sector"] == "cement"].iloc[0]
     rows = []

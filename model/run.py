@@ -107,7 +107,7 @@ def fill_run(outcome: RunOutcome, tmp: Path, plots: bool = True) -> None:
     if plots and r is not None:
         from .outputs.plots import plot_run
 
-        plot_run(tmp, tmp / "figures")
+        plot_run(tmp, tmp / "figures", writing=True)
 
 
 def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots: bool = True,

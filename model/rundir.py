@@ -495,7 +495,7 @@ class Run:
         return table in self.tables
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path | io.BytesIO) -> pd.DataFrame:
     """A table ersim wrote (ids kept as text; a header-only file gives an empty table with its columns)."""
     return pd.read_csv(path, dtype=_DTYPES)
 
@@ -555,7 +555,7 @@ class _Reader:
     def csv(self, name: str) -> pd.DataFrame:
         data = self.raw(name)
         try:
-            return pd.read_csv(io.BytesIO(data), dtype=_DTYPES, encoding="utf-8")
+            return read_csv(io.BytesIO(data))  # the bytes checked, not the file again
         except (UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
             reason = str(err).splitlines()[0][:80] if str(err) else type(err).__name__
             raise self.fail(name, f"is unreadable (not a table ersim wrote: {reason})") from None
@@ -568,13 +568,14 @@ class _Reader:
         self.listed = {str(k): v for k, v in listed.items()}
 
 
-def read_run(run_dir: Path) -> Run:
+def read_run(run_dir: Path, writing: bool = False) -> Run:
     """Read a finished run, every file checked against its manifest; :class:`NotARunError` if ``run_dir`` is not
-    a run, :class:`DamagedRunError` if a file it reads is missing, changed or unreadable. Runs whose manifest
-    lists only the tables (written before summary.json and the geometry were hashed) are read, their other
-    files parsed."""
+    a run (a temporary folder is not, unless ``writing``: its writer draws the figures from it),
+    :class:`DamagedRunError` if a file it reads is missing, changed or unreadable. Runs whose manifest lists only
+    the tables (written before summary.json and the geometry were hashed) are read, their other files parsed."""
     run_dir = Path(run_dir)
-    _refuse_temporary(run_dir)
+    if not writing:
+        _refuse_temporary(run_dir)
     docs = [n for n in ("summary.json", "manifest.json") if (run_dir / n).exists() or (run_dir / n).is_symlink()]
     if not docs:
         raise NotARunError(f"{run_dir} is not an ersim run directory (no manifest.json and summary.json)")

@@ -104,6 +104,26 @@ def test_sigterm_during_a_highs_solve_stops_it(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["solving"]
 
 
+def test_sigterm_while_a_forked_child_draws_the_maps(place, tmp_path):
+    """The county maps are drawn in a forked child (model/outputs/plots.py _beside): stopping the run kills it
+    and removes the temporary folder it was drawing into; no process is left behind."""
+    code = ("import os, pathlib, time\nimport model.outputs.maps as m\n"
+            "def slow_maps(*a, **k):\n    pathlib.Path('maps').write_text(str(os.getpid()))\n    time.sleep(60)\n"
+            "m.county_maps = slow_maps\nimport cli\ncli.main()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, "run", place["scenario"], "--inputs", place["data"],
+                             "--out", "o"], cwd=tmp_path, env=ersim_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    child = int(wait_for(lambda: (tmp_path / "maps").exists() and (tmp_path / "maps").read_text()))
+    assert child != proc.pid
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines() == ["stopped by SIGTERM; nothing was written for this command"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["maps"]
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+
+
 def test_a_forked_child_dies_as_by_default():
     """Figures are drawn in a forked child: a signal must kill it as before, never raise in it (it would unwind
     into the parent's cleanup, in the child)."""

@@ -243,59 +243,73 @@ def _notice(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _lock_taken(marker: Path) -> bool | None:
-    """True if a live process holds the lock on ``marker``, False if not (it is taken now, and released at
-    once); None if there is no marker."""
-    try:
-        fd = os.open(marker, os.O_RDONLY)
-    except FileNotFoundError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # closing drops the lock
-
-
-def _abandoned(tmp: Path) -> bool:
-    """Whether the temporary directory ``tmp`` was left by a command that died: its writer's lock is gone (the
-    kernel drops the locks of a dead process), or it has no marker and is older than LEFTOVER_GRACE_S (an older
-    ersim's leftover; a new one gets its marker within microseconds)."""
-    taken = _lock_taken(tmp / MARKER) if fcntl is not None else None
-    if taken is not None:
-        return not taken
+def _old(tmp: Path) -> bool:
     try:
         return time.time() - tmp.stat().st_mtime > LEFTOVER_GRACE_S
     except OSError:
         return False
 
 
-def remove_leftovers(parent: Path) -> list[str]:
-    """Clear the temporary directories that killed commands left in ``parent`` (SIGKILL, power loss). A
-    ``.<name>.old-*`` directory holding an earlier result whose replacement never landed is put back as
-    ``<name>``, not deleted. Directories a live process is writing are left alone. Returns one line per
-    directory dealt with."""
-    done = []
+@contextmanager
+def _claimed(tmp: Path) -> Iterator[bool]:
+    """Whether the temporary directory ``tmp`` was left by a command that died, holding its lock meanwhile (so a
+    second cleanup running at the same time leaves it to this one). Dead: its writer's lock could be taken (the
+    kernel drops the locks of a dead process); or it has no marker and is older than LEFTOVER_GRACE_S (an older
+    ersim's leftover: a new one gets its marker within microseconds of the folder). A folder that cannot be
+    looked into (a colleague's, on a shared server) is not ours to judge."""
     try:
-        names = sorted(p.name for p in Path(parent).iterdir() if TEMPORARY.match(p.name))
+        fd = os.open(tmp / MARKER, os.O_RDONLY)
+    except FileNotFoundError:
+        fd, dead = None, _old(tmp)
+    except OSError:
+        fd, dead = None, False
+    else:
+        try:
+            if fcntl is None:
+                dead = _old(tmp)
+            else:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                dead = True
+        except OSError:  # held by a live writer
+            dead = False
+    try:
+        yield dead
+    finally:
+        if fd is not None:
+            os.close(fd)  # closing drops the lock
+
+
+def _clear(parent: Path, name: str) -> str | None:
+    """Deal with the abandoned temporary directory ``parent/name``; one line saying what was done, or None."""
+    tmp, m = parent / name, TEMPORARY.match(name)
+    dest = parent / m["name"]
+    if m["kind"] == "old" and (tmp / "old").is_dir() and not dest.exists():
+        # killed between moving the earlier result aside and moving its replacement in: the earlier one goes back
+        os.replace(tmp / "old", dest)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return f"put back {dest}, an earlier result an interrupted --force had moved aside"
+    shutil.rmtree(tmp, ignore_errors=True)
+    return None if tmp.exists() else f"removed the leftovers of an interrupted run: {tmp}"
+
+
+def remove_leftovers(parent: Path) -> list[str]:
+    """Clear the temporary directories that killed commands left in ``parent`` (SIGKILL, power loss); directories
+    a live process is writing are left alone. Returns one line per directory dealt with."""
+    parent, done = Path(parent), []
+    try:
+        names = sorted(p.name for p in parent.iterdir() if TEMPORARY.match(p.name))
     except OSError:
         return done
     for name in names:
-        tmp, m = Path(parent) / name, TEMPORARY.match(name)
-        if not tmp.is_dir() or tmp.is_symlink() or not _abandoned(tmp):
+        if not (parent / name).is_dir() or (parent / name).is_symlink():
             continue
-        dest = Path(parent) / m["name"]
-        if m["kind"] == "old" and (tmp / "old").is_dir() and not dest.exists():
+        with _claimed(parent / name) as dead:
             try:
-                os.replace(tmp / "old", dest)
-                done.append(f"put back {dest}, an earlier result an interrupted --force had moved aside")
+                line = _clear(parent, name) if dead else None
             except OSError:
-                continue
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not tmp.exists():
-            done.append(f"removed the leftovers of an interrupted run: {tmp}")
+                line = None
+        if line:
+            done.append(line)
     return done
 
 
@@ -355,7 +369,9 @@ def _seal(tmp: Path, fd: int) -> None:
     files = sorted(p.name for p in tmp.iterdir() if p.name != MARKER)
     data = json.dumps({"written_by": "ersim", "files": files}, ensure_ascii=False, indent=1).encode("utf-8")
     os.ftruncate(fd, 0)
-    os.pwrite(fd, data, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    while data:
+        data = data[os.write(fd, data):]
 
 
 @contextmanager

@@ -205,6 +205,24 @@ def test_a_leftover_locked_by_a_live_process_is_left_alone(tmp_path):
     assert remove_leftovers(tmp_path) == [f"removed the leftovers of an interrupted run: {d}"] and not d.exists()
 
 
+def test_a_colleagues_leftover_that_cannot_be_looked_into_is_left_alone(tmp_path, monkeypatch):
+    """On a shared server a temporary folder (mode 0700) of another user cannot be opened: not ours to judge, and
+    no reason to refuse our own write (simulated: root opens anything)."""
+    d = leftover(tmp_path)
+    os.utime(d, (time.time() - 3600, time.time() - 3600))
+    real = os.open
+
+    def refused(path, *a, **k):
+        if str(path).endswith(MARKER):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(os, "open", refused)
+    assert remove_leftovers(tmp_path) == [] and d.exists()
+    out = write_atomically(tmp_path / "r", lambda tmp: (tmp / "a.csv").write_text("x\n", encoding="utf-8"))
+    assert (out / "a.csv").exists() and d.exists()
+
+
 def test_a_write_in_progress_is_never_taken_for_a_leftover(tmp_path):
     """The writer's own lock protects its folder from a cleanup (here: its own, which would run in parallel)."""
     seen = []
@@ -232,7 +250,8 @@ def test_an_earlier_result_moved_aside_by_a_killed_force_is_put_back(tmp_path):
     (old / MARKER).write_text("", encoding="utf-8")
     (old / "old").mkdir()
     (old / "old" / "portfolio.csv").write_text("earlier\n", encoding="utf-8")
-    assert remove_leftovers(tmp_path)[0].startswith(f"put back {tmp_path / 'r'}")
+    assert remove_leftovers(tmp_path) == [f"put back {tmp_path / 'r'}, an earlier result an interrupted --force had "
+                                          "moved aside"]
     assert (tmp_path / "r" / "portfolio.csv").read_text(encoding="utf-8") == "earlier\n" and not old.exists()
     again = tmp_path / ".r.old-k1ll3e"  # the new result did land: the earlier one is what --force replaced
     shutil.copytree(old.parent / "r", again / "old")

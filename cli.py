@@ -226,9 +226,10 @@ def stopping_cleanly():
 def _stopped(signum: int) -> None:
     """Say in one line that the command was stopped and exit 128 + the signal's number, as shells report it (130
     Ctrl-C, 143 SIGTERM, 129 SIGHUP). A closed terminal (SIGHUP) may no longer take the line."""
-    why = "interrupted[/yellow]: stopped" if signum == signal.SIGINT else f"stopped[/yellow] by {signal.Signals(signum).name}"
+    name = signal.Signals(signum).name
+    why = "[yellow]interrupted[/yellow]: stopped" if signum == signal.SIGINT else f"[yellow]stopped[/yellow] by {name}"
     try:
-        err_console.print(f"[yellow]{why}; nothing was written for this command")
+        err_console.print(f"{why}; nothing was written for this command")
     except OSError:
         pass
     sys.exit(128 + signum)

@@ -576,6 +576,12 @@ class _Reader:
             reason = str(err).splitlines()[0][:80] if str(err) else type(err).__name__
             raise self.fail(name, f"is unreadable (not a table ersim wrote: {reason})") from None
 
+    def require(self, obj: dict, name: str, keys: tuple[str, ...]) -> None:
+        """The text fields every reader relies on (a hand-made or older file may lack them)."""
+        missing = [k for k in keys if not isinstance(obj.get(k), str)]
+        if missing:
+            raise self.fail(name, f"is unreadable (it lacks {', '.join(missing)})")
+
     def expect(self, manifest: dict, key: str, name: str) -> None:
         """Take the hashes of the files ``manifest[key]`` lists (a damaged list is itself damage)."""
         listed = manifest.get(key, {})
@@ -599,6 +605,7 @@ def read_run(run_dir: Path, writing: bool = False) -> Run:
     manifest = r.json("manifest.json")
     r.expect(manifest, "outputs_sha256", "manifest.json")
     summary = r.json("summary.json")
+    r.require(summary, "summary.json", ("scenario", "status"))
     hashed = "outputs_sha256" in manifest
     tables = {}
     for n in RUN_TABLES:
@@ -641,7 +648,5 @@ def read_sweep(path: Path) -> tuple[dict, pd.DataFrame]:
     r = _Reader(path, "sweep directory", "run the sweep again")
     meta = r.json("sweep.json")
     r.expect(meta, "outputs_sha256", "sweep.json")
-    missing = [k for k in ("scenario", "target") if not isinstance(meta.get(k), str)]
-    if missing:
-        raise r.fail("sweep.json", f"is unreadable (it lacks {', '.join(missing)})")
+    r.require(meta, "sweep.json", ("scenario", "target"))
     return meta, r.csv("curve.csv")

@@ -168,7 +168,10 @@ def test_a_run_of_an_older_ersim_is_still_read(place, tmp_path):
 @pytest.mark.parametrize("spoil, name, says", [
     (lambda r: (r / "summary.json").write_text("[1, 2]", encoding="utf-8"), "summary.json",
      "is unreadable (not the JSON object ersim writes)"),
-    (lambda r: (r / "summary.json").write_bytes(b"\xff\xfe\x00garbage"), "summary.json", "is unreadable (not valid JSON"),
+    (lambda r: (r / "summary.json").write_bytes(b"\xff\xfe\x00garbage"), "summary.json",
+     "is unreadable (not valid JSON"),
+    (lambda r: (r / "summary.json").write_text("{}", encoding="utf-8"), "summary.json",
+     "is unreadable (it lacks scenario, status)"),
     (lambda r: (r / "counties.geojson").write_text('{"type": "Feat', encoding="utf-8"), "counties.geojson",
      "is unreadable (not valid JSON"),
     (lambda r: (r / "manifest.json").write_text('{"outputs_sha256": [1]}', encoding="utf-8"), "manifest.json",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import errno
 import math
+import os
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -134,10 +137,11 @@ def _emissions() -> dict:
 def _user_errors() -> tuple[type[Exception], ...]:
     """The exceptions that are a user's mistake (imported only when something went wrong)."""
     from model.inputs import InputDataError
-    from model.rundir import OutputExistsError
+    from model.rundir import CannotWriteError, DamagedRunError, OutputExistsError
     from model.scenario import ScenarioError
 
-    return ScenarioError, InputDataError, ModelSetupError, OutputExistsError, FileNotFoundError, CommandLineError
+    return (ScenarioError, InputDataError, ModelSetupError, OutputExistsError, CannotWriteError, DamagedRunError,
+            FileNotFoundError, CommandLineError)
 
 
 def name_too_long(err: OSError) -> str:
@@ -157,6 +161,9 @@ def user_errors(*extra: type[Exception]):
     try:
         yield
     except Exception as err:  # noqa: BLE001 - sorted below, the rest re-raised
+        if _stop_signals:
+            # the stop made this error: a signal raised inside HiGHS's callback ends its solve with kSolveError
+            raise Terminated(_stop_signals[0]) from err
         if isinstance(err, (*_user_errors(), *extra)):
             err_console.print(f"[red]error:[/red] {esc(err)}")
             sys.exit(USER_ERROR)
@@ -177,6 +184,14 @@ def _newest(run_dir: Path) -> Path:
     if found != run_dir:
         console.print(f"[dim]using the newest run in {esc(run_dir)}: {esc(found.name)}[/dim]")
     return found
+
+
+def check_out(out: Path | None, force: bool) -> None:
+    """Refuse a bad --out (a file, the current directory, a folder of the user's with --force ...) before any
+    work is done; writing checks it again."""
+    if out is not None:
+        with user_errors():
+            _lazy("model.rundir", "check_destination")(out, force)
 
 
 def load_or_exit(inputs: Path | None):
@@ -236,28 +251,90 @@ inputs_option = click.option("--inputs", "inputs", type=click.Path(path_type=Pat
 
 
 INTERNAL_ERROR = 1
-INTERRUPTED = 130
+INTERRUPTED = 130  # Ctrl-C (SIGINT); SIGTERM and SIGHUP give 128 + their number too: 143 and 129, as shells do
+
+
+class Terminated(KeyboardInterrupt):
+    """A stop signal (Ctrl-C, SIGTERM, SIGHUP) raised where the program is, as Ctrl-C raises KeyboardInterrupt:
+    the same cleanup runs (temporary directories removed, dask clusters closed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+#: the stop signals received while the current command runs (what a KeyboardInterrupt re-raised on the way, or a
+#: solver error it caused, no longer says)
+_stop_signals: list[int] = []
+
+
+@contextmanager
+def stopping_cleanly():
+    """While a command runs, Ctrl-C, SIGTERM and SIGHUP raise :class:`Terminated` instead of killing the process
+    on the spot (which would leave its temporary directory behind). A signal the process was told to ignore
+    (``nohup`` ignores SIGHUP) stays ignored. A second SIGTERM or SIGHUP is ignored while the first's cleanup
+    runs (a second Ctrl-C is not: the user insists). A forked child (figures drawn beside the others) that gets
+    one dies as by default: it must never unwind into its parent's cleanup. Dask workers are spawned afresh and
+    keep Python's default handlers."""
+    _stop_signals.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def handler(signum: int, _frame) -> None:
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if _stop_signals and signum != signal.SIGINT:
+            return
+        _stop_signals.append(signum)
+        raise Terminated(signum)
+
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    old = {s: signal.signal(s, handler) for s in wanted if signal.getsignal(s) not in (signal.SIG_IGN, None)}
+    try:
+        yield
+    finally:
+        for s, previous in old.items():
+            signal.signal(s, previous)
+
+
+def _stopped(signum: int) -> None:
+    """Say in one line that the command was stopped and exit 128 + the signal's number, as shells report it (130
+    Ctrl-C, 143 SIGTERM, 129 SIGHUP). A closed terminal (SIGHUP) may no longer take the line."""
+    name = signal.Signals(signum).name
+    why = "[yellow]interrupted[/yellow]: stopped" if signum == signal.SIGINT else f"[yellow]stopped[/yellow] by {name}"
+    try:
+        err_console.print(f"{why}; nothing was written for this command")
+    except OSError:
+        pass
+    sys.exit(128 + signum)
 
 
 class ErsimGroup(click.Group):
-    """Turns anything unexpected into one short message (the traceback only with --debug) and Ctrl-C into a
-    clean stop; results are written atomically, so an interrupted command leaves nothing half-written."""
+    """Turns anything unexpected into one short message (the traceback only with --debug), and Ctrl-C, SIGTERM
+    and SIGHUP into a clean stop (exit 130, 143, 129); results are written atomically, so a stopped command leaves
+    nothing half-written."""
 
     def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            err_console.print("[yellow]interrupted[/yellow]: stopped; nothing was written for this command")
-            sys.exit(INTERRUPTED)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
-            raise
-        except Exception as err:  # noqa: BLE001 - the last line of defence for users
-            if ctx.params.get("debug"):
+        with stopping_cleanly():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt as err:
+                _stopped(getattr(err, "signum", None) or (_stop_signals or [signal.SIGINT])[0])
+            except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
                 raise
-            err_console.print(f"[red]internal error[/red]: {type(err).__name__}: {esc(err)}\n"
-                              "This is a bug in ersim, not in your files; rerun with `ersim --debug ...` for the "
-                              "traceback and report it.")
-            sys.exit(INTERNAL_ERROR)
+            except Exception as err:  # noqa: BLE001 - the last line of defence for users
+                if _stop_signals:  # an error the stop caused on its way out (a library's own conversion of it)
+                    _stopped(_stop_signals[0])
+                if ctx.params.get("debug"):
+                    raise
+                err_console.print(f"[red]internal error[/red]: {type(err).__name__}: {esc(err)}\n"
+                                  "This is a bug in ersim, not in your files; rerun with `ersim --debug ...` for the "
+                                  "traceback and report it.")
+                sys.exit(INTERNAL_ERROR)
 
 
 @click.group(cls=ErsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -269,8 +346,9 @@ class ErsimGroup(click.Group):
 def main(debug: bool, lang: str) -> None:
     """ersim: least-cost emission-reduction portfolios for Shanxi's 14th Five-Year Plan.
 
-    Exit codes: 0 done, 1 internal error, 2 a mistake in a file or argument (the message says where),
-    3 targets cannot be met, 4 solver failure, 130 interrupted.
+    Exit codes: 0 done, 1 internal error, 2 a mistake in a file or argument (the message says where), a damaged
+    run, or results that cannot be written (disk full, read-only), 3 targets cannot be met, 4 solver failure,
+    130 interrupted (Ctrl-C), 143 stopped by SIGTERM, 129 by SIGHUP.
     """
 
 
@@ -340,11 +418,15 @@ def show_cmd(what: str, name: str, scenario: Path, run_dir: Path | None, inputs:
         console.print("[dim]no run to show recommendations from: run the scenario or give --run[/dim]")
         return
     run = _newest(Path(run_dir))
-    port_file = run / "portfolio.csv"
-    if not port_file.exists():
+    if not any((run / f).exists() for f in ("summary.json", "manifest.json")):
+        console.print(f"[dim]{esc(run)} holds no finished run: nothing to show recommendations from[/dim]")
+        return
+    with user_errors():
+        solved = _lazy("model.rundir", "read_run")(run)  # checked against its manifest, like every reader
+    if "portfolio" not in solved:
         console.print(f"[dim]{esc(run)} has no portfolio (not solved)[/dim]")
         return
-    port = importlib.import_module("model.rundir").read_csv(port_file)
+    port = solved["portfolio"]
     rec = lookup.recommended(port, enterprise_id=eid) if what == "enterprise" else lookup.recommended(port, county=code)
     print_table(rec, f"recommended in {run} ({len(rec)} projects)", None, named=True)
 
@@ -435,6 +517,7 @@ def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tu
             time_limit: float | None, mip_gap: float | None, write_model: Path | None, force: bool,
             no_plots: bool, diagnose: bool) -> None:
     """Build and solve SCENARIO (a YAML file) and write the recommended portfolio."""
+    check_out(out, force)
     stages = {"load": "loading scenario and inputs", "build": "building the model", "solve": "solving with HiGHS",
               "results": "making result tables", "diagnose": "diagnosing: what can each target achieve"}
     with user_errors():
@@ -464,7 +547,7 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
 
     with user_errors():
         out = draw_figures(run_dir, svg)
-    drawn = sorted(out.iterdir())
+    drawn = sorted(f for f in out.iterdir() if not f.name.startswith("."))
     for f in drawn:
         console.print(f"wrote {esc(f)}")
     if not drawn:
@@ -479,13 +562,14 @@ def plot_cmd(run_dir: Path, svg: bool, force: bool) -> None:
 @click.option("--force", is_flag=True)
 def export_cmd(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
     """Export a finished run as an Excel workbook, county GeoJSON and/or CSV files."""
+    check_out(out, force)
     run_dir = _newest(run_dir)
     from model.outputs.export import write_export
 
     with user_errors():
         target = write_export(run_dir, fmt, out, force, current_lang())
     for f in sorted(target.rglob("*")):
-        if f.is_file():
+        if f.is_file() and not f.name.startswith("."):
             console.print(f"wrote {esc(f)}")
 
 
@@ -514,6 +598,7 @@ def report_cmd(run_dir: Path, force: bool) -> None:
 def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, force: bool, workers: int,
                 scheduler: str | None) -> None:
     """Compare runs side by side. ITEMS are run directories, sweep directories, or scenario files (run first)."""
+    check_out(out, force)
     from model.studies.compare import compare_items, split_items, write_comparison
     from model.studies.parallel import executor
 
@@ -544,6 +629,7 @@ def compare_cmd(items: tuple[Path, ...], out: Path | None, inputs: Path | None, 
 @click.option("--force", is_flag=True)
 def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs: Path | None, force: bool) -> None:
     """Marginal abatement cost curve of the measures available for one pollutant."""
+    check_out(out, force)
     from model.names import pollutant_name
     from model.studies.macc import ALLOCATION_RULE, build_macc, write_macc
 
@@ -573,6 +659,7 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
 def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None, overrides: tuple[str, ...],
                      inputs: Path | None, force: bool) -> None:
     """Near-optimal portfolios: at most SLACK dearer than the optimum, as different from it as possible."""
+    check_out(out, force)
     from model.studies.alternatives import generate_alternatives, write_alternatives
     from model.studies.compare import headline
 
@@ -609,6 +696,7 @@ def alternatives_cmd(scenario: Path, slack: float, count: int, out: Path | None,
 def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: Path | None, workers: int,
                     scheduler: str | None, overrides: tuple[str, ...], inputs: Path | None, force: bool) -> None:
     """Monte Carlo over the scenario's uncertain parameters: cost distribution and robust projects."""
+    check_out(out, force)
     from model.studies.parallel import executor
     from model.studies.uncertainty import run_uncertainty, summarise, write_uncertainty
 
@@ -650,6 +738,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
               out: Path | None, svg: bool, overrides: tuple[str, ...], inputs: Path | None, force: bool,
               workers: int, scheduler: str | None) -> None:
     """Cost curve: solve SCENARIO with one target at a range of levels (one model, re-solved)."""
+    check_out(out, force)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from model.studies.sweep import levels_from_range, sweep_scenario, write_sweep
@@ -711,6 +800,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...], inputs: Path | None,
                    force: bool, workers: int, scheduler: str | None) -> None:
     """What each policy rule costs: SCENARIO solved with each active rule lifted in turn."""
+    check_out(out, force)
     from model.studies.parallel import executor
     from model.studies.rules_cost import headline, rules_cost, rules_cost_parallel, write_rules_cost
 

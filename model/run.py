@@ -20,7 +20,7 @@ from .diagnose import diagnose
 from .inputs import load_dataset
 from .resolve import ModelData, resolve
 from .results import Results, make_results, manifest, summary
-from .rundir import GEOMETRY, default_out_dir, sha256, write_atomically, write_csv, write_geometry, write_json
+from .rundir import GEOMETRY, default_out_dir, files_sha256, write_atomically, write_csv, write_geometry, write_json
 from .scenario import LoadedScenario, load_scenario
 from .solve import Solution, solve
 
@@ -100,13 +100,14 @@ def fill_run(outcome: RunOutcome, tmp: Path, plots: bool = True) -> None:
     if (md.dataset.root / GEOMETRY).exists():
         write_geometry(md.dataset.root / GEOMETRY, md.scope_counties, tmp / GEOMETRY)
     man = manifest(outcome.loaded, md, outcome.solution, outcome.built.rules, outcome.timings)
-    # identical scenario + inputs give identical tables: these hashes let anyone check (and cache) that
-    man["outputs_sha256"] = {p.name: sha256(p) for p in sorted(tmp.glob("*.csv"))}
+    # identical scenario + inputs give identical tables: these hashes let anyone check (and cache) that, and let
+    # every reader (read_run) refuse a run whose tables, summary.json or geometry were changed since
+    man["outputs_sha256"] = files_sha256(tmp)
     write_json(man, tmp / "manifest.json")
     if plots and r is not None:
         from .outputs.plots import plot_run
 
-        plot_run(tmp, tmp / "figures")
+        plot_run(tmp, tmp / "figures", writing=True)
 
 
 def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots: bool = True,

@@ -314,11 +314,12 @@ def investment_by_city(portfolio: pd.DataFrame, title: str, path: Path, svg: boo
     return _save(fig, path, svg)
 
 
-def plot_run(run_dir: Path, out_dir: Path, svg: bool = False) -> list[Path]:
-    """Every figure of a run (read from the run directory alone), written into ``out_dir``."""
+def plot_run(run_dir: Path, out_dir: Path, svg: bool = False, writing: bool = False) -> list[Path]:
+    """Every figure of a run (read from the run directory alone), written into ``out_dir``; ``writing``: the run
+    is still in the temporary folder its writer fills."""
     from ..rundir import read_run
 
-    run = read_run(run_dir)
+    run = read_run(run_dir, writing)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not run.solved:
         return []
@@ -347,7 +348,9 @@ def _beside(first: Callable[[], list[Path]], rest: list[Callable[[], list[Path]]
     ``first``. The county maps take as long as the other figures together (base: 1.6 s against 0.8 s), so a run's
     figures take the maps' time. The child inherits the imported modules and the run's tables (nothing is pickled
     but the list of files it wrote). Where fork is unavailable, or the child fails, ``first`` runs here (so an
-    error shows as it would serially); so does a daemonic process (a dask worker)."""
+    error shows as it would serially); so does a daemonic process (a dask worker). When this process stops (an
+    error, Ctrl-C, SIGTERM) the child is killed first: its figures are not wanted, and it must not write into a
+    temporary folder being removed."""
     import multiprocessing as mp
 
     if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:  # a daemon may have no children
@@ -366,11 +369,14 @@ def _beside(first: Callable[[], list[Path]], rest: list[Callable[[], list[Path]]
     send.close()
     try:
         files = [f for job in rest for f in job()]
-    finally:
         try:
             got = receive.recv()
         except EOFError:  # the child died without a word
             got = None
+    except BaseException:
+        proc.kill()
+        raise
+    finally:
         proc.join()
     return files + ([Path(f) for f in got] if got is not None else first())
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..names import (EFFECTS, column_decimals, column_name, column_unit, display_frame, is_label_column, say,
                      not_met_items, targets_headline, unit_name, value_name)
-from ..rundir import OutputExistsError, read_run
+from ..rundir import OutputExistsError, read_run, writing_to
 from ..units import cny_to_yi
 
 FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
@@ -216,8 +216,9 @@ def write_report(run_dir: Path, force: bool = False, lang: str = "zh") -> Path:
         raise OutputExistsError(f"{out} exists; pass --force to replace it")
     tmp = out.with_suffix(".html.partial")
     try:
-        build_report(run_dir, tmp, lang)
-        tmp.replace(out)
+        with writing_to(out):
+            build_report(run_dir, tmp, lang)
+            tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
     return out

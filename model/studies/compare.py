@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..names import column_label, target_name
 from ..results import project_key, project_names
-from ..rundir import NotARunError, Run, is_run, is_sweep, read_run, read_sweep, write_atomically, write_csv
+from ..rundir import NotARunError, Run, read_run, read_sweep, write_atomically, write_csv
 from ..units import cny_to_yi, t_to_wan_t
 
 
@@ -158,13 +158,17 @@ def split_items(items: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
     for item in map(Path, items):
         if item.is_file():
             files.append(item)
-        elif is_sweep(item):
-            sweeps.append(item)
-        elif is_run(item):
-            runs.append(item)
+        elif _has_any(item, "sweep.json", "curve.csv"):
+            sweeps.append(item)  # even with one of its files missing: read_sweep then says which
+        elif _has_any(item, "summary.json", "manifest.json"):
+            runs.append(item)  # likewise read_run
         else:
             raise NotARunError(f"{item} is neither a scenario file, a run nor a sweep directory")
     return files, runs, sweeps
+
+
+def _has_any(folder: Path, *names: str) -> bool:
+    return any((folder / n).exists() for n in names)
 
 
 def compare_items(items: list[Path], inputs: Path | None, run) -> Comparison:

@@ -35,7 +35,7 @@ from ..diagnose import max_achievable
 from ..names import EFFECTS, pollutant_name
 from ..resolve import ModelData, resolve
 from ..results import totals
-from ..rundir import write_atomically, write_csv, write_json
+from ..rundir import files_sha256, write_atomically, write_csv, write_json
 from ..scenario import ScenarioError
 from ..solve import Solver
 
@@ -191,7 +191,7 @@ def levels_from_range(md: ModelData, pollutant: str, start: float, stop: float, 
 
 def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: bool = False,
                 force: bool = False, unique: bool = False) -> Path:
-    """curve.csv, cost_curve.png (and .svg) and sweep.json, written atomically."""
+    """curve.csv, cost_curve.png (and .svg) and sweep.json (with the sha256 of the others), written atomically."""
     from ..outputs.plots import cost_curve
 
     def fill(tmp: Path) -> None:
@@ -201,6 +201,8 @@ def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: boo
         write_json({"scenario": scenario_name, "target": result.target_label, "base_level_t": result.base_level_t,
                     "max_achievable_t": result.max_achievable_t, "points": len(result.curve),
                     "infeasible_points": int((result.curve["status"] == "infeasible").sum()),
-                    "seconds": {k: round(v, 3) for k, v in result.seconds.items()}}, tmp / "sweep.json")
+                    "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+                    # what was written before it, for read_sweep to check
+                    "outputs_sha256": files_sha256(tmp)}, tmp / "sweep.json")
 
     return write_atomically(out_dir, fill, force, unique)

@@ -158,6 +158,12 @@ def test_the_longest_name_runs_and_exports_and_a_tampered_name_cannot_export_els
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     summary["scenario"] = "../../escaped"  # a hand-edited run: its name must not lead the export elsewhere
     (run / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    out = clean(invoke("export", run, "--out", tmp_path / "e2"), 2)
+    assert "summary.json does not match its manifest" in out  # the manifest's hash catches the edit first
+    # a consistent forgery (the manifest's hash updated too) still cannot name a file outside the export
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    manifest["outputs_sha256"]["summary.json"] = hashlib.sha256((run / "summary.json").read_bytes()).hexdigest()
+    (run / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     before = tree(tmp_path)
     out = clean(invoke("export", run, "--out", tmp_path / "e2"), 2)
     assert "summary.json: scenario: '../../escaped' cannot name a results folder" in out

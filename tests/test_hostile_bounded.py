@@ -127,7 +127,7 @@ def test_the_scenario_itself_is_bounded(tmp_path, monkeypatch):
     assert res.exit_code == 2 and "/dev/zero is not a regular file" in res.output
     many = "name: x\n" + "".join(f"k{i}: {i}\n" for i in range(MAX_VALUES // 2 + 1))  # under 1 MB, too many values
     res = invoke(["validate", str(write_yaml(tmp_path, many))], tmp_path)
-    assert res.exit_code == 2 and "values" in res.output and f"at most {MAX_VALUES:,}" in res.output
+    assert res.exit_code == 2 and f"more than {MAX_VALUES:,} values (keys and items)" in res.output
 
 
 def test_long_extends_chain(tmp_path, monkeypatch):

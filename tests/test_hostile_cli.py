@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 import cli
 from conftest import ONLY_CEMENT, copy_inputs, make_tiny
 
-EXAMPLES = int(os.environ.get("ERSIM_CLI_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("ERSIM_CLI_EXAMPLES", "10"))
+#: commands whose accepted examples draw figures (seconds each): fewer examples
+FEWER = {"plot": 4, "report": 6}
 CLEAN_EXITS = {0, 2, 3, 4}
 
 TEXT = ["NOx", "VOCs", "临汾", "cement", "ule", "[/x]", "[bold red]x", "[link=file:///etc/passwd]x[/link]", "=1+1",
@@ -134,7 +136,7 @@ def test_no_tracebacks_from_any_command_line(place, cmd_name, monkeypatch):
     protected = {"notes/keep.txt": (root / "notes" / "keep.txt").read_bytes()}
     before = snapshot_outside(root)
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+    @settings(max_examples=min(EXAMPLES, FEWER.get(cmd_name, EXAMPLES)), deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much,
                                      HealthCheck.too_slow])
     @given(args=strategy)

@@ -436,19 +436,16 @@ def show_cmd(what: str, name: str, scenario: Path, run_dir: Path | None, inputs:
 @inputs_option
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="as for `ersim run`")
 def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]) -> None:
-    """Check SCENARIO and the inputs without solving."""
+    """Check SCENARIO and the inputs as far as a run goes without solving (the model is built, not solved)."""
     with user_errors(ModelSetupError):
-        loaded = load_scenario(scenario, list(overrides))
-        ds = load_dataset(inputs)
-        resolve(ds, loaded)
-        block = loaded.scenario.uncertainty
-        if block is not None and block.parameters:  # what `ersim uncertainty` would refuse, caught now
-            _lazy("model.studies.uncertainty", "check_parameters")(
-                [p.model_dump() for p in block.parameters], ds, loaded.resolved, loaded)
-    sc = loaded.scenario
+        with console.status("checking the scenario, the inputs and the model ..."):
+            checked = _lazy("model.check", "check_scenario")(scenario, list(overrides), inputs)
+    loaded, sc = checked.loaded, checked.loaded.scenario
     chain = " -> ".join(p.name for p in loaded.files)
     console.print(f"[green]ok[/green]: {esc(sc.name)} ({esc(chain)}): {len(sc.targets)} targets, objective "
-                  f"{sc.objective}, horizon {sc.horizon.start_year}-{sc.horizon.end_year}; inputs {esc(ds.root)}")
+                  f"{sc.objective}, horizon {sc.horizon.start_year}-{sc.horizon.end_year}; inputs "
+                  f"{esc(checked.dataset.root)}; model of {checked.candidates:,} candidates ({checked.columns:,} "
+                  f"columns, {checked.rows:,} rows), not solved")
 
 
 @main.command("check-inputs")

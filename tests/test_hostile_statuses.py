@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from conftest import ONLY_CEMENT, write_yaml
+from conftest import ONLY_CEMENT, ROOT, write_yaml
 from model.build import build_model
 from model.candidates import build_candidates
 from model.errors import ModelSetupError
@@ -60,22 +60,40 @@ def test_good_solver_limits_on_the_command_line_solve(tiny, tmp_path):
 
 
 # ---- numbers HiGHS would refuse or misread, from a dataset and from the model
-@pytest.mark.parametrize("capex", ["inf", "1e300"])
-def test_infinite_or_huge_capex_in_the_dataset_names_the_measure(tiny, tmp_path, capex):
-    """Today the Solver finds it (the dataset loader reads inf and 1e300 as numbers); a loader that refuses such
-    cells itself names the file, line and column instead. Either way: exit 2, nothing written."""
+@pytest.mark.parametrize("capex,fragment", [
+    ("inf", "measures.csv, line {line}, column 'capex_cny_per_unit': 'inf' is not a finite number"),
+    ("1e300", "the model cannot be solved: the share built of measure cement_ule at T"),
+], ids=["inf", "1e300"])
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_infinite_or_huge_capex_in_the_dataset_is_named(tiny, tmp_path, capex, fragment, command):
+    """An infinite cell is refused by the dataset's loader (file, line, column); a finite but huge one by the
+    check before HiGHS (which would read it as infinite), naming the measure and plant. `validate` builds the model
+    without solving, so it finds both. Exit 2, nothing written."""
     m = pd.read_csv(tiny / "measures.csv", dtype=str, keep_default_na=False)
-    m.loc[m["measure_id"] == "cement_ule", "capex_cny_per_unit"] = capex
+    hit = m["measure_id"] == "cement_ule"
+    m.loc[hit, "capex_cny_per_unit"] = capex
     m.to_csv(tiny / "measures.csv", index=False)
+    line = int(hit.to_numpy().nonzero()[0][0]) + 2
     before = sorted(p.name for p in tmp_path.iterdir())
-    res = run(tmp_path, tiny)
+    if command == "run":
+        res = run(tmp_path, tiny)
+    else:
+        res = CliRunner().invoke(cli.main, ["validate", str(write_yaml(tmp_path, f"name: t\n{ONLY_CEMENT}{TARGET}")),
+                                            "--inputs", str(tiny)])
     assert res.exit_code == 2, res.output
     out = " ".join(res.output.split())  # the terminal wraps long messages
-    assert ("measure cement_ule at T" in out and "costs" in out) or (
-        "measures.csv" in out and "capex_cny_per_unit" in out), out
+    assert fragment.format(line=line) in out, out
     assert "Traceback" not in out and "empty" not in out
     assert not (tmp_path / "o").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == before + ["s.yaml"]
+
+
+def test_validate_finds_a_rule_no_measure_can_meet(tmp_path):
+    """A rule with no measure to meet it was found only by `run`; `validate` builds the rows too."""
+    res = CliRunner().invoke(cli.main, ["validate", str(ROOT / "scenarios" / "base.yaml"), "--set",
+                                        "measures.exclude=[ule]"])
+    assert res.exit_code == 2 and "rule rule_ule:" in res.output and "have no measure that satisfies it" in \
+        res.output, res.output
 
 
 def built_with(tiny: Path, tmp_path: Path, column: str, value: float, measure: str = "cement_ule"):

@@ -30,9 +30,11 @@ class Checked:
     rows: int
 
 
-def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs: Path | None = None) -> Checked:
+def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs: Path | None = None,
+                   model: bool = True) -> Checked:
     """Check ``path`` with ``overrides`` against the dataset in ``inputs`` as far as a run goes before solving;
-    raises the error a run would (ScenarioError, InputDataError, ModelSetupError, HighsOptionError, ...)."""
+    raises the error a run would (ScenarioError, InputDataError, ModelSetupError, HighsOptionError, ...).
+    ``model=False``: the scenario and the dataset only (sizes 0), twice as fast."""
     loaded = load_scenario(path, overrides)
     ds = load_dataset(inputs)
     md = resolve(ds, loaded)
@@ -41,6 +43,8 @@ def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs:
         from .studies.uncertainty import check_parameters
 
         check_parameters([p.model_dump() for p in block.parameters], ds, loaded.resolved, loaded)
+    if not model:
+        return Checked(loaded, ds, 0, 0, 0)
     cands = build_candidates(md)
     bm = build_model(md, cands)
     opts = md.scenario.solver

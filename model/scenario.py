@@ -77,7 +77,8 @@ def pollutant_key(text: str) -> str:
     """Internal key ('nox', 'nh3n', ...) for a pollutant name as users write it (NOx, NH3-N, vocs ...)."""
     key = _POLLUTANT_ALIASES.get(str(text).strip().lower())
     if key is None:
-        raise ScenarioError(f"unknown pollutant '{text}'; use one of {', '.join(POLLUTANT_NAMES.values())}")
+        raise ScenarioError(f"unknown pollutant '{text}'{_suggest_pollutant(text)}; use one of "
+                            f"{', '.join(POLLUTANT_NAMES.values())}")
     return key
 
 

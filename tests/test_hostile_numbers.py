@@ -106,6 +106,7 @@ OPTIONS = [
     ("negative seed", ["uncertainty", UNCERTAIN, "--seed", "-3"], "-3 is not in the range 0<=x<=4294967295"),
     ("no workers", ["compare", BASE, "--workers", "0"], "0 is not in the range 1<=x<=256"),
     ("negative limit", ["list", "enterprises", "--limit", "-1"], "-1 is not in the range x>=0"),
+    ("pollutant typo", ["sweep", BASE, "--target", "NOy"], "unknown pollutant 'NOy' (did you mean 'NOx'?)"),
 ]
 
 

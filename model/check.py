@@ -11,12 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import build_model
-from .candidates import build_candidates
 from .inputs import Dataset, load_dataset
-from .resolve import resolve
 from .scenario import LoadedScenario, load_scenario
-from .solve import Solver
 
 
 @dataclass(frozen=True)
@@ -35,8 +31,13 @@ def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs:
     """Check ``path`` with ``overrides`` against the dataset in ``inputs`` as far as a run goes before solving;
     raises the error a run would (ScenarioError, InputDataError, ModelSetupError, HighsOptionError, ...).
     ``model=False``: the scenario and the dataset only (sizes 0), twice as fast."""
-    loaded = load_scenario(path, overrides)
+    loaded = load_scenario(path, overrides)  # first, before Pyomo is imported: a hostile file is refused at once
     ds = load_dataset(inputs)
+    from .build import build_model
+    from .candidates import build_candidates
+    from .resolve import resolve
+    from .solve import Solver
+
     md = resolve(ds, loaded)
     block = loaded.scenario.uncertainty
     if block is not None and block.parameters:  # what `ersim uncertainty` would refuse after loading

@@ -16,3 +16,11 @@ class ModelSetupError(Exception):
 
 class CommandLineError(Exception):
     """A command-line option that cannot be used as given (e.g. a dask scheduler that cannot be reached)."""
+
+
+class ScenarioError(Exception):
+    """A mistake in a scenario file or override; the message says where and how to fix it."""
+
+
+class YamlSyntaxError(ScenarioError):
+    """Text that is not YAML (a ``--set`` value that is not YAML is taken as text)."""

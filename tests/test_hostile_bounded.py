@@ -15,7 +15,8 @@ from click.testing import CliRunner
 import cli
 from conftest import ROOT, write_yaml
 from model import limits
-from model.scenario import MAX_ALIASES, MAX_DEPTH, MAX_SCENARIO_BYTES, MAX_VALUES, ScenarioError, load_scenario
+from model.safe_yaml import MAX_ALIASES, MAX_DEPTH, MAX_SCENARIO_BYTES, MAX_VALUES
+from model.scenario import ScenarioError, load_scenario
 from test_hostile_numbers import invoke
 
 BASE = (ROOT / "scenarios" / "base.yaml").as_posix()

@@ -209,12 +209,23 @@ def _listing(names: list[str], limit: int = 5) -> str:
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 
+#: the longest file name Linux file systems take (NAME_MAX), in bytes
+NAME_MAX_BYTES = 255
+
+
 def check_destination(out_dir: Path, force: bool = False, unique: bool = False) -> None:
     """Refuse, with the fix, an output directory ersim must not write: a file, the current directory or one of its
     parents, a project's root folder; a non-empty directory (unless ``unique``: the caller moves on to ``-2``);
     with ``force``, a directory holding anything but an earlier ersim result. Raises :class:`OutputExistsError`.
     Commands call it before they compute, so a mistake costs no solve; :func:`write_atomically` calls it again."""
     out = Path(out_dir)
+    # while writing, the folder is '.<name>.partial-XXXXXXXX' (18 bytes more) beside it: a name the file system
+    # takes may still be too long for that, and only fail after the solve
+    longest = max([*out.parts[:-1], f".{out.name}.partial-XXXXXXXX"], key=lambda p: len(p.encode("utf-8")))
+    if len(longest.encode("utf-8")) > NAME_MAX_BYTES:
+        name = out.name if longest.endswith(".partial-XXXXXXXX") else longest
+        raise OutputExistsError(f"--out {name!r} is {len(name.encode('utf-8'))} bytes in UTF-8; a folder name may have "
+                                f"at most {NAME_MAX_BYTES - 18} here (ersim adds 18 while writing): choose a shorter one")
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"{out} is a file, not a folder; choose another --out (a new folder name)")
     real, cwd = out.resolve(), Path.cwd().resolve()

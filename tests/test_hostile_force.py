@@ -226,3 +226,14 @@ def test_every_result_carries_a_marker_listing_what_was_written(tmp_path):
     out = write_atomically(tmp_path / "r", fill)
     assert json.loads((out / MARKER).read_text(encoding="utf-8"))["files"] == ["a.csv", "figs"]
     assert foreign_entries(out) == [] and foreign_entries(tmp_path) is None
+
+
+@pytest.mark.parametrize("name", ["o" * 238, "名" * 80], ids=["238 letters", "80 Chinese characters"])
+def test_an_out_name_too_long_to_write_is_refused_before_any_work(tmp_path, name):
+    """'.<name>.partial-XXXXXXXX' must fit in 255 bytes: 238 letters (256 with the 18 added) or 80 Chinese
+    characters (240 bytes) pass the file system's own check and failed only when the results were written."""
+    with pytest.raises(Exception, match=f"is {len(name.encode('utf-8'))} bytes in UTF-8; a folder name may have at "
+                                        "most 237"):
+        check_destination(tmp_path / name)
+    check_destination(tmp_path / ("o" * 237))  # the longest that fits
+    assert list(tmp_path.iterdir()) == []

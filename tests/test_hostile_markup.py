@@ -171,9 +171,10 @@ def test_the_longest_name_runs_and_exports_and_a_tampered_name_cannot_export_els
 
 
 def test_an_out_name_too_long_for_the_file_system_is_a_user_error(tmp_path):
+    """Refused before any work (check_destination), not when the temporary '.<name>.partial-' folder fails."""
     long = tmp_path / ("o" * 250)  # ersim's temporary '.<name>.partial-XXXXXXXX' takes it past 255 bytes
     out = clean(invoke("check-inputs", "--csv", long), 2)
-    assert f"'{'o' * 250}' is 250 bytes in UTF-8 and a name may have at most 255" in out
+    assert f"'{'o' * 250}' is 250 bytes in UTF-8; a folder name may have at most 237" in out
     assert list(tmp_path.iterdir()) == []
 
 

@@ -146,13 +146,16 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 def name_too_long(err: OSError) -> str:
     """The message for a path with a name longer than the file system allows (255 bytes on Linux): which name,
-    its size in bytes, and the fix. ersim writes into '.<name>.partial-XXXXXXXX' first, 18 bytes longer."""
+    its size in bytes, and the fix. ersim writes into '.<name>.partial-XXXXXXXX' first, a little longer."""
+    from model.rundir import NAME_MAX_BYTES, TEMPORARY_EXTRA_BYTES
+
     parts = Path(str(err.filename or "")).parts or ("",)
     longest = max(parts, key=lambda part: len(part.encode("utf-8")))
     if longest.startswith(".") and ".partial-" in longest:  # our temporary name: report the user's
         longest = longest[1:].rsplit(".partial-", 1)[0]
     return (f"a file name is too long: '{longest}' is {len(longest.encode('utf-8'))} bytes in UTF-8 and a name may "
-            "have at most 255 (ersim adds 18 to the last one while writing); choose a shorter --out or path")
+            f"have at most {NAME_MAX_BYTES} (ersim adds {TEMPORARY_EXTRA_BYTES} to the last one while writing); "
+            "choose a shorter --out or path")
 
 
 @contextmanager

@@ -33,10 +33,7 @@ def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs:
     ``model=False``: the scenario and the dataset only (sizes 0), twice as fast."""
     loaded = load_scenario(path, overrides)  # first, before Pyomo is imported: a hostile file is refused at once
     ds = load_dataset(inputs)
-    from .build import build_model
-    from .candidates import build_candidates
     from .resolve import resolve
-    from .solve import Solver
 
     md = resolve(ds, loaded)
     block = loaded.scenario.uncertainty
@@ -46,6 +43,10 @@ def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs:
         check_parameters([p.model_dump() for p in block.parameters], ds, loaded.resolved, loaded)
     if not model:
         return Checked(loaded, ds, 0, 0, 0)
+    from .build import build_model  # Pyomo and HiGHS: only when the model is built
+    from .candidates import build_candidates
+    from .solve import Solver
+
     cands = build_candidates(md)
     bm = build_model(md, cands)
     opts = md.scenario.solver

@@ -18,12 +18,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .textsafe import CONTROL_CHARACTERS
-
 from .errors import did_you_mean
 from .names import AIR_POLLUTANTS
 from .names import FAMILIES as FAMILY_NAMES
 from .names import TARGET_POLLUTANTS as POLLUTANTS
+from .textsafe import CONTROL_CHARACTERS
 
 #: the embedded default Shanxi dataset (repository checkout; ``ERSIM_INPUTS`` overrides it)
 DEFAULT_INPUTS = Path(__file__).resolve().parents[1] / "inputs"
@@ -412,6 +411,7 @@ def _check_carriers(m: pd.DataFrame, prices: pd.DataFrame, issues: list[InputIss
                                                    f"coal_saved_t_per_unit_yr is valued at (line {line}); add a row"))
 
 
+#: the county polygons of a dataset (optional); a run copies its scope's under the same name (model/rundir.py)
 GEOMETRY_FILE = "counties.geojson"
 
 

@@ -41,6 +41,8 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from .inputs import GEOMETRY_FILE as GEOMETRY  # a run's copy of its dataset's county geometry
+
 try:
     import fcntl
 except ImportError:  # not on Windows: leftovers are then removed by age alone
@@ -48,7 +50,6 @@ except ImportError:  # not on Windows: leftovers are then removed by age alone
 
 RUN_TABLES = ("portfolio", "targets", "county_summary", "measure_summary", "candidates", "diagnosis")
 _DTYPES = {"region_code": str, "city_code": str, "enterprise_id": str, "candidate_id": str}
-GEOMETRY = "counties.geojson"
 MARKER = ".ersim"
 #: ``.<name>.partial-XXXX`` (being written) and ``.<name>.old-XXXX`` (an earlier result being replaced)
 TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|old)-[A-Za-z0-9_]+$")
@@ -211,6 +212,9 @@ def _listing(names: list[str], limit: int = 5) -> str:
 
 #: the longest file name Linux file systems take (NAME_MAX), in bytes
 NAME_MAX_BYTES = 255
+#: what the temporary name adds to an output folder's name while it is written: '.', '.partial-' and mkdtemp's
+#: 8 random characters (:func:`write_atomically`)
+TEMPORARY_EXTRA_BYTES = len(".") + len(".partial-") + 8
 
 
 def check_destination(out_dir: Path, force: bool = False, unique: bool = False) -> None:
@@ -219,13 +223,14 @@ def check_destination(out_dir: Path, force: bool = False, unique: bool = False) 
     with ``force``, a directory holding anything but an earlier ersim result. Raises :class:`OutputExistsError`.
     Commands call it before they compute, so a mistake costs no solve; :func:`write_atomically` calls it again."""
     out = Path(out_dir)
-    # while writing, the folder is '.<name>.partial-XXXXXXXX' (18 bytes more) beside it: a name the file system
-    # takes may still be too long for that, and only fail after the solve
-    longest = max([*out.parts[:-1], f".{out.name}.partial-XXXXXXXX"], key=lambda p: len(p.encode("utf-8")))
-    if len(longest.encode("utf-8")) > NAME_MAX_BYTES:
-        name = out.name if longest.endswith(".partial-XXXXXXXX") else longest
-        raise OutputExistsError(f"--out {name!r} is {len(name.encode('utf-8'))} bytes in UTF-8; a folder name may have "
-                                f"at most {NAME_MAX_BYTES - 18} here (ersim adds 18 while writing): choose a shorter one")
+    # while writing, the folder is '.<name>.partial-XXXXXXXX' beside it: a name the file system takes may still be
+    # too long for that, and would only fail after the solve
+    for name, limit in [*((p, NAME_MAX_BYTES) for p in out.parts[:-1]),
+                        (out.name, NAME_MAX_BYTES - TEMPORARY_EXTRA_BYTES)]:
+        if len(name.encode("utf-8")) > limit:
+            raise OutputExistsError(f"--out {name!r} is {len(name.encode('utf-8'))} bytes in UTF-8; a folder name may "
+                                    f"have at most {limit} here (ersim adds {TEMPORARY_EXTRA_BYTES} to the last one "
+                                    "while writing): choose a shorter one")
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"{out} is a file, not a folder; choose another --out (a new folder name)")
     real, cwd = out.resolve(), Path.cwd().resolve()

@@ -337,6 +337,8 @@ class LoadedScenario:
     resolved: dict[str, Any]
     overrides: list[str] = field(default_factory=list)
     where: dict[tuple, tuple[Path, int, int]] = field(default_factory=dict)
+    #: key path -> the ``--set`` argument that set it (parsed once, by load_scenario)
+    overridden: dict[tuple, str] = field(default_factory=dict)
 
     def place(self, *path) -> str:
         """'file:line:col' of a key path, for error messages ('--set KEY=VALUE' if an override set it)."""
@@ -348,11 +350,6 @@ class LoadedScenario:
                 f, line, col = self.where[tuple(path[:n])]
                 return f"{f}:{line}:{col}"
         return str(self.files[-1]) if self.files else "scenario"
-
-    @property
-    def overridden(self) -> dict[tuple, str]:
-        """Key path -> the ``--set`` argument that set it."""
-        return {tuple(parse_override(text)[0]): text for text in self.overrides}
 
 
 def override_place(loc: tuple, overridden: dict[tuple, str]) -> str | None:
@@ -568,7 +565,7 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Loade
     except ValidationError as err:
         raise ScenarioError(_format_validation(err, where, path, overridden)) from None
     return LoadedScenario(scenario=scenario, files=files, resolved=scenario.model_dump(mode="json"),
-                          overrides=list(overrides or []), where=where)
+                          overrides=list(overrides or []), where=where, overridden=overridden)
 
 
 def scenario_list(folder: Path):

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from .. import limits
-from ..rundir import write_atomically, write_csv, write_json
 from ..errors import did_you_mean
+from ..rundir import write_atomically, write_csv, write_json
 from ..scenario import ScenarioError
 from .parallel import worker_inputs
 

@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ersim run scenarios/base.yaml
 
+# pytest-xdist: one worker per core (at most 4), whole test files per worker so module fixtures are built once;
+# on 2 cores the suite takes 229 s instead of 403 s (2026-12-04)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist loadfile
 
 clean-venv:
 	rm -rf $(VENV)

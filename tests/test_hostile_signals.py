@@ -104,12 +104,21 @@ def test_sigterm_during_a_highs_solve_stops_it(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["solving"]
 
 
-def test_sigterm_while_a_forked_child_draws_the_maps(place, tmp_path):
+#: the parent lingers after the fork, before it has returned from ``Process.start``: the moment CI once hit, when
+#: a SIGTERM left the child unkilled and holding the output pipes
+SLOW_START = ("import multiprocessing.popen_fork as pf\nlaunch = pf.Popen._launch\n"
+              "def slow_launch(self, obj):\n    launch(self, obj)\n    time.sleep(3)\n"
+              "pf.Popen._launch = slow_launch\n")
+
+
+@pytest.mark.parametrize("slow_start", [False, True], ids=["drawing", "just-forked"])
+def test_sigterm_while_a_forked_child_draws_the_maps(place, tmp_path, slow_start):
     """The county maps are drawn in a forked child (model/outputs/plots.py _beside): stopping the run kills it
-    and removes the temporary folder it was drawing into; no process is left behind."""
+    and removes the temporary folder it was drawing into; no process is left behind, also when the signal comes
+    while the parent is still starting the child."""
     code = ("import os, pathlib, time\nimport model.outputs.maps as m\n"
             "def slow_maps(*a, **k):\n    pathlib.Path('maps').write_text(str(os.getpid()))\n    time.sleep(60)\n"
-            "m.county_maps = slow_maps\nimport cli\ncli.main()\n")
+            "m.county_maps = slow_maps\n" + (SLOW_START if slow_start else "") + "import cli\ncli.main()\n")
     proc = subprocess.Popen([sys.executable, "-c", code, "run", place["scenario"], "--inputs", place["data"],
                              "--out", "o"], cwd=tmp_path, env=ersim_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)

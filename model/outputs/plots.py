@@ -10,8 +10,11 @@ the axes and never over them.
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import matplotlib
 
@@ -343,6 +346,33 @@ def plot_run(run_dir: Path, out_dir: Path, svg: bool = False, writing: bool = Fa
     return [f for job in jobs for f in job()]
 
 
+def _stop_signals() -> list[signal.Signals]:
+    """The signals ersim's commands turn into a clean stop (cli.stopping_cleanly)."""
+    return [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+
+@contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while the block runs, then raise the first that came. Python runs signal
+    handlers in the main thread whichever thread the signal reached (HiGHS keeps threads of its own), so holding
+    means swapping the Python handlers; a signal left to its default action (kill) is left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    old = {s: signal.getsignal(s) for s in _stop_signals()}
+    old = {s: h for s, h in old.items() if callable(h)}
+    for s in old:
+        signal.signal(s, lambda signum, _frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if held:
+            signal.raise_signal(held[0])
+
+
 def _beside(first: Callable[[], list[Path]], rest: list[Callable[[], list[Path]]]) -> list[Path]:
     """Run ``first`` in a forked child process while this one runs ``rest``; the files of ``rest``, then of
     ``first``. The county maps take as long as the other figures together (base: 1.6 s against 0.8 s), so a run's
@@ -350,7 +380,9 @@ def _beside(first: Callable[[], list[Path]], rest: list[Callable[[], list[Path]]
     but the list of files it wrote). Where fork is unavailable, or the child fails, ``first`` runs here (so an
     error shows as it would serially); so does a daemonic process (a dask worker). When this process stops (an
     error, Ctrl-C, SIGTERM) the child is killed first: its figures are not wanted, and it must not write into a
-    temporary folder being removed."""
+    temporary folder being removed. A stop signal is held while the child starts: one that came after the fork
+    but before ``start`` returned would otherwise leave the child unkilled, holding the terminal's pipes for as
+    long as it draws (CI once saw this)."""
     import multiprocessing as mp
 
     if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:  # a daemon may have no children
@@ -359,25 +391,30 @@ def _beside(first: Callable[[], list[Path]], rest: list[Callable[[], list[Path]]
     receive, send = ctx.Pipe(duplex=False)
 
     def child() -> None:
+        for s in _stop_signals():  # a forked child that is told to stop dies: never runs its parent's cleanup
+            signal.signal(s, signal.SIG_DFL)
         try:
             send.send([str(f) for f in first()])
         except BaseException:  # noqa: BLE001 - the parent redraws and raises it
             send.send(None)
 
     proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    send.close()
     try:
+        with _stops_held():
+            proc.start()
+        send.close()
         files = [f for job in rest for f in job()]
         try:
             got = receive.recv()
         except EOFError:  # the child died without a word
             got = None
     except BaseException:
-        proc.kill()
+        if proc.pid is not None:
+            proc.kill()
         raise
     finally:
-        proc.join()
+        if proc.pid is not None:
+            proc.join()
     return files + ([Path(f) for f in got] if got is not None else first())
 
 

@@ -468,7 +468,7 @@ def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) ->
     with user_errors(ValueError):
         tables = catalog.baseline_tables(ds)
         code = catalog.resolve_city(ds, city) if city else None
-    shown = ["group", "units", *catalog.BASELINE_COLUMNS, "synthetic_share"]
+    shown = ["group", "units", *catalog.BASELINE_COLUMNS, "named_share"]
     base = tables["baseline"]
     em = _emissions()
     print_table(base.loc[base["region_code"] == "140000", shown], "2020 baseline by group, 山西省 (t/yr)",
@@ -868,8 +868,10 @@ def print_run_summary(outcome) -> None:
                   f"{units.cny_to_yi(tot['annualised_capex_cny']):,.1f} + O&M and energy "
                   f"{units.cny_to_yi(tot['annual_om_cny']):,.1f}); {tot['projects']} projects")
     if tot.get("plant_projects"):
-        console.print(f"{tot['plant_projects']} plant projects, [yellow]{tot['plant_projects_at_synthetic_plants']} of "
-                      f"them at synthetic plants[/yellow] (no public list names them; see inputs/README.md)")
+        named_capex = tot["plant_capex_at_named_plants_cny"] / tot["plant_capex_cny"] if tot["plant_capex_cny"] else 1.0
+        console.print(f"{tot['plant_projects']} plant projects, {tot['plant_projects_at_named_plants']} of them at named "
+                      f"plants ({named_capex:.0%} of their capex); the rest at city remainders (plants no public list "
+                      "names; see inputs/README.md)")
     end = outcome.md.evaluation_end_year
     if tot.get("spending_discounted_cny") is not None:
         console.print(f"objective minimised (discounted to {sc.horizon.base_year}, costs to {end}): "

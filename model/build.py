@@ -4,7 +4,8 @@ Decision variables (i = candidate, y = build year in ``ModelData.years``):
 
 * ``built[i, y]`` in [0, 1]: share of candidate i's ``max_quantity`` in place by year y (cumulative: it never
   falls, ``built[i, y-1] <= built[i, y]``). Binary for plant measures and named wastewater plants (built whole
-  or not at all), continuous for household conversions, rail tonnage and the synthetic (programme) wastewater
+  or not at all), k / blocks for a remainder's measures (``blocks_built[i, y]`` integer: whole blocks of a typical
+  line or boiler), continuous for household conversions, rail tonnage and the synthetic (programme) wastewater
   capacity. What is built *in* year y is the difference ``built[i, y] - built[i, y-1]`` (:class:`Solution` ``u``).
 * ``siding[i, y]`` binary: a rail siding for shipper i in place by year y (only where none exists), cumulative.
 * ``short[k]`` >= 0: shortfall of soft target k (t), penalised per tonne.
@@ -196,8 +197,16 @@ def define_variables(m: pyo.ConcreteModel, c: pd.DataFrame, years: list[int]) ->
     # plant measures and named plants are built whole; programmes and conversions are continuous
     binary = ((c["kind"] == "enterprise") | ((c["kind"] == "wastewater") & c["named"].fillna(False).astype(bool)))
     binary = binary.to_numpy()
+    blocks = c["blocks"].fillna(1).to_numpy(dtype=int) if "blocks" in c else np.ones(n, dtype=int)
+    in_blocks = binary & (blocks > 1)  # a remainder: built in whole blocks, a share k / blocks of it
+    binary = binary & (blocks <= 1)
     m.built = pyo.Var(m.I, m.Y, bounds=(0, 1),
                       domain=lambda _m, i, y: pyo.Binary if binary[i] else pyo.UnitInterval)
+    m.B = pyo.Set(initialize=[int(i) for i in np.flatnonzero(in_blocks)])
+    m.blocks_built = pyo.Var(m.B, m.Y, domain=pyo.NonNegativeIntegers,
+                             bounds=lambda _m, i, y: (0, int(blocks[i])))
+    m.whole_blocks = pyo.Constraint(m.B, m.Y, rule=lambda _m, i, y: int(blocks[i]) * _m.built[i, y]
+                                    == _m.blocks_built[i, y])
     needs_siding = (c["kind"] == "freight") & c.get("needs_siding", pd.Series(False, index=c.index)).fillna(False)
     m.S = pyo.Set(initialize=[int(i) for i in np.flatnonzero(needs_siding.to_numpy())])
     m.siding = pyo.Var(m.S, m.Y, domain=pyo.Binary)

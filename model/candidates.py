@@ -93,6 +93,12 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     pairs = pairs[(pairs["process_m"] == "") | np.array(names_process, dtype=bool)]
     # A plant already at ULE needs no further ULE package (000:L101 coal power, and any 'done' plant).
     pairs = pairs[~((pairs["family"] == "ule") & (pairs["ule_status"] == "done"))]
+    # A measure for a 2020 ULE state (steel: the whole package, the rest of one under way, the fugitive stages)
+    # treats only plants in that state.
+    states = pairs["for_ule_status"].fillna("").astype(str) if "for_ule_status" in pairs else None
+    if states is not None:
+        fits = [not want or str(have) in want.split("|") for want, have in zip(states, pairs["ule_status"])]
+        pairs = pairs[np.array(fits, dtype=bool)]
     is_voc_tier = pairs["vocs_efficiency_after"].notna()
     eff0 = pairs["voc_treatment_eff"].fillna(0.0).clip(upper=0.99)
     # VOC tiers only make sense if they beat the plant's current treatment.
@@ -127,7 +133,10 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     out["source"] = "catalogue"
     _apply_stated_projects(ds, out)
     out["annualised_capex_cny"] = out["capex_cny"] * md.crf(out["lifetime_yr"].astype(float))
-    return combine_at_plants(out, e)
+    out = combine_at_plants(out, e)
+    # a remainder is taken in equal blocks (a typical line or boiler of its city), a named plant whole
+    out["blocks"] = e["blocks"].reindex(out["enterprise_id"]).fillna(1).astype(int).to_numpy() if len(out) else []
+    return out
 
 
 #: reduction columns of a plant's own emissions (COD and NH3-N are not emitted by the plants' stacks)

@@ -60,7 +60,7 @@ def enterprises_view(ds: Dataset, city: str | None = None, sector: str | None = 
     if sector:
         e = e[e["sector"] == _choice("sector", sector, sorted(set(ds.enterprises["sector"])), SECTOR_ZH)]
     return e[["enterprise_id", "name_zh", "sector", "city", "county", "capacity", "capacity_unit",
-              "nox_t", "so2_t", "vocs_t", "ule_status", "bulk_freight_kt_per_yr", "has_siding", "synthetic"]]
+              "nox_t", "so2_t", "vocs_t", "ule_status", "bulk_freight_kt_per_yr", "has_siding", "plant_identity"]]
 
 
 def measures_view(ds: Dataset, sector: str | None = None, family: str | None = None) -> pd.DataFrame:
@@ -109,12 +109,21 @@ SECTOR_GROUPS = {"power": "coal power", "captive_power": "coal power", "steel": 
 BASELINE_COLUMNS = ["nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
 
 
+def _named_share(plants: pd.DataFrame) -> float:
+    """The part of the plants' NOx (their emissions where they emit none) at named plants, 0-1."""
+    named = plants["plant_identity"] == "named"
+    for col in ("nox_t", "pm_t", "co2_t"):
+        if plants[col].sum() > 0:
+            return float(plants.loc[named, col].sum() / plants[col].sum())
+    return float(named.mean()) if len(plants) else float("nan")
+
+
 def baseline_by_group(ds: Dataset, region_code: str | None = None) -> pd.DataFrame:
     """2020 emissions (t/yr) per group of sources: plants by sector group, then the categories of sources.csv.
 
     ``region_code``: a city (its counties only) or None for the whole dataset. Columns: group, kind (plants or
-    sources), units (plants, or the activity and its unit), one column per pollutant, and synthetic_share (of the
-    group's NOx-weighted rows that are synthetic, 0-1).
+    sources), units (plants, or the activity and its unit), one column per pollutant, and named_share (of a plant
+    group's capacity-weighted NOx, the part at named plants rather than city remainders, 0-1; empty for sources).
     """
     from .inputs import CATEGORIES
 
@@ -126,14 +135,15 @@ def baseline_by_group(ds: Dataset, region_code: str | None = None) -> pd.DataFra
     for group, part in e.assign(group=e["sector"].map(SECTOR_GROUPS)).groupby("group", sort=False):
         rows.append({"group": group, "kind": "plants", "units": f"{len(part)} plants",
                      **part[BASELINE_COLUMNS[:4] + ["co2_t"]].sum().to_dict(), "cod_t": 0.0, "nh3n_t": 0.0,
-                     "synthetic_share": float(part["synthetic"].mean())})
+                     "named_share": _named_share(part)})
     for (cat, unit), part in s.groupby(["category", "activity_unit"], sort=False):
         rows.append({"group": CATEGORIES.get(cat, cat) + f" ({cat})", "kind": "sources",
                      "units": f"{part['activity'].sum():,.0f} {unit}", **part[BASELINE_COLUMNS].sum().to_dict(),
-                     "synthetic_share": float(part["synthetic"].mean())})
-    out = pd.DataFrame(rows, columns=["group", "kind", "units", *BASELINE_COLUMNS, "synthetic_share"]).fillna(0.0)
+                     "named_share": float("nan")})
+    out = pd.DataFrame(rows, columns=["group", "kind", "units", *BASELINE_COLUMNS, "named_share"])
+    out[BASELINE_COLUMNS] = out[BASELINE_COLUMNS].fillna(0.0)
     total = {"group": "total", "kind": "", "units": "", **out[BASELINE_COLUMNS].sum().to_dict(),
-             "synthetic_share": float("nan")}
+             "named_share": _named_share(e)}
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 

@@ -43,6 +43,13 @@ CATEGORIES: dict[str, str] = {
     "solvent_architectural": "VOC area sources", "catering": "VOC area sources",
 }
 
+#: a plant's 2020 ultra-low-emission state: none, a retrofit under way (partial), stacks at ULE but not the
+#: fugitive sources (organised, steel), or done
+ULE_STATUSES = ("none", "partial", "organised", "done")
+#: named: a real plant, from a public list or a seed plan; remainder: the capacity a statistic gives beyond the
+#: named plants of a city, taken by measures in ``blocks`` equal parts
+PLANT_IDENTITIES = ("named", "remainder")
+
 Kind = Literal["str", "float", "int", "bool", "code"]
 _EMPTY_DTYPE = {"str": object, "code": object, "float": float, "int": "Int64", "bool": bool}
 
@@ -81,14 +88,15 @@ TABLES: dict[str, list[Col]] = {
         Col("capacity", "float", min=0), Col("capacity_unit", choices=CAPACITY_UNITS),
         Col("output", "float", min=0), Col("output_unit"),
         *[Col(f"{p}_t", "float", min=0) for p in AIR_POLLUTANTS], Col("co2_t", "float", min=0),
-        Col("ule_status", required=False, choices=("done", "partial", "none")),
+        Col("ule_status", required=False, choices=ULE_STATUSES),
         Col("voc_treatment_eff", "float", required=False, min=0, max=1),
         Col("boiler_t_per_h", "float", required=False, min=0),
         Col("bulk_freight_kt_per_yr", "float", min=0), Col("rail_share", "float", required=False, min=0, max=1),
         Col("has_siding", "bool"), Col("road_haul_km", "float", required=False, min=0),
         Col("latitude", "float", required=False, min=-90, max=90),
         Col("longitude", "float", required=False, min=-180, max=180), Col("coord_source", required=False),
-        Col("synthetic", "bool"), _src(),
+        Col("plant_identity", choices=PLANT_IDENTITIES), Col("tracker_id", required=False),
+        Col("blocks", "int", min=1), _src(),
     ],
     "projects": [
         Col("project_id", unique=True), Col("name_zh"), Col("enterprise_id", required=False, ref="enterprise"),
@@ -104,7 +112,8 @@ TABLES: dict[str, list[Col]] = {
         Col("applies_to", choices=("enterprise", "household", "freight", "wastewater", "source")),
         Col("sector", required=False, multi=True, choices=SECTORS + ("urban", "park", "town", "rural")
             + tuple(CATEGORIES)),
-        Col("process", required=False), Col("terrain", choices=("any", "plain", "mountain")),
+        Col("process", required=False), Col("for_ule_status", required=False, multi=True, choices=ULE_STATUSES),
+        Col("terrain", choices=("any", "plain", "mountain")),
         Col("exclusive_group", required=False), Col("unit"), Col("ule_compliant", "bool", required=False),
         *[Col(f"{p}_removal", "float", required=False, min=-1, max=1) for p in AIR_POLLUTANTS],
         Col("co2_removal", "float", required=False, min=-5, max=1),

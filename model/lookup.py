@@ -61,8 +61,10 @@ def enterprise_facts(ds: Dataset, eid: str) -> pd.DataFrame:
             f"{r['process']}"), ("where", f"{city} {county['name_zh']} ({r['county_code']})"),
             ("capacity", f"{r['capacity']:,.0f} {r['capacity_unit']}"),
             ("2020 output", f"{r['output']:,.0f} {r['output_unit']}" if pd.notna(r["output"]) else ""),
-            ("ULE status", r["ule_status"] or "n/a"), ("synthetic", "yes: no public list names it" if r["synthetic"]
-                                                        else "no: a named plant"),
+            ("ULE status", r["ule_status"] or "n/a"),
+            ("identity", "named: a real plant" + (f" (tracker id {r['tracker_id']})" if r.get("tracker_id") else "")
+             if r["plant_identity"] == "named" else f"remainder: a city's capacity no public list names, taken in "
+             f"{int(r['blocks'])} block(s)"),
             ("coordinates", f"{r['latitude']}, {r['longitude']} ({r['coord_source']})")]
     rows += [(f"{c} (t/yr)", f"{r[c]:,.1f}") for c in EMISSIONS if c in r and pd.notna(r[c]) and r[c]]
     rows.append(("source", r["source"]))

@@ -183,12 +183,17 @@ COLUMNS: dict[str, Column] = {
     "spending_discounted_cny": Column("支出（折现）", "spending (discounted)", "亿元"),
     "penalties_discounted_cny": Column("未达软目标罚金（折现）", "penalties for unmet soft targets (discounted)", "亿元"),
     "plant_projects": Column("企业项目数", "plant projects", decimals=0),
-    "plant_projects_at_synthetic_plants": Column("其中在合成企业", "of which at synthetic plants", decimals=0),
+    "plant_projects_at_named_plants": Column("其中在实名企业", "of which at named plants", decimals=0),
+    "plant_capex_cny": Column("企业项目投资", "plant-project capex", "亿元"),
+    "plant_capex_at_named_plants_cny": Column("其中在实名企业", "of which at named plants", "亿元"),
     **{f"reduction_{p.column}": Column(f"{p.zh}减排量", f"{p.en} reduction", "万吨") for p in POLLUTANTS.values()},
-    # how much rests on synthetic plants
-    "plants": Column("企业数", "plants", decimals=0),
-    "synthetic_plants": Column("其中合成企业", "of which synthetic", decimals=0),
-    "projects_at_synthetic_plants": Column("其中在合成企业", "of which at synthetic plants", decimals=0),
+    # how much rests on named plants rather than a city's remainder
+    "plants": Column("企业行数", "plant rows", decimals=0),
+    "named_plants": Column("其中实名企业", "of which named", decimals=0),
+    "projects_at_named_plants": Column("其中在实名企业", "of which at named plants", decimals=0),
+    "capex_at_named_plants_cny": Column("其中在实名企业的投资", "capex at named plants", "亿元"),
+    "plant_identity": Column("企业身份", "plant identity"),
+    "tracker_id": Column("名录编号", "tracker id"),
     # the input tables of `ersim list` and `ersim show`
     "field": Column("条目", "field"),
     "applies_to": Column("适用对象", "applies to"),
@@ -200,7 +205,6 @@ COLUMNS: dict[str, Column] = {
     "ule_status": Column("超低排放状态", "ULE status"),
     "bulk_freight_kt_per_yr": Column("大宗货运量", "bulk freight", "千吨/年"),
     "has_siding": Column("有铁路专用线", "has a siding"),
-    "synthetic": Column("合成企业", "synthetic"),
     "gdp_2020_cny": Column("2020年地区生产总值", "GDP 2020", "亿元"),
     "population_2020": Column("2020年人口", "population 2020", "人"),
     "rural_coal_households_2020": Column("2020年散煤取暖", "heating with bulk coal in 2020", "户"),
@@ -216,7 +220,7 @@ COLUMNS: dict[str, Column] = {
     "reduction_t": Column("减排潜力", "reduction potential", "万吨"),
     "cumulative_t": Column("累计", "cumulative", "万吨"),
     "cny_per_t": Column("单位减排成本", "cost per tonne", "元/吨"),
-    "synthetic_share": Column("合成占比", "synthetic share", decimals=2),
+    "named_share": Column("实名企业占比", "named share", decimals=2),
     "modelled_t": Column("模型值", "modelled", "吨/年"),
     "low_t": Column("参考下限", "reference low", "吨/年"),
     "high_t": Column("参考上限", "reference high", "吨/年"),
@@ -256,10 +260,12 @@ VALUES: dict[str, dict[object, tuple[str, str]]] = {
                "boiler": ("燃煤锅炉", "coal boilers"), "logistics": ("物流", "logistics"),
                "other_industry": ("其他工业", "other industry")},
     "level": {"province": ("省", "province"), "city": ("市", "city"), "county": ("区县", "county")},
+    "plant_identity": {"named": ("实名企业", "named plant"), "remainder": ("城市其余产能（未列明企业）",
+                                                                           "city remainder (plants not listed)")},
     "status": {"optimal": ("最优", "optimal"), "best_found": ("可行解（未证明最优）", "best found (not proven optimal)"),
                "infeasible": ("不可行", "infeasible")},
 }
-for _flag in ("has_siding", "synthetic", "mandatory"):
+for _flag in ("has_siding", "mandatory"):
     VALUES[_flag] = VALUES["met"]
 
 #: sheets of the workbook: id -> (Chinese, English); Excel allows 31 characters

@@ -84,16 +84,19 @@ def totals(bm: BuiltModel, sol: Solution) -> dict:
     annualised = (col("annualised_capex_cny") * share).sum() + (col("siding_annualised_cny") * sid_share).sum()
     om = (col("annual_cost_cny") * share).sum() + (col("siding_annual_cost_cny") * sid_share).sum()
     penalty = sum(t.penalty_cny_per_t * t.weight * sol.short.get(t.key, 0.0) for t in bm.targets if t.kind == "soft")
-    # how many of the chosen plant projects sit at synthetic plants (no public list names them)
+    # how many of the chosen plant projects, and how much of their capex, sit at named plants (a real plant, from a
+    # public list or a seed plan) rather than at a city's remainder (a statistic)
     plant = (c["kind"] == "enterprise").to_numpy() & (share > 1e-6)
-    synthetic = c["enterprise_id"].map(bm.md.dataset.enterprises["synthetic"]).fillna(False).to_numpy(dtype=bool)
+    named = (c["enterprise_id"].map(bm.md.dataset.enterprises["plant_identity"]) == "named").to_numpy(dtype=bool)
+    plant_capex = col("capex_cny") * share * (c["kind"] == "enterprise").to_numpy()
     return {"projects": int((share > 1e-6).sum() + sid_share.sum()), "capex_cny": float(capex),
             "total_annual_cost_cny": float(annualised + om), "annualised_capex_cny": float(annualised),
             "annual_om_cny": float(om), objective_key(sol.objective_unit): sol.objective,
             # the discounted cost splits into what is spent and what unmet soft targets are charged
             "spending_discounted_cny": None if sol.cost_cny is None else float(sol.cost_cny - penalty),
             "penalties_discounted_cny": float(penalty),
-            "plant_projects": int(plant.sum()), "plant_projects_at_synthetic_plants": int((plant & synthetic).sum()),
+            "plant_projects": int(plant.sum()), "plant_projects_at_named_plants": int((plant & named).sum()),
+            "plant_capex_cny": float(plant_capex.sum()), "plant_capex_at_named_plants_cny": float(plant_capex[named].sum()),
             **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS}}
 
 
@@ -137,15 +140,15 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     # plant and freight projects are placed at their enterprise (maps draw them as points); coord_source says
     # whether that is the plant's own position or only its county's centroid
     at_plant = port["kind"].isin(["enterprise", "freight"])
-    for col in ("latitude", "longitude", "coord_source"):  # optional columns: a dataset without them reads empty
-        port[col] = port["enterprise_id"].map(ds.enterprises[col]).where(at_plant)
+    for col in ("latitude", "longitude", "coord_source", "plant_identity", "tracker_id"):
+        port[col] = port["enterprise_id"].map(ds.enterprises[col]).where(at_plant)  # optional: may read empty
     port["unit"] = port["unit"].replace(QTY_UNITS)
     port["total_annual_cost_cny"] = port["annualised_capex_cny"] + port["annual_cost_cny"]
     port["year"] = port["year"].astype(int)
     cols = ["candidate_id", "kind", "family", "measure_id", "measure_name", "enterprise_id", "enterprise_name",
             "region_code", "county", "city_code", "city", "year", "quantity", "unit", "capex_cny",
-            "annualised_capex_cny", "annual_cost_cny", "total_annual_cost_cny", *EFFECTS, "latitude", "longitude",
-            "coord_source", "source"]
+            "annualised_capex_cny", "annual_cost_cny", "total_annual_cost_cny", *EFFECTS, "plant_identity", "tracker_id",
+            "latitude", "longitude", "coord_source", "source"]
     return port[cols].sort_values(["year", "family", "city_code", "region_code", "candidate_id"]).reset_index(drop=True)
 
 
@@ -272,24 +275,27 @@ def summary(name: str, md: ModelData, sol: Solution, results: Results | None) ->
     if results is not None:
         out["totals"] = results.totals
         out["targets_met"] = bool(results.targets["met"].all()) if len(results.targets) else True
-        out["synthetic_by_sector"] = synthetic_by_sector(md, results.portfolio)
+        out["identity_by_sector"] = identity_by_sector(md, results.portfolio)
     return out
 
 
-def synthetic_by_sector(md: ModelData, portfolio: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Per plant sector in the scope: plants and how many are synthetic (no public list names them), and the
-    chosen plant projects and how many sit at synthetic plants: how much of the answer rests on made-up plants."""
+def identity_by_sector(md: ModelData, portfolio: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per plant sector in the scope: plant rows and how many are named (a real plant) rather than a city's
+    remainder, and the chosen plant projects and their capex, with the part at named plants: how much of the
+    answer a planner can hand on as a list of real plants."""
     plants = md.plants
-    flag = plants["synthetic"].astype(bool)
+    named = plants["plant_identity"] == "named"
     port = portfolio[portfolio["kind"] == "enterprise"] if len(portfolio) else portfolio
-    at = port["enterprise_id"].map(flag) if len(port) else pd.Series(dtype=bool)
+    at = port["enterprise_id"].map(named).fillna(False).astype(bool) if len(port) else pd.Series(dtype=bool)
     out = {}
     for sector, part in plants.groupby("sector", sort=True):
         chosen = port[port["enterprise_id"].isin(part["enterprise_id"])] if len(port) else port
-        out[str(sector)] = {"plants": int(len(part)), "synthetic_plants": int(part["synthetic"].astype(bool).sum()),
+        out[str(sector)] = {"plants": int(len(part)), "named_plants": int(named[part.index].sum()),
                             "projects": int(len(chosen)),
-                            "projects_at_synthetic_plants": int(at[chosen.index].fillna(False).astype(bool).sum())
-                            if len(chosen) else 0}
+                            "projects_at_named_plants": int(at[chosen.index].sum()) if len(chosen) else 0,
+                            "capex_cny": float(chosen["capex_cny"].sum()) if len(chosen) else 0.0,
+                            "capex_at_named_plants_cny": float(chosen["capex_cny"][at[chosen.index]].sum())
+                            if len(chosen) else 0.0}
     return out
 
 

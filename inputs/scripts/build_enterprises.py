@@ -158,6 +158,9 @@ from pathlib import Path
 
 import numpy as np
 
+import gem_plants as gem
+from gem_plants import GEM_LICENCE
+
 SEED = 20201231
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent  # inputs/
@@ -192,6 +195,9 @@ for _line in _COUNTY_TXT.strip().splitlines():
         CITY_COUNTIES[_p[0]].append(_code)
 assert len(COUNTY_NAME) == 117, len(COUNTY_NAME)
 CITY_BY_NAME = {v: k for k, v in CITY_NAME.items()}
+CITY_PINYIN = {"太原": "Taiyuan", "大同": "Datong", "阳泉": "Yangquan", "长治": "Changzhi", "晋城": "Jincheng",
+               "朔州": "Shuozhou", "晋中": "Jinzhong", "运城": "Yuncheng", "忻州": "Xinzhou", "临汾": "Linfen",
+               "吕梁": "Lvliang"}
 
 
 def county(city: str, name: str) -> str:
@@ -232,13 +238,30 @@ EF: dict[str, dict] = {
         co2=0.40, freight=2.4,
         src="as coking_wet; estimate: dry quenching removes ~0.2 kg/t of quench-tower PM"),
     "steel_integrated": dict(
-        unit="t_crude_steel", nox=(1.10, 0.44), so2=(0.65, 0.255), pm=(1.00, 0.19), voc_gen=0.05,
-        co2=1.85, freight=3.5,
+        unit="t_crude_steel", nox=(1.10, 0.44), so2=(0.65, 0.255), pm=(1.00, 0.19), pm_fugitive=(0.60, 0.11),
+        voc_gen=0.05, co2=1.85, freight=3.5,
         src="sinter NOx 0.51 -> 0.15 kg/t sinter (parameters.md) x 1.25 t sinter/t steel + pellet 0.35 t/t x "
             "0.6 -> 0.15 + other stacks 0.25 -> 0.20; estimate: SO2 sinter 120 -> 35 mg/m3 x 3000 Nm3/t; PM "
             "sinter 50 -> 10 mg/m3 plus fugitive; resulting cuts -60/-61/-81 % match MIIT's -59/-61/-81 % "
             "(parameters.md §1); CO2 1.85 t/t BF-BOF; freight ore/pellet 1.6 + coal/coke 0.5 + flux 0.2 + "
-            "scrap 0.15 + products 1.0 t/t (estimate)"),
+            "scrap 0.15 + products 1.0 t/t (estimate); pm_fugitive: estimate: of the PM, 0.60 -> 0.11 kg/t is "
+            "fugitive (stockyards, charging, tapping, roads), the rest from stacks (sinter 50 -> 10 mg/m3 x 3000 "
+            "Nm3/t x 1.25 t/t = 0.19 -> 0.04, other stacks 0.21 -> 0.04); a plant whose organised (stack) "
+            "emissions reached ULE but not its fugitive ones ('organised') emits NOx and SO2 at ULE and PM 0.08 + "
+            "0.60 = 0.68 kg/t"),
+    "steel_eaf": dict(
+        unit="t_crude_steel", nox=(0.20, 0.12), so2=(0.06, 0.03), pm=(0.35, 0.06), pm_fugitive=(0.20, 0.03),
+        voc_gen=0.02, co2=0.20, freight=2.1,
+        src="estimate: scrap EAF, no sinter or blast furnace: NOx 0.20 -> 0.12 and SO2 0.06 -> 0.03 kg/t (furnace "
+            "off-gas and ladle heating), PM 0.35 -> 0.06 kg/t (primary + secondary fume capture; 0.20 -> 0.03 "
+            "fugitive); CO2 0.20 t/t direct (electrodes, charge carbon, gas), electricity not counted at the plant; "
+            "freight scrap 1.1 + products 1.0 t/t"),
+    "ironmaking": dict(
+        unit="t_pig_iron", nox=(1.10, 0.44), so2=(0.65, 0.255), pm=(1.00, 0.19), pm_fugitive=(0.60, 0.11),
+        voc_gen=0.05, co2=1.75, freight=3.0,
+        src="estimate: a sinter + blast-furnace works without steelmaking: the integrated factors per t of pig iron "
+            "(sinter and BF dominate NOx, SO2 and PM; 0.9 t hot metal per t BOF steel), CO2 1.75 t/t hot metal; "
+            "freight ore/pellet 1.6 + coal/coke 0.5 + flux 0.2 + iron out 0.7 t/t"),
     "pellet": dict(
         unit="t_pellet", nox=(0.625, 0.125), so2=(0.50, 0.0875), pm=(0.30, 0.05), voc_gen=0.0,
         co2=0.06, freight=2.1,
@@ -356,13 +379,34 @@ EF: dict[str, dict] = {
 }
 
 
-def ef_pick(pair, status):
+def ef_pick(pair, status, fugitive=None):
+    """The factor for a plant's 2020 ULE state. 'organised' (steel: stacks at ULE, fugitive sources not yet):
+    the ULE factor plus what the fugitive sources still emitted above their ULE level (PM only: ``fugitive``
+    is the (pre, ULE) fugitive part of the PM factor; NOx and SO2 come from stacks)."""
     pre, ule = pair
     if status == "done":
         return ule
+    if status == "organised":
+        return ule + (fugitive[0] - fugitive[1] if fugitive else 0.0)
     if status == "partial":
         return 0.5 * (pre + ule)
     return pre  # none / blank
+
+
+def mixed_ef(shares: dict[str, float], key: str) -> str:
+    """Register (once) the output-weighted mix of EF entries ``shares`` (same unit) as EF[key]; return key.
+    A plant with two routes (TISCO: blast furnaces and EAFs) is one row with the mixed factors."""
+    if key not in EF:
+        parts = [(EF[k], w) for k, w in shares.items()]
+        assert abs(sum(w for _, w in parts) - 1) < 1e-9 and len({e["unit"] for e, _ in parts}) == 1
+        mix = {"unit": parts[0][0]["unit"]}
+        for f in ("nox", "so2", "pm", "pm_fugitive"):
+            mix[f] = tuple(sum(e[f][i] * w for e, w in parts) for i in (0, 1))
+        for f in ("voc_gen", "co2", "freight"):
+            mix[f] = sum(e[f] * w for e, w in parts)
+        mix["src"] = "mix " + " + ".join(f"{w:.2f} x '{k}'" for k, w in shares.items())
+        EF[key] = mix
+    return key
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,7 +416,7 @@ ENT_COLUMNS = [
     "enterprise_id", "name_zh", "name_en", "sector", "process", "county_code", "capacity", "capacity_unit",
     "output", "output_unit", "nox_t", "so2_t", "pm_t", "vocs_t", "co2_t", "ule_status", "voc_treatment_eff",
     "boiler_t_per_h", "bulk_freight_kt_per_yr", "rail_share", "has_siding", "road_haul_km", "latitude", "longitude",
-    "coord_source", "synthetic", "source",
+    "coord_source", "plant_identity", "tracker_id", "blocks", "source",
 ]
 PROJ_COLUMNS = [
     "project_id", "name_zh", "enterprise_id", "region_code", "family", "measure_id", "capex_cny", "nox_cut_t",
@@ -386,15 +430,16 @@ KEY2ID: dict[str, str] = {}
 def add_ent(*, name_zh, name_en, sector, process, county_code, capacity, capacity_unit, output, ef,
             ule_status="", voc_eff=None, boiler=None, rail_share=0.0, has_siding=False, road_haul_km=None,
             synthetic, source, key=None, freight_kt=None, latitude=None, longitude=None, coord_source=None,
-            siding_drawn=False):
+            siding_drawn=False, identity=None, tracker_id="", blocks=1):
     """One enterprise row. latitude/longitude/coord_source: the plant's own position (GPPD); left None, main()
     puts the plant at its county's centroid. siding_drawn: has_siding/rail_share of a real plant were drawn (not
     known), so calibrate_sidings() may change them as it does for synthetic rows."""
     assert county_code in COUNTY_NAME, county_code
     e = EF[ef]
+    assert ule_status != "organised" or "pm_fugitive" in e, ef
     nox = output * ef_pick(e["nox"], ule_status) / 1000.0
     so2 = output * ef_pick(e["so2"], ule_status) / 1000.0
-    pm = output * ef_pick(e["pm"], ule_status) / 1000.0
+    pm = output * ef_pick(e["pm"], ule_status, e.get("pm_fugitive")) / 1000.0
     vgen = output * e["voc_gen"] / 1000.0
     vocs = vgen * (1.0 - voc_eff) if voc_eff is not None else vgen
     co2 = output * e["co2"]
@@ -409,6 +454,7 @@ def add_ent(*, name_zh, name_en, sector, process, county_code, capacity, capacit
         rail_share=rail_share if freight_kt > 0 else None, has_siding=has_siding,
         road_haul_km=road_haul_km if freight_kt > 0 else None, latitude=latitude, longitude=longitude,
         coord_source=coord_source, synthetic=synthetic,
+        plant_identity=identity or ("synthetic" if synthetic else "named"), tracker_id=tracker_id, blocks=blocks,
         source=f"{source}; factors: EF table '{ef}' in inputs/scripts/build_enterprises.py",
         siding_drawn=siding_drawn,
     )
@@ -419,54 +465,16 @@ def add_ent(*, name_zh, name_en, sector, process, county_code, capacity, capacit
 
 
 # --------------------------------------------------------------------------------------------
-# Real coal power plants: GPPD v1.3.0 (WRI et al., CC BY 4.0), curated in scripts/data/shanxi_coal_plants.csv:
-# 59 of GPPD's 62 Shanxi coal rows kept (56 public, 3 captive), keep/drop and match reasons in
-# scripts/data/shanxi_coal_plants.README.md. Every kept plant is a row with GPPD capacity, county and position.
+# The GPPD v1.3.0 coal plants (WRI et al., CC BY 4.0) curated in scripts/data/shanxi_coal_plants.csv were the real
+# power rows until the Global Coal Plant Tracker's units replaced them (issue 22); reconcile_power() matches them
+# to the tracker's plants and writes research/gem/power_reconciliation.csv.
 # --------------------------------------------------------------------------------------------
 GPPD_CSV = HERE / "data" / "shanxi_coal_plants.csv"
-GPPD_COORD = "GPPD v1.3.0 (WRI, CC BY 4.0)"
-GPPD_CITE = ("GPPD v1.3.0 (Global Power Plant Database, WRI et al. 2018, CC BY 4.0; wri/global-power-plant-database "
-             "@7a91cfbb)")
-# GPPD plant_key -> NAMED key: the seed-named plants the curated file matches (high or medium confidence). They keep
-# their seed name and enterprise id and take the GPPD capacity, county and position.
-GPPD_MATCH = {"cpi_shentou": "shentou1", "guodian_huozhou": "huozhou_pp", "zhaoguang": "zhaoguang_pp",
-              "houma": "houma_pp"}
-POWER_HOURS = 4300  # estimate: 2020 full-load hours of a public coal plant, as for the seed-named plants before
-CAPTIVE_HOURS = 5500  # estimate: captive units run with their steel works or smelter (mean of the synthetic draws)
 
 
 def gppd_plants() -> list[dict]:
     with GPPD_CSV.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
-
-
-def gppd_src(p) -> str:
-    """Where a real plant's GPPD facts come from, with the curated file's keep decision and caveats."""
-    s = (f"{GPPD_CITE} {p['gppd_ids']} '{p['name_en']}' (GPPD source {p['gppd_source']}): "
-         f"{int(p['capacity_mw']):,} MW in {p['county_name_zh']} {p['county_code']}; "
-         f"owner {p['owner'] or 'not given'}; commissioned {p['commissioning_year'] or 'not given'}; kept in "
-         f"scripts/data/shanxi_coal_plants.csv as {p['plant_key']} (confidence {p['confidence']})")
-    if p["confidence"] != "high" or p["gppd_source"] != "GCPT":
-        s += f": {p['decision_note']}"
-    if p["coord_note"] != "GPPD coordinates":
-        s += f"; position: {p['coord_note']}"
-    if p["name_zh"] and p["plant_key"] not in GPPD_MATCH:
-        s += f"; name_zh: {p['name_zh_source']}"
-    return s
-
-
-def gppd_position(p) -> dict:
-    note = "" if p["coord_note"] == "GPPD coordinates" else "; the site of another GPPD row, see source"
-    return dict(latitude=float(p["latitude"]), longitude=float(p["longitude"]), coord_source=GPPD_COORD + note)
-
-
-def gppd_name(p) -> tuple[str, str]:
-    """name_zh, name_en: the curated Chinese name where the file gives one; otherwise a description by county
-    that carries the GPPD name and is clearly not a company name."""
-    if p["name_zh"]:
-        return p["name_zh"], p["name_en"]
-    kind = "燃煤自备电厂" if p["sector_suggested"] == "captive_power" else "燃煤电厂"
-    return f"{p['county_name_zh']}{kind}（GPPD: {p['name_en']}）", p["name_en"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -656,26 +664,84 @@ NAMED = [
 ]
 
 
+# Seed-named plants that Global Energy Monitor lists: NAMED key -> GEM plant location id (coal power) or mine id.
+# They keep their seed name and enterprise id and take the tracker's capacity, county and position. A power plant's
+# NAMED row is its first unit; its other units follow in build_power under the same name.
+GEM_POWER_MATCH = {
+    "shentou1": "L100000101519",  # 国家电投神头第一发电厂, 平鲁区, 2 x 660 MW (the seed row names 朔城区, the old site)
+    "shentou2": "L100000104988",  # 神华国能神头第二发电厂, 朔城区, 2 x 500 MW
+    "huozhou_pp": "L100000101485",  # 国电华北电力霍州发电厂, 霍州市, 2 x 600 MW
+    "zhaoguang_pp": "L100000101515",  # 山西国际能源兆光发电厂, 霍州市, 4 units, 1,800 MW
+    "houma_pp": "L100000101455",  # 山西侯马发电厂, 侯马市, 2 x 300 MW
+}
+GEM_MINE_MATCH = {  # the seven 平鲁区 mines of 002:L811 and 山煤国际's 蒲县 mine on the 中南 siding (003:L316 ④)
+    "yishun": "M2269", "houan": "M1132", "guoqiang": "M1925", "lujiayao": "M2042", "daheng": "M1111",
+    "sentai": "M2105", "xialiyuan": "M2203", "shanmei_puxian": "M3138",
+}
+SHANMEI_NOTE = ("the seed names 山煤国际 (Shanxi Coal Import and Export Group)'s 蒲县 mines as the shipper; GEM lists two "
+                "of that group's mines in 蒲县, Baozigou (豹子沟, 1.5 Mt/yr, this row) and Wanjiazhuang (万家庄, 1.2 Mt/yr, "
+                "its own row)")
+POWER_HOURS = 4300  # estimate: 2020 full-load hours of a public coal unit
+CAPTIVE_HOURS = 5500  # estimate: captive units run with their steel works or smelter
+#: estimate: Shanxi's 2020 raw-coal output, 10.63亿t (shanxi-statistics.md §1, above-scale mines), is 1.004 x the
+#: 1,058.8 Mt/yr of capacity GEM lists as opened by 2020: the mines ran at about their rated capacity (Chinese mines
+#: may produce up to their approved capacity, and GEM misses some small ones), so output = capacity
+MINE_UTILISATION = 1.0
+
+
+SEED_PLANT_NAME: dict[str, tuple[str, str]] = {}  # NAMED key -> the seed plant's names, for its other units
+
+
+def gem_position(lat, lon, what="GEM") -> dict:
+    return dict(latitude=round(float(lat), 5), longitude=round(float(lon), 5), coord_source=f"{what} ({GEM_LICENCE})")
+
+
+def unit_rows_by_plant() -> dict[str, list[dict]]:
+    plants: dict[str, list[dict]] = {}
+    for u in gem.coal_units():
+        plants.setdefault(u["gem_location_id"], []).append(u)
+    return plants
+
+
+def unit_src(u) -> str:
+    return (f"{gem.GEM_LICENCE}: Global Coal Plant Tracker July 2024 unit {u['gem_unit_id']} ({u['plant_name_en']} "
+            f"{u['unit_name']}), {u['mw']:,.0f} MW, {u['combustion_technology']}, coal {u['coal_type']}, started "
+            f"{u['start_year']}" + (f", retired {u['retired_year']}" if u["retired_year"] else "")
+            + f"; county {u['county_name_zh']} {u['county_code']} by {u['county_by']}; owner {u['owner']}")
+
+
+def mine_src(m) -> str:
+    return (f"{gem.GEM_LICENCE}: Global Coal Mine Tracker 2024 mine {m['gem_mine_id']} '{m['name_en']}' "
+            f"({m['mine_type']}, {m['coal_type']}), capacity opened by 2020 {m['capacity_2020_t'] / 1e6:g} Mt/yr, "
+            f"opened {m['opening_year'] or 'year not given'}; owner {m['owner']}; county {m['county_name_zh']} "
+            f"{m['county_code']} by {m['county_by']}; estimate: output = capacity (MINE_UTILISATION)")
+
+
 def build_named():
-    matched = {v: k for k, v in GPPD_MATCH.items()}  # NAMED key -> GPPD plant_key
-    plants = {p["plant_key"]: p for p in gppd_plants()}
+    units = unit_rows_by_plant()
+    mines = {m["gem_mine_id"]: m for m in gem.coal_mines()}
     for (key, nm, en, sector, process, cty, cap, cap_u, out, ef, ule, veff, rail, siding, road, src) in NAMED:
-        pos = {}
-        if key in matched:  # a seed-named plant that GPPD has: GPPD capacity, county and position
-            p = plants[matched[key]]
-            assert cap is None and cty is None and p["confidence"] in ("high", "medium"), key
-            cap, cty = int(p["capacity_mw"]), p["county_code"]
-            out = cap * POWER_HOURS
-            en = f"{en} (GPPD: {p['name_en']})"
-            src = (f"{src}; capacity, county and position: {gppd_src(p)}; match to this seed plant "
-                   f"({p['confidence']}): {p['match_reasoning']}; estimate: {POWER_HOURS} h")
-            pos = gppd_position(p)
-        row = add_ent(key=key, name_zh=nm, name_en=en, sector=sector, process=process, county_code=cty,
-                      capacity=cap, capacity_unit=cap_u, output=out, ef=ef, ule_status=ule, voc_eff=veff,
-                      rail_share=rail if rail is not None else 0.0, has_siding=siding, road_haul_km=road,
-                      synthetic=False, source=src, **pos)
-        if key in matched:  # the curated file names the enterprise id it matched; ids must not have moved
-            assert row["enterprise_id"] == plants[matched[key]]["matches_enterprise_id"], (key, row["enterprise_id"])
+        extra = {}
+        if key in GEM_POWER_MATCH:  # the plant's first unit; the others follow in build_power
+            u = units[GEM_POWER_MATCH[key]][0]
+            SEED_PLANT_NAME[key] = (nm, f"{en} (GEM: {u['plant_name_en']})")
+            cap, cty, out = u["mw"], u["county_code"], u["mw"] * POWER_HOURS
+            nm, en = f"{nm} {gem.unit_label(u['unit_name'])}", f"{SEED_PLANT_NAME[key][1]} {u['unit_name']}"
+            src = f"{src}; capacity, county and position: {unit_src(u)}; estimate: {POWER_HOURS} h"
+            extra = dict(tracker_id=u["gem_unit_id"], **gem_position(u["latitude"], u["longitude"]))
+        elif key in GEM_MINE_MATCH:
+            m = mines[GEM_MINE_MATCH[key]]
+            cap, cty = m["capacity_2020_t"], m["county_code"]
+            out = cap * MINE_UTILISATION
+            if key == "shanmei_puxian":
+                nm, en, process = "山煤国际蒲县豹子沟煤业（中南铁路专用线托运方）", "Shanxi Coal International Puxian Baozigou coal mine", "underground"
+                src = f"{src}; {SHANMEI_NOTE}"
+            src = f"{src}; capacity, county and position: {mine_src(m)}"
+            extra = dict(tracker_id=m["gem_mine_id"], **gem_position(m["latitude"], m["longitude"]))
+        add_ent(key=key, name_zh=nm, name_en=en, sector=sector, process=process, county_code=cty,
+                capacity=cap, capacity_unit=cap_u, output=out, ef=ef, ule_status=ule, voc_eff=veff,
+                rail_share=rail if rail is not None else 0.0, has_siding=siding, road_haul_km=road,
+                synthetic=False, source=src, **extra)
 
 
 # --------------------------------------------------------------------------------------------
@@ -753,45 +819,87 @@ def cc(city, names):
 SYN_SRC = f"synthetic: build_enterprises.py rng seed {SEED}"
 
 
+#: estimate: Shanxi's 2020 crude-steel output, ≈6,600万t (shanxi-statistics.md §1: 6,500-6,800万t from 6,212万t in
+#: Jan-Nov 2021; the 2020 yearbook figure is not found). Spread over the tracker's operating steel capacity it sets
+#: the utilisation of every plant (STEEL_UTILISATION, printed by the build).
+CRUDE_STEEL_2020_T = 66.0e6
+#: hot metal per t of converter steel (estimate: 0.85-0.95 in Chinese BOF practice); a plant with both routes
+#: makes min(1, iron / (0.9 x steel)) of its steel in converters, the rest in EAFs
+HOT_METAL_PER_T_BOF = 0.9
+STEEL_PROCESS = "sinter+pellet+bf+converter"
+#: estimate: the 2020 ULE state of a steel plant without a plant-specific record (research/steel_ule_2020.csv)
+STEEL_ULE_DEFAULT = ("organised", "estimate: Shanxi's steel plants were to bring organised (stack) emissions to the ULE "
+                     "limits by the end of 2020 (provincial campaign, issue 22); 22 steel complexes completed ULE in 2021 "
+                     "(Shanxi Dept. of Ecology and Environment via China Daily 2022-01-11, shanxi-statistics.md §1), read "
+                     "as the fugitive and clean-transport stages; no plant-specific record found")
+
+
+def steel_ule_state(p, found) -> tuple[str, str]:
+    """The plant's 2020 ULE state and its source: the research table's where it has the plant, else the stated
+    estimate. 'done' needs the fugitive stage done too; organised done alone is 'organised'."""
+    r = found.get(p["gem_plant_id"])
+    if not r:
+        return STEEL_ULE_DEFAULT
+    org, fug = r["organised_ule_2020"], r["fugitive_transport_ule_2020"]
+    state = "done" if (org == "done" and fug == "done") else "organised" if org == "done" else \
+        "partial" if "partial" in (org, fug) else "none"
+    return state, f"ULE 2020: organised {org}, fugitive/transport {fug} ({r['evidence']}; {r['source']})"
+
+
 def build_steel(rng):
-    # crude-steel output by city, Mt/yr -- estimate (shanxi-statistics.md §1 names the host cities;
-    # the split is mine). Sum 66.0 Mt = the ≈6,600万t estimate of §1.
-    plan = [  # city, n integrated sites, output Mt, county pool
-        ("太原", 3, 12.0, ["尖草坪区", "清徐县", "古交市"]),
-        ("长治", 4, 10.5, ["潞州区", "上党区", "屯留区", "潞城区", "襄垣县"]),
-        ("运城", 6, 16.0, ["闻喜县", "河津市", "盐湖区", "新绛县", "绛县", "稷山县"]),
-        ("临汾", 5, 13.0, ["襄汾县", "曲沃县", "翼城县", "洪洞县", "霍州市"]),
-        ("吕梁", 4, 9.5, ["中阳县", "交城县", "文水县", "孝义市"]),
-        ("晋中", 2, 5.0, ["介休市", "平遥县", "寿阳县"]),
-    ]
-    assert abs(sum(p[2] for p in plan) - 66.0) < 1e-9
-    for city, n, mt, pool in plan:
-        outs = split_total(rng, mt * 1e6, n, 10_000, 1_000_000, sigma=0.45)
-        for out in outs:
-            r = rng.random()
-            ule = "done" if (city == "太原" and out == max(outs)) else ("partial" if r < 0.35 else "none")
-            cap = round(out / rng.uniform(0.85, 0.95) / 10_000) * 10_000
-            fr = out * EF["steel_integrated"]["freight"] / 1000
-            has, share = siding_for(rng, fr)
-            nm, en = syn_name("steel")
-            add_ent(name_zh=nm, name_en=en, sector="steel", process="sinter+pellet+bf+converter",
-                    county_code=pick_county(rng, city, cc(city, pool)), capacity=cap, capacity_unit="t_per_yr",
-                    output=out, ef="steel_integrated", ule_status=ule, rail_share=share, has_siding=has,
-                    road_haul_km=road_km(rng), synthetic=True,
-                    source=f"{SYN_SRC}; crude steel {city} {mt} Mt/yr split over {n} sites (estimate, "
-                           "shanxi-statistics.md §1 host cities, total ≈6600万t)")
-    for city, pool in [("吕梁", ["孝义市", "交城县"]), ("吕梁", ["中阳县", "岚县"]), ("临汾", ["襄汾县", "翼城县"]),
-                       ("临汾", ["古县", "安泽县"]), ("运城", ["闻喜县", "绛县"]), ("晋中", ["灵石县", "介休市"])]:
-        cap = float(rng.choice([1.0e6, 1.2e6, 2.0e6, 2.4e6, 3.0e6]))
-        out = round(cap * rng.uniform(0.7, 0.9) / 10_000) * 10_000
-        fr = out * EF["pellet"]["freight"] / 1000
+    """Every steel plant of the Global Steel Plant Tracker's 2020 fleet in Shanxi (23 operating; the mothballed
+    文水海威 is left out: no 2020 output), then the stand-alone pellet plants no public list gives, as remainders."""
+    plants = gem.steel_plants()
+    found = gem.steel_ule_2020()
+    operating = [p for p in plants if p["status_2020"] == "operating"]
+    util = CRUDE_STEEL_2020_T / sum(p["steel_t"] for p in operating)
+    global STEEL_UTILISATION
+    STEEL_UTILISATION = util
+    for p in operating:
+        if p["steel_t"] > 0:
+            bof = min(1.0, p["iron_t"] / (HOT_METAL_PER_T_BOF * p["steel_t"])) if p["route"] == "both" else 1.0
+            ef = "steel_integrated" if bof >= 1 else mixed_ef({"steel_integrated": bof, "steel_eaf": 1 - bof},
+                                                               f"steel_mix_{p['gem_plant_id']}")
+            cap, unit_note, process = p["steel_t"], f"crude steel capacity {p['steel_t'] / 1e6:g} Mt/yr", STEEL_PROCESS
+            route = f"route {p['route']} ({p['equipment']})" + (
+                f"; {bof:.0%} of the steel from converters = iron {p['iron_t'] / 1e6:g} Mt / ({HOT_METAL_PER_T_BOF} x "
+                f"steel), the rest EAF" if bof < 1 else "")
+        else:  # 华强: blast furnace only
+            ef, cap, process = "ironmaking", p["iron_t"], "sinter+bf"
+            unit_note, route = f"iron capacity {p['iron_t'] / 1e6:g} Mt/yr, no steelmaking", f"route {p['route']}"
+        out = round(cap * util / 1000) * 1000
+        ule, ule_src = steel_ule_state(p, found)
+        fr = out * EF[ef]["freight"] / 1000
         has, share = siding_for(rng, fr)
-        nm, en = syn_name("pellet")
-        add_ent(name_zh=nm, name_en=en, sector="steel", process="pellet", county_code=pick_county(rng, city, cc(city, pool)),
-                capacity=cap, capacity_unit="t_per_yr", output=out, ef="pellet",
-                ule_status="partial" if rng.random() < 0.3 else "none", rail_share=share, has_siding=has,
-                road_haul_km=road_km(rng), synthetic=True,
-                source=f"{SYN_SRC}; stand-alone pellet plant (in ULE scope, 003:L262)")
+        check = (f"GSPT 2024: {p['gspt2024_status'] or 'not found'}"
+                 + (f", live steel capacity {float(p['gspt2024_steel_capacity_live_t_per_yr']) / 1e6:g} Mt/yr"
+                    if p["gspt2024_steel_capacity_live_t_per_yr"] else "")
+                 + (f"; GIST units started by 2020: BF {p['gist_bf_units_start_le_2020'] or 0}, BOF "
+                    f"{p['gist_bof_units_start_le_2020'] or 0}, EAF {p['gist_eaf_units_start_le_2020'] or 0}"
+                    if p["gist_plant_id"] else ""))
+        add_ent(name_zh=p["name_zh"], name_en=p["name_en"], sector="steel", process=process,
+                county_code=p["county_code"], capacity=cap, capacity_unit="t_per_yr", output=out, ef=ef,
+                ule_status=ule, rail_share=share, has_siding=has, road_haul_km=road_km(rng), synthetic=False,
+                tracker_id=p["gem_plant_id"], siding_drawn=True,
+                source=f"{p['source']}: plant {p['gem_plant_id']} ({p['url']}), {unit_note}, {route}; owner "
+                       f"{p['owner']}; county {p['county_name_zh']} {p['county_code']} by {p['county_by']}; {check}; "
+                       f"estimate: output = capacity x {util:.3f} (≈6,600万t crude steel 2020, shanxi-statistics.md §1, "
+                       f"over the tracker's operating capacity); {ule_src}; has_siding, rail_share and road_haul_km: "
+                       "synthetic draw by freight volume (not known for this plant)",
+                **gem_position(p["latitude"], p["longitude"], "GEM Global Steel Plant Tracker"))
+    # Stand-alone pellet plants (in the ULE scope, 003:L262): no public list, so one remainder row per host city.
+    for city, pool, cap in [("吕梁", ["孝义市"], 4.4e6), ("临汾", ["襄汾县"], 3.2e6), ("运城", ["闻喜县"], 2.0e6),
+                            ("晋中", ["介休市"], 1.2e6)]:
+        out = round(cap * 0.8 / 10_000) * 10_000
+        fr = out * EF["pellet"]["freight"] / 1000
+        add_ent(name_zh=f"{city}市 独立球团其余产能（未列明企业）", name_en=f"{CITY_PINYIN[city]} stand-alone pellet capacity "
+                "(plants not listed)", sector="steel", process="pellet", county_code=county(city, pool[0]),
+                capacity=cap, capacity_unit="t_per_yr", output=out, ef="pellet", ule_status="none", rail_share=0.0,
+                has_siding=False, road_haul_km=45, synthetic=False, identity="remainder",
+                source=f"estimate: stand-alone pellet capacity in {city} (003:L262 names stand-alone pellet plants in the "
+                       "steel ULE scope; no public list of them found); the total 10.8 Mt/yr keeps the 10.8 Mt/yr the "
+                       "earlier synthetic pellet plants held, split over the pellet host cities; placed in the county "
+                       f"with the city's steel; 80 % load; no siding, 45 km road haul (estimate)")
 
 
 def build_coking(rng):
@@ -867,200 +975,119 @@ def build_cement(rng):
                     source=f"{SYN_SRC}; calibrated so the 44 clinker plants sum to 15.8万t/d (000:L693){extra}")
 
 
-# Public coal power by city, MW: estimate, except 朔州 = 1512.6 - 587.6 万kW (002:L93); sum 63,250 MW, and
-# power + captive_power = 68,700 MW (shanxi-statistics.md §1: 66.2 % x 10,380万kW). Each city is at least the real
-# plants in it (GPPD plus the seed plants GPPD lacks). The split used before the GPPD plants was 大同 7500, 忻州 5500,
-# 太原 5500, 阳泉 3000, 长治 6500, 晋城 4500, 晋中 5000, 运城 5000, 临汾 4500, 吕梁 7000. GPPD exceeds it in 大同
-# (8,480 MW), 忻州 (5,660) and 临汾 (4,900), so those three are raised to their GPPD MW (+1,540 in all). The 1,540 MW
-# comes from the cities above their real plants: 长治 gives its whole 50 MW excess (a 40 MW remainder is not worth a
-# plant) and 太原, 阳泉, 晋城, 晋中, 运城, 吕梁 give 1,490 MW in proportion to their excess (355, 320, 600, 1,118, 1,200,
-# 3,000 MW), rounded to 10 MW: 80, 70, 140, 250, 270, 680.
-CITY_POWER_MW = {"朔州": 9250, "大同": 8480, "忻州": 5660, "太原": 5420, "阳泉": 2930, "长治": 6450, "晋城": 4360,
-                 "晋中": 4750, "运城": 4730, "临汾": 4900, "吕梁": 6320}
-PUBLIC_POWER_MW = 63_250
-THERMAL_MW = 68_700
-# synthetic captive rows per city (estimate: aluminium, coking and chemical host cities). 24 before the GPPD plants;
-# each of the 3 GPPD captive plants takes one row's place: 太原 (TISCO) and 运城 (Huaze) in their own city, 阳泉
-# (Zhaofeng, a city without a synthetic captive row) from 吕梁, the city with most.
-CAPTIVE_PLAN = [("吕梁", 4), ("运城", 3), ("晋中", 3), ("朔州", 2), ("忻州", 2), ("长治", 2), ("临汾", 2), ("太原", 1),
-                ("晋城", 1), ("大同", 1)]
+THERMAL_MW = 68_700  # shanxi-statistics.md §1: 66.2 % x 10,380万kW of thermal capacity (coal, gas, CBM, waste heat)
+CAPTIVE_COAL_MW = 5_450  # estimate (kept from the dataset before issue 22): captive coal units, all sizes
+# Captive coal capacity no public list gives, per host city (estimate: aluminium, coking and chemical host cities;
+# the 5,450 MW less the tracker's 11 captive units, split in the proportions the earlier captive rows had).
+CAPTIVE_REMAINDER_SHARE = {"吕梁": 5, "运城": 2, "晋中": 3, "朔州": 2, "忻州": 2, "长治": 2, "临汾": 2, "晋城": 1, "大同": 1}
+#: estimate: a typical captive unit, the block a retrofit of the remainder is taken in
+CAPTIVE_BLOCK_MW = 50
 
 
 def build_power(rng):
-    """Coal power: the GPPD plants (besides the seed-named ones already in ENTS), one synthetic row per city for the
-    MW its real plants leave of CITY_POWER_MW, and the captive units (GPPD plus synthetic). rng is the power
-    stream (SEED + 2); it draws the logistics of the real plants and everything about the synthetic rows."""
-    syn_src = f"synthetic: build_enterprises.py rng seed {SEED + 2} (power stream)"
-    plants = gppd_plants()
-    assert {p["plant_key"] for p in plants if p["matches_enterprise_id"]} == set(GPPD_MATCH)
-    assert sum(CITY_POWER_MW.values()) == PUBLIC_POWER_MW
-
-    def logistics(out, ef="power_coal"):
-        fr = out * EF[ef]["freight"] / 1000
+    """Coal power: every unit of the Global Coal Plant Tracker's 2020 fleet in Shanxi (the seed-named plants'
+    first units are already in ENTS from build_named), public and captive; then the captive capacity the tracker
+    does not list, as one remainder per host city. rng is the power stream (SEED + 2); it draws each plant's
+    siding status and road haul (not known for any plant)."""
+    matched = {loc: key for key, loc in GEM_POWER_MATCH.items()}
+    drawn = ("has_siding, rail_share and road_haul_km: synthetic draw by the plant's freight volume (power stream "
+             f"{SEED + 2}), not known for this plant")
+    for loc, units in unit_rows_by_plant().items():
+        plant_mw = sum(u["mw"] for u in units)
+        captive = units[0]["is_captive"]
+        hours = CAPTIVE_HOURS if captive else POWER_HOURS
+        ef = "captive_coal" if captive else "power_coal"
+        fr = plant_mw * hours * EF[ef]["freight"] / 1000
         has, share = siding_for(rng, fr)
         if has:
             share = round(float(rng.uniform(0.6, 1.0)), 2)
-        return dict(rail_share=share, has_siding=has, road_haul_km=road_km(rng))
-
-    drawn = ("has_siding, rail_share and road_haul_km: synthetic draw (siding_for by freight volume, power stream "
-             f"{SEED + 2}), not known for this plant")
-    # 1. real public plants
-    for p in plants:
-        if p["plant_key"] in GPPD_MATCH or p["sector_suggested"] != "power":
-            continue
-        cap = int(p["capacity_mw"])
-        out = cap * POWER_HOURS
-        low_cal = any(w in p["name_en"].lower() for w in ("gangue", "waste coal"))
-        nm, en = gppd_name(p)
-        src = (f"{gppd_src(p)}; ULE done (000:L101); estimate: {POWER_HOURS} h; process: estimate "
-               f"({'CFB, a gangue/waste-coal plant by its GPPD name' if low_cal else 'pulverised coal'}); {drawn}")
-        if p["city_code"] == "140600":
-            src += "; one of Shuozhou's 10 thermal power enterprises (002:L93, L95)"
-        add_ent(name_zh=nm, name_en=en, sector="power", process="coal_cfb_low_calorific" if low_cal else "coal_pc",
-                county_code=p["county_code"], capacity=cap, capacity_unit="MW", output=out, ef="power_coal",
-                ule_status="done", synthetic=False, source=src, siding_drawn=True, **logistics(out),
-                **gppd_position(p))
-    # 2. what each city's real plants leave of its public MW: one synthetic row
-    for city, mw in CITY_POWER_MW.items():
-        real = [e for e in ENTS if e["sector"] == "power" and city_of(e["county_code"]) == CITY_BY_NAME[city]]
-        real_mw = sum(e["capacity"] for e in real)
-        rest = mw - real_mw
-        assert rest >= 0, (city, rest)
-        if city == "朔州":
-            assert len(real) + 1 == 10 and rest > 0  # 10 thermal power enterprises (002:L95)
-        if rest == 0:
-            continue
-        hours = float(np.clip(rng.normal(4300, 500), 3000, 5500))
-        out = round(rest * hours)
-        lg = logistics(out)
-        proc = "coal_cfb_low_calorific" if rest <= 700 and rng.random() < 0.5 else "coal_pc"
-        nm, en = syn_name("power")
-        src = (f"{syn_src}; {city} public coal power {mw:,} MW (estimate, CITY_POWER_MW) less its {len(real)} real "
-               f"plants' {real_mw:,} MW (GPPD and seed-named) = {rest:,} MW, one row for the plants no public list "
-               f"gives; ULE done (000:L101); {hours:.0f} h")
-        if city == "朔州":
-            src += "; Shuozhou 10 power enterprises, 9250 MW = 1512.6-587.6万kW (002:L93, L95)"
-        add_ent(name_zh=nm, name_en=en, sector="power", process=proc, county_code=pick_county(rng, city),
-                capacity=float(rest), capacity_unit="MW", output=out, ef="power_coal", ule_status="done",
-                synthetic=True, source=src, **lg)
-    # 3. captive units: GPPD (steel works, aluminium smelters), then synthetic (aluminium, coking, chemicals)
-    captive_total = THERMAL_MW - PUBLIC_POWER_MW
-    real_captive = [p for p in plants if p["sector_suggested"] == "captive_power"]
-    for p in real_captive:
-        cap = int(p["capacity_mw"])
-        out = cap * CAPTIVE_HOURS
-        nm, en = gppd_name(p)
-        lg = logistics(out, "captive_coal")
-        add_ent(name_zh=nm, name_en=en, sector="captive_power", process="coal_captive", county_code=p["county_code"],
-                capacity=cap, capacity_unit="MW", output=out, ef="captive_coal", ule_status="done", synthetic=False,
-                source=f"{gppd_src(p)}; estimate: ULE done (000:L310 holds captive units at ULE; a 400-600 MW unit "
-                       f"is taken to have been retrofitted by 2020 like the public units of its size, 000:L101); "
-                       f"estimate: {CAPTIVE_HOURS} h; {drawn}",
-                siding_drawn=True, **lg, **gppd_position(p))
-    rest = captive_total - sum(int(p["capacity_mw"]) for p in real_captive)
-    n = sum(k for _, k in CAPTIVE_PLAN)
-    caps = split_total(rng, rest, n, 5, 50, sigma=0.6)  # 3,845 MW is not a multiple of 10
-    i = 0
-    for city, k in CAPTIVE_PLAN:
-        for _ in range(k):
-            cap = caps[i]
-            i += 1
-            hours = float(np.clip(rng.normal(5500, 700), 4000, 7000))
-            out = round(cap * hours)
-            ule = "partial" if rng.random() < 0.2 else "done"
-            fr = out * EF["captive_coal"]["freight"] / 1000
-            has, share = siding_for(rng, fr)
-            nm, en = syn_name("captive_power")
-            add_ent(name_zh=nm, name_en=en, sector="captive_power", process="coal_captive",
-                    county_code=pick_county(rng, city), capacity=cap, capacity_unit="MW", output=out, ef="captive_coal",
-                    ule_status=ule, rail_share=share, has_siding=has, road_haul_km=road_km(rng), synthetic=True,
-                    source=f"{syn_src}; captive thermal {captive_total:,} MW = 68,700 - public (shanxi-statistics.md "
-                           f"§1) less the {len(real_captive)} GPPD captive plants' {captive_total - rest:,} MW = "
-                           f"{rest:,} MW over {n} rows; 000:L310 (captive units kept at ULE); {hours:.0f} h")
+        road = road_km(rng)
+        if loc in matched:  # unit 1 is the seed-named row; the others take its name
+            base_zh, base_en = SEED_PLANT_NAME[matched[loc]]
+            units = units[1:]
+        else:
+            base_zh = units[0]["plant_name_zh"] or f"{units[0]['county_name_zh']}燃煤电厂"
+            base_en = units[0]["plant_name_en"]
+        for u in units:
+            low_cal = u["coal_type"] == "waste coal"
+            process = "coal_captive" if captive else ("coal_cfb_low_calorific" if low_cal else "coal_pc")
+            ule = ("done", "ULE done (000:L101: every coal unit at ULE)") if not captive else (
+                "done", "estimate: ULE done (000:L310 keeps captive units at ULE; a unit of this size is taken to have "
+                "been retrofitted by 2020 like the public units)")
+            src = (f"{unit_src(u)}; {ule[1]}; estimate: {hours} h; process: "
+                   f"{'CFB (estimate: waste coal is burnt in CFB boilers)' if low_cal and not captive else process}; "
+                   f"{drawn}")
+            if u["city_code"] == "140600":
+                src += "; Shuozhou's thermal power: 10 enterprises, 9,250 MW in 002:L93, L95"
+            add_ent(name_zh=f"{base_zh} {gem.unit_label(u['unit_name'])}", name_en=f"{base_en} {u['unit_name']}",
+                    sector="captive_power" if captive else "power", process=process, county_code=u["county_code"],
+                    capacity=u["mw"], capacity_unit="MW", output=u["mw"] * hours, ef=ef, ule_status=ule[0],
+                    rail_share=share, has_siding=has, road_haul_km=road, synthetic=False, siding_drawn=True,
+                    tracker_id=u["gem_unit_id"], source=src, **gem_position(u["latitude"], u["longitude"]))
+    listed = sum(u["mw"] for u in gem.coal_units() if u["is_captive"])
+    rest = CAPTIVE_COAL_MW - listed
+    weights = sum(CAPTIVE_REMAINDER_SHARE.values())
+    shares = list(CAPTIVE_REMAINDER_SHARE.items())
+    for i, (city, w) in enumerate(shares):  # multiples of 5 MW; the last city takes what rounding leaves
+        mw = round(rest * w / weights / 5) * 5 if i < len(shares) - 1 else rest - sum(
+            round(rest * w_ / weights / 5) * 5 for _, w_ in shares[:-1])
+        out = mw * CAPTIVE_HOURS
+        seat = CITY_COUNTIES[CITY_BY_NAME[city]][0]
+        add_ent(name_zh=f"{city}市 自备燃煤机组其余容量（未列明企业）", name_en=f"{CITY_PINYIN[city]} captive coal units "
+                "(plants not listed)", sector="captive_power", process="coal_captive", county_code=seat,
+                capacity=float(mw), capacity_unit="MW", output=out, ef="captive_coal", ule_status="partial",
+                rail_share=0.0, has_siding=False, road_haul_km=45, synthetic=False, identity="remainder",
+                blocks=max(1, round(mw / CAPTIVE_BLOCK_MW)),
+                source=f"estimate: captive coal capacity {CAPTIVE_COAL_MW:,} MW (kept from the dataset before issue 22) less "
+                       f"the tracker's {listed:,.0f} MW of captive units = {rest:,.0f} MW, split over host cities "
+                       f"{w}/{weights}; units under ~100 MW that the tracker does not list (aluminium, coking, "
+                       f"chemicals); half of them at ULE (partial); {CAPTIVE_HOURS} h; placed at the city's first "
+                       f"district; taken in blocks of {CAPTIVE_BLOCK_MW} MW; no siding, 45 km road haul (estimate)")
 
 
-def skip_pre_gppd_power_draws(rng):
-    """Draw and discard what the synthetic power and captive rows drew from the main stream before the GPPD plants
-    (build_power up to commit 5511f2b), so that the sectors built after power (mines, kilns, other industry, VOC,
-    logistics, boilers) keep the plants they had. Nothing here reaches the data."""
-    old_mw = {"朔州": 9250, "大同": 7500, "忻州": 5500, "太原": 5500, "阳泉": 3000, "长治": 6500, "晋城": 4500,
-              "晋中": 5000, "运城": 5000, "临汾": 4500, "吕梁": 7000}
-    old_named_mw = {"朔州": 3000, "阳泉": 700, "临汾": 2400}  # the seed-named plants' estimates of that build
-    for city, mw in old_mw.items():
-        rest = mw - old_named_mw.get(city, 0)
-        n = 8 if city == "朔州" else max(2, int(round(rest / 1000)))
-        for cap in split_total(rng, rest, n, 10, 200, sigma=0.5):
-            hours = float(np.clip(rng.normal(4300, 500), 3000, 5500))
-            if siding_for(rng, round(cap * hours) * EF["power_coal"]["freight"] / 1000)[0]:
-                rng.uniform(0.6, 1.0)
-            if cap <= 700:
-                rng.random()
-            pick_county(rng, city)
-            road_km(rng)
-    old_plan = [("吕梁", 5), ("运城", 4), ("晋中", 3), ("朔州", 2), ("忻州", 2), ("长治", 2), ("临汾", 2), ("太原", 2),
-                ("晋城", 1), ("大同", 1)]
-    caps = iter(split_total(rng, 5450, 24, 10, 50, sigma=0.6))
-    for city, k in old_plan:
-        for _ in range(k):
-            hours = float(np.clip(rng.normal(5500, 700), 4000, 7000))
-            out = round(next(caps) * hours)
-            rng.random()
-            siding_for(rng, out * EF["captive_coal"]["freight"] / 1000)
-            pick_county(rng, city)
-            road_km(rng)
-
-
-MINE_SIZES = np.array([0.6, 0.9, 1.2, 1.5, 1.8, 2.4, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0])
-MINE_P = np.array([0.03, 0.20, 0.16, 0.12, 0.08, 0.09, 0.09, 0.06, 0.05, 0.04, 0.04, 0.02, 0.02])
+#: Shuozhou: 12 mines in 朔城区/平鲁区 had no siding in 2020 (002:L820); the 7 seed-named 平鲁 mines (002:L811) are
+#: taken to be among them, the other 5 are the smallest of the two districts' other mines (estimate)
+SZ_NO_SIDING = 12
 
 
 def build_mines(rng):
-    # Modelled mine capacity by city, Mt/yr (estimate; output ~0.87 x capacity ≈ 0.8e9 t of 10.63e8 t).
-    plan = {"朔州": 200, "大同": 120, "吕梁": 120, "长治": 100, "晋城": 100, "晋中": 80, "临汾": 65, "忻州": 60,
-            "阳泉": 45, "太原": 30}
-    for city, target in plan.items():
-        named = [e for e in ENTS if e["sector"] == "coal_mine" and city_of(e["county_code"]) == CITY_BY_NAME[city]]
-        acc = sum(e["capacity"] for e in named if e["output"] > 0) / 1e6  # 谭坪 (not built) excluded
-        rows = []
-        if city == "朔州":
-            # 5 synthetic mines in 朔城区/平鲁区 without siding (with the 7 named 平鲁 mines = 12, 002:L820)
-            for cty in ["朔城区", "朔城区", "朔城区", "平鲁区", "平鲁区"]:
-                s = float(rng.choice([0.9, 1.2, 1.5]))
-                rows.append((s, county(city, cty), "nosiding12"))
-                acc += s
-            # large open pits / mines of the 平朔 area, all with sidings
-            for s in [20.0, 20.0, 15.0, 10.0]:
-                rows.append((s, county(city, "平鲁区"), "siding"))
-                acc += s
-        while acc < target:
-            s = float(rng.choice(MINE_SIZES, p=MINE_P / MINE_P.sum()))
-            rows.append((s, None, "random"))
-            acc += s
-        for s, cty, mode in rows:
-            cap = s * 1e6
-            out = round(cap * rng.uniform(0.8, 0.95) / 1000) * 1000
-            if cty is None:
-                cty = pick_county(rng, city)
-            if city == "朔州":
-                # rule consistency: only the 12 mines of 002:L820 (in 朔城/平鲁) lack sidings
-                if mode == "nosiding12":
-                    has = False
-                else:
-                    has = True
-            else:
-                p = 0.97 if s >= 5 else 0.85 if s >= 2.4 else 0.6 if s >= 1.2 else 0.35
-                has = bool(rng.random() < p)
-            share = round(float(rng.uniform(0.75, 1.0)), 2) if has else 0.0
-            nm, en = syn_name("coal_mine")
-            src = f"{SYN_SRC}; {city} modelled mine capacity {target} Mt/yr (estimate, 75 % of 10.63亿t modelled)"
-            if mode == "nosiding12":
-                src += "; one of the 12 朔城/平鲁 mines without siding (002:L820)"
-            if city == "临汾" and s >= 0.9 and not has:
-                src += "; >=0.9 Mt/yr mine not yet on rail in 2020 (rule 003:L272)"
-            add_ent(name_zh=nm, name_en=en, sector="coal_mine",
-                    process="open_pit" if s >= 15 else "underground", county_code=cty, capacity=cap,
-                    capacity_unit="t_per_yr", output=out, ef="coal_mine", rail_share=share, has_siding=has,
-                    road_haul_km=road_km(rng), synthetic=True, source=src)
+    """Every coal mine of the Global Coal Mine Tracker with capacity opened by 2020 (the seed-named ones are
+    already in ENTS from build_named), output = capacity (MINE_UTILISATION). No public list gives a mine's siding:
+    it is drawn by size (estimate), except in Shuozhou, whose rule (002:L820) fixes which 12 lack one. The road
+    haul is the distance to the nearest railway station where research/rail has it, else drawn."""
+    taken = set(GEM_MINE_MATCH.values())
+    access = gem.mine_rail_access()
+    mines = [m for m in gem.coal_mines() if m["gem_mine_id"] not in taken]
+    named_sz = sum(1 for k in GEM_MINE_MATCH if k != "shanmei_puxian")
+    sz_pool = sorted((m for m in mines if m["county_code"] in ("140602", "140603")),
+                     key=lambda m: (m["capacity_2020_t"], m["gem_mine_id"]))
+    sz_without = {m["gem_mine_id"] for m in sz_pool[:SZ_NO_SIDING - named_sz]}
+    for m in mines:
+        cap = m["capacity_2020_t"]
+        s_mt = cap / 1e6
+        if m["city_code"] == "140600":
+            has = m["gem_mine_id"] not in sz_without
+            siding_src = ("one of the 12 朔城/平鲁 mines without siding (002:L820; estimate: the smallest)" if not has
+                          else "Shuozhou: only the 12 mines of 002:L820 lack a siding")
+        else:
+            p = 0.97 if s_mt >= 5 else 0.85 if s_mt >= 2.4 else 0.6 if s_mt >= 1.2 else 0.35
+            has = bool(rng.random() < p)
+            siding_src = f"has_siding: synthetic draw, p = {p} for its size (estimate; not known for this mine)"
+        share = round(float(rng.uniform(0.75, 1.0)), 2) if has else 0.0
+        a = access.get(m["gem_mine_id"])
+        if a:
+            road = max(1, round(float(a["road_haul_km"])))
+            road_src = f"road haul to {a['nearest_station']}: {a['source']}"
+        else:
+            road = road_km(rng)
+            road_src = "road_haul_km: synthetic draw (no station list yet)"
+        name_zh = f"{m['county_name_zh']}煤矿（GEM: {m['name_en']}）"
+        add_ent(name_zh=name_zh, name_en=m["name_en"], sector="coal_mine",
+                process="open_pit" if m["mine_type"] == "surface" else "underground", county_code=m["county_code"],
+                capacity=cap, capacity_unit="t_per_yr", output=cap * MINE_UTILISATION, ef="coal_mine",
+                rail_share=share, has_siding=has, road_haul_km=road, synthetic=False, siding_drawn=m["city_code"] != "140600",
+                tracker_id=m["gem_mine_id"], source=f"{mine_src(m)}; {siding_src}; {road_src}",
+                **gem_position(m["latitude"], m["longitude"], "GEM Global Coal Mine Tracker"))
 
 
 def build_kilns(rng):
@@ -1373,13 +1400,13 @@ def build_projects():
     for key, name, region, family, capex, nox, hh, start, finish, src in PROJECTS:
         capex_cny = yi(capex) if capex is not None else None
         if key and key.startswith("@"):
-            if key == "@sz_ule":
-                ids = [KEY2ID[k] for k in sorted(KEY2ID) if k.startswith("sz_ule_")]
-                assert len(ids) == 5
-            elif key == "@sz_voc":
+            if key == "@sz_ule":  # the 5 plants, now 2 remainder rows (3 cement, 2 chemical blocks)
+                ids = sorted({KEY2ID[k] for k in KEY2ID if k.startswith("sz_ule_")})
+                assert sum(by_id[i]["blocks"] for i in ids) == 5, ids
+            elif key == "@sz_voc":  # the 14 enterprises: named rows and remainder blocks
                 ids = [e["enterprise_id"] for e in ENTS if city_of(e["county_code"]) == "140600"
                        and e["voc_treatment_eff"] is not None]
-                assert len(ids) == 14
+                assert sum(by_id[i]["blocks"] for i in ids) == 14
             else:
                 ids = [e["enterprise_id"] for e in ENTS if e["sector"] == "coal_mine"
                        and e["county_code"] in ("140602", "140603") and not e["has_siding"]]
@@ -1519,57 +1546,44 @@ def summarise():
     cement = [e for e in ENTS if e["sector"] == "cement"]
     power = [e for e in ENTS if e["sector"] == "power"]
     captive = [e for e in ENTS if e["sector"] == "captive_power"]
-    steel = [e for e in ENTS if e["sector"] == "steel" and e["process"] == "sinter+pellet+bf+converter"]
+    steel = [e for e in ENTS if e["sector"] == "steel" and e["process"] != "pellet"]
     mines = [e for e in ENTS if e["sector"] == "coal_mine"]
     sz = lambda e: city_of(e["county_code"]) == "140600"
-    gppd = gppd_plants()
-    gppd_mw = defaultdict(float)
-    for p_ in gppd:
-        if p_["sector_suggested"] == "power":
-            gppd_mw[p_["city_code"]] += float(p_["capacity_mw"])
-    power_mw = defaultdict(float)
-    for e in power:
-        power_mw[city_of(e["county_code"])] += e["capacity"]
+    units = gem.coal_units()
+    steel_plants = [e for e in ENTS if e["sector"] == "steel" and e["plant_identity"] == "named"]
     checks = {
-        "coking enterprises == 31": len(coking) == 31,
+        "coking enterprises (named + remainder blocks) == 31": sum(e["blocks"] for e in coking) == 31,
         "coking capacity == 44,280,000 t/yr": sum(e["capacity"] for e in coking) == 44_280_000,
-        "cement enterprises == 44": len(cement) == 44,
+        "cement enterprises (named + remainder blocks) == 44": sum(e["blocks"] for e in cement) == 44,
         "cement capacity == 158,000 t/day": sum(e["capacity"] for e in cement) == 158_000,
-        "power + captive == 68,700 MW": abs(sum(e["capacity"] for e in power + captive) - 68_700) < 1e-6,
-        "public coal power == 63,250 MW": abs(sum(e["capacity"] for e in power) - 63_250) < 1e-6,
-        "every GPPD plant (59) is a real row at its GPPD position": len(gppd) == 59 and sum(
-            1 for e in ENTS if not e["synthetic"] and (e["coord_source"] or "").startswith(GPPD_COORD)) == 59,
-        "each city's public power >= its GPPD plants": all(power_mw[c] >= gppd_mw[c] for c in gppd_mw),
-        "coal power all ULE done": all(e["ule_status"] == "done" for e in power if e["process"] != "cbm_gas_engine"),
-        "crude steel output == 66,000,000 t": abs(sum(e["output"] for e in steel) - 66e6) < 1e-6,
-        "Shuozhou power enterprises == 10": sum(1 for e in power if sz(e)) == 10,
-        "Shuozhou power == 9,250 MW": abs(sum(e["capacity"] for e in power if sz(e)) - 9250) < 1e-6,
-        "Shuozhou VOC enterprises at 0.30 == 14": sum(1 for e in ENTS if sz(e) and e["voc_treatment_eff"] == 0.30) == 14,
-        "Shuozhou VOC emitters == 14": sum(1 for e in ENTS if sz(e) and e["voc_treatment_eff"] is not None) == 14,
+        "every GEM 2020 coal unit is a row (189)": len(units) == 189 and sorted(
+            e["tracker_id"] for e in power + captive if e["tracker_id"]) == sorted(u["gem_unit_id"] for u in units),
+        "captive coal == 5,450 MW": abs(sum(e["capacity"] for e in captive) - CAPTIVE_COAL_MW) < 1e-6,
+        "coal power all ULE done": all(e["ule_status"] == "done" for e in power),
+        "23 operating GEM steel plants, crude steel == 66 Mt (±0.1 %)": len(steel_plants) == 23 and abs(
+            sum(e["output"] for e in steel if e["output_unit"] == "t_crude_steel") / CRUDE_STEEL_2020_T - 1) < 1e-3,
+        "晋城 has its steel (福盛, 泽州县)": any(e["county_code"] == "140525" for e in steel_plants),
+        "太钢 in 尖草坪区": any(e["county_code"] == "140108" and "太钢" in e["name_zh"] for e in steel_plants),
+        "Shuozhou VOC enterprises at 0.30 == 14": sum(e["blocks"] for e in ENTS if sz(e) and e["voc_treatment_eff"] == 0.30) == 14,
+        "Shuozhou VOC emitters == 14": sum(e["blocks"] for e in ENTS if sz(e) and e["voc_treatment_eff"] is not None) == 14,
         "Shuozhou 朔城/平鲁 mines without siding == 12": sum(1 for e in mines if e["county_code"] in ("140602", "140603")
                                                        and not e["has_siding"]) == 12,
         "Shuozhou non-power ULE flagged == 5": sum(1 for k in KEY2ID if k.startswith("sz_ule_")) == 5,
-        "Yangquan cement == 4": sum(1 for e in cement if city_of(e["county_code"]) == "140300") == 4,
+        "Yangquan cement (named + blocks) == 4": sum(e["blocks"] for e in cement if city_of(e["county_code"]) == "140300") == 4,
+        "no synthetic row": not any(e["plant_identity"] == "synthetic" for e in ENTS),
         "no boiler in Yangquan": not any(e["sector"] == "boiler" and city_of(e["county_code"]) == "140300" for e in ENTS),
-        "road_haul_km within 20..150": all(e["road_haul_km"] is None or 20 <= e["road_haul_km"] <= 150 for e in ENTS),
+        "road_haul_km within 1..150": all(e["road_haul_km"] is None or 1 <= e["road_haul_km"] <= 150 for e in ENTS),
     }
-    print("\n== coal power by city, MW: real (GPPD; seed-named without a GPPD row) and synthetic ==")
-    print(f"{'':12s}{'public':>8s}{'GPPD':>8s}{'seed':>7s}{'synth':>7s}{'rows':>6s}{'captive':>9s}{'GPPD':>7s}"
-          f"{'synth':>7s}{'rows':>6s}")
-    tot = defaultdict(float)
+    print(f"\n== steel: utilisation {STEEL_UTILISATION:.3f} of the tracker's operating capacity ==")
+    print("\n== coal power by city, MW (public / captive; named rows from the tracker, remainders) ==")
     for code in sorted(CITY_NAME):
-        v = {}
-        for sec, rows in (("p", power), ("c", captive)):
-            mine = [e for e in rows if city_of(e["county_code"]) == code]
-            g = sum(e["capacity"] for e in mine if (e["coord_source"] or "").startswith(GPPD_COORD))
-            syn = sum(e["capacity"] for e in mine if e["synthetic"])
-            v[sec] = (sum(e["capacity"] for e in mine), g, sum(e["capacity"] for e in mine) - g - syn, syn, len(mine))
-            for i, x in enumerate(v[sec]):
-                tot[sec, i] += x
-        print(f"{CITY_NAME[code]:4s}{code:>8s}{v['p'][0]:8,.0f}{v['p'][1]:8,.0f}{v['p'][2]:7,.0f}{v['p'][3]:7,.0f}"
-              f"{v['p'][4]:6d}{v['c'][0]:9,.0f}{v['c'][1]:7,.0f}{v['c'][3]:7,.0f}{v['c'][4]:6d}")
-    print(f"{'TOTAL':12s}{tot['p', 0]:8,.0f}{tot['p', 1]:8,.0f}{tot['p', 2]:7,.0f}{tot['p', 3]:7,.0f}"
-          f"{int(tot['p', 4]):6d}{tot['c', 0]:9,.0f}{tot['c', 1]:7,.0f}{tot['c', 3]:7,.0f}{int(tot['c', 4]):6d}")
+        pub = [e for e in power if city_of(e["county_code"]) == code]
+        cap_ = [e for e in captive if city_of(e["county_code"]) == code]
+        print(f"{CITY_NAME[code]:4s}{code:>8s}{sum(e['capacity'] for e in pub):8,.0f} MW {len(pub):3d} units"
+              f"{sum(e['capacity'] for e in cap_):8,.0f} MW captive {len(cap_):3d} rows")
+    print(f"  Shuozhou public coal: {sum(e['capacity'] for e in power if sz(e)):,.0f} MW in "
+          f"{len({e['name_zh'].rsplit(' ', 1)[0] for e in power if sz(e)})} plants "
+          "(seed: 10 enterprises, 9,250 MW, 002:L93, L95)")
 
     print("\n== calibration checks ==")
     for k, ok in checks.items():
@@ -1601,6 +1615,110 @@ def summarise():
     print(f"  NOx {pot['nox']:,.0f} t (target 80,100)  SO2 {pot['so2']:,.0f} t (target 78,000)  "
           f"PM {pot['pm']:,.0f} t  VOCs {pot['vocs']:,.0f} t (target 34,000)   [000:L193-195]")
     return all(checks.values())
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Remainders: where no public list names the plants, the capacity per city and process, never invented firms
+# --------------------------------------------------------------------------------------------
+REMAINDER_NAME = {
+    "coking": ("焦化其余产能", "coking capacity"), "cement": ("水泥熟料其余产能", "cement clinker capacity"),
+    "kiln": ("工业炉窑其余产能", "industrial kiln capacity"), "chemical": ("化工其余产能", "chemical plants"),
+    "coating": ("工业涂装其余企业", "coating shops"), "other_voc": ("涉VOCs其余企业", "VOC emitters"),
+    "logistics": ("煤焦集运站其余吞吐量", "coal/coke terminal throughput"),
+    "boiler": ("35蒸吨以下燃煤锅炉", "coal boilers < 35 t/h"), "other_industry": ("工业炉窑其余产能", "industrial plants"),
+}
+PROCESS_ZH = {"refractory": "耐火材料", "ceramics": "陶瓷", "lime": "石灰", "brick": "砖瓦", "carbon": "炭素",
+              "ceramsite": "陶粒", "alumina": "氧化铝", "ferroalloy": "铁合金", "foundry": "铸造", "printing": "包装印刷",
+              "fuel_storage": "油品储运", "coating": "", "chemical": "", "clinker": "", "wet_quench": "（湿法熄焦）",
+              "dry_quench": "（干法熄焦）", "coal_boiler_lt35": "", "coal_coke_terminal": ""}
+
+
+def merge_into_remainders() -> None:
+    """Replace the per-plant draws of the sectors no public list covers by one remainder row per city, process,
+    ULE state and VOC treatment (the seed's Shuozhou groups stay apart): capacity, output, emissions and freight
+    are the sums of the draws, the county the one holding most of it, and ``blocks`` the number of draws, so a
+    measure is taken in blocks of a typical plant of the city. Ids are renumbered; KEY2ID follows."""
+    groups: dict[tuple, list[dict]] = {}
+    order: list[dict | tuple] = []
+    for e in ENTS:
+        if e["plant_identity"] != "synthetic":
+            order.append(e)
+            continue
+        key_of = next((k for k, v in KEY2ID.items() if v == e["enterprise_id"]), "")
+        sz_group = next((g for g in ("sz_ule_cement", "sz_ule_chem", "sz_voc", "yq_cement4") if key_of.startswith(g)), "")
+        key = (e["sector"], e["process"], city_of(e["county_code"]), None, e["voc_treatment_eff"]
+               if city_of(e["county_code"]) == "140600" else None, sz_group, e["capacity_unit"])
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(e)
+    old_ids = {}
+    merged: list[dict] = []
+    for item in order:
+        if isinstance(item, dict):
+            merged.append(item)
+            continue
+        parts = groups[item]
+        sector, process, city_code, ule, _, sz_group, _ = item
+        first = dict(parts[0])
+        for c in ("capacity", "output", "nox_t", "so2_t", "pm_t", "vocs_t", "co2_t", "bulk_freight_kt_per_yr"):
+            first[c] = sum(p_[c] or 0.0 for p_ in parts)
+        fr = first["bulk_freight_kt_per_yr"]
+        if fr:
+            first["rail_share"] = round(sum(p_["bulk_freight_kt_per_yr"] * (p_["rail_share"] or 0) for p_ in parts) / fr, 2)
+            first["road_haul_km"] = round(sum(p_["bulk_freight_kt_per_yr"] * (p_["road_haul_km"] or 0) for p_ in parts) / fr)
+            first["has_siding"] = all(p_["has_siding"] for p_ in parts)
+        effs = [p_["voc_treatment_eff"] for p_ in parts if p_["voc_treatment_eff"] is not None]
+        if effs:  # the treatment of the whole: raw VOCs weighted
+            raw = [(p_["vocs_t"] / (1 - p_["voc_treatment_eff"]), p_["voc_treatment_eff"]) for p_ in parts]
+            tot = sum(r for r, _ in raw)
+            first["voc_treatment_eff"] = round(sum(r * f for r, f in raw) / tot, 2) if tot else round(sum(effs) / len(effs), 2)
+        if first["boiler_t_per_h"] is not None:
+            first["boiler_t_per_h"] = round(first["capacity"] / len(parts), 1)
+        by_state = defaultdict(float)
+        for p_ in parts:
+            by_state[p_["ule_status"]] += p_["capacity"]
+        first["ule_status"] = max(sorted(by_state), key=lambda k: by_state[k])  # emissions are the exact sums
+        by_county = defaultdict(float)
+        for p_ in parts:
+            by_county[p_["county_code"]] += p_["capacity"]
+        first["county_code"] = max(sorted(by_county), key=lambda c: by_county[c])
+        city = CITY_NAME[city_code]
+        zh, en = REMAINDER_NAME[sector]
+        proc_zh = PROCESS_ZH.get(process, "")
+        if sector in ("kiln", "other_industry", "other_voc"):
+            zh = f"{proc_zh}{zh}" if proc_zh and not proc_zh.startswith("（") else zh
+        elif proc_zh.startswith("（"):
+            zh = f"{zh}{proc_zh}"
+        flag = {"sz_ule_cement": "（非电超低排放 002:L816）", "sz_ule_chem": "（非电超低排放 002:L816）",
+                "yq_cement4": "（第4家 001:L300）"}.get(sz_group, "")
+        if sz_group.startswith("sz_voc"):
+            flag = "（VOCs 30% 002:L817）"
+        first["name_zh"] = f"{city}市 {zh}（未列明企业）{flag}"
+        first["name_en"] = (f"{CITY_PINYIN[city]} {en} ({process.replace('_', ' ')}; plants not listed)")
+        n = len(parts)
+        counties = ", ".join(f"{COUNTY_NAME[c]} {by_county[c] / first['capacity']:.0%}" for c in sorted(
+            by_county, key=lambda c: -by_county[c]))
+        stat = parts[0]["source"].split("; ", 1)[1].split("; factors:")[0] if "; " in parts[0]["source"] else ""
+        ef_key = parts[0]["source"].split("EF table '")[1].split("'")[0]
+        first["source"] = (f"remainder: {city} {en} beyond the named plants, {n} typical plant(s) of the earlier "
+                           f"draws (build_enterprises.py seed {SEED}) merged; capacity per city: {stat}; the plants "
+                           f"are not named in any public list found; counties of the draws: {counties} (placed in "
+                           f"the first); taken in {n} equal block(s); factors: EF table "
+                           f"'{ef_key}' in "
+                           "inputs/scripts/build_enterprises.py")
+        first["plant_identity"], first["synthetic"], first["blocks"] = "remainder", False, n
+        first["siding_drawn"] = True
+        first["latitude"] = first["longitude"] = first["coord_source"] = None
+        for p_ in parts:
+            old_ids[p_["enterprise_id"]] = first
+        merged.append(first)
+    row_of = {e["enterprise_id"]: e for e in ENTS} | old_ids
+    ENTS[:] = merged
+    for i, e in enumerate(ENTS):
+        e["enterprise_id"] = f"E{i + 1:04d}"
+    for k, v in list(KEY2ID.items()):
+        KEY2ID[k] = row_of[v]["enterprise_id"]
 
 
 SIDING_GAP_TARGET = 31  # 000:L693: 31 siding projects (铁路专用线建设项目) in the 14th FYP
@@ -1641,14 +1759,14 @@ def main(argv=None):
     build_steel(rng)
     build_coking(rng)
     build_cement(rng)
-    build_power(np.random.default_rng(SEED + 2))  # own stream: the GPPD plants replaced the synthetic power rows
-    skip_pre_gppd_power_draws(rng)
+    build_power(np.random.default_rng(SEED + 2))  # own stream
     build_mines(rng)
     build_kilns(rng)
     build_other_industry(rng)
     build_voc(rng)
     build_logistics(rng)
     build_boilers(rng)
+    merge_into_remainders()
     calibrate_sidings(np.random.default_rng(SEED + 1))
     centroids = county_centroids()
     for e in ENTS:  # region codes are strings of 6 digits; round outputs

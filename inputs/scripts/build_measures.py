@@ -211,26 +211,46 @@ def enterprise_rows() -> list[dict]:
     rows: list[dict] = []
 
     def row(mid, zh, en, family, sector, group, unit, removal, capex, fom=0.0, vom=0.0, life=15,
-            ule=False, voc_after="", src="", process=""):
+            ule=False, voc_after="", src="", process="", for_ule=""):
         rows.append(dict(
             measure_id=mid, name_zh=zh, name_en=en, family=family, applies_to="enterprise", sector=sector,
-            process=process,
+            process=process, for_ule_status=for_ule,
             terrain="any", exclusive_group=group, unit=unit, ule_compliant=str(ule).lower(),
             **{f"{p}_removal": removal.get(p, 0.0) for p in ("nox", "so2", "pm", "vocs", "co2")},
             vocs_efficiency_after=voc_after, capex_cny_per_unit=capex, fixed_om_cny_per_unit_yr=fom,
             var_om_cny_per_t_output=vom, lifetime_yr=life, source=src))
 
     # Steel (integrated sites; capacity = crude steel t/yr).
+    # The 2020 ULE state of a plant (enterprises.csv ule_status) decides what is left to do: the whole package
+    # where nothing was done, the rest of it where a retrofit was under way ('partial'), the fugitive and
+    # clean-transport stages where the stacks already met the limits ('organised').
+    integrated = "sinter+pellet+bf+converter|sinter+bf"  # a sinter strand and blast furnace: not the pellet plants
     row("steel_ule", "钢铁全流程超低排放改造（有组织+无组织+清洁运输）", "steel whole-process ULE package", "ule",
         "steel", "steel_ule", "t_per_yr", dict(nox=0.59, so2=0.61, pm=0.81), 450, 0, 100, 15, True,
-        process="sinter+pellet+bf+converter",  # integrated sites only: stand-alone pellet plants take pellet_ule
+        process=integrated, for_ule="none",
         src="removal NOx 59 SO2 61 PM 81 % (S: MIIT/MPI estimate with the 2019 MEE steel ULE opinion, PM §1); "
             "capex 450 CNY per t/yr crude steel (S: CISA 2023); O&M 100 CNY/t steel (D: environmental running "
             "cost ~180 CNY/t at advanced plants against an industry average of ~80, Li Xinchuang (MPI) 2017 via "
             "92xxmh.com: the increment of going to ULE; CISA 2023's 200 counts all of it, the 2021 aggregate 47)")
+    row("steel_ule_rest", "钢铁超低排放改造（完成剩余工程）", "steel ULE: finishing a retrofit under way", "ule",
+        "steel", "steel_ule", "t_per_yr", dict(nox=0.429, so2=0.436, pm=0.681), 225, 0, 100, 15, True,
+        process=integrated, for_ule="partial",
+        src="for plants whose 2020 retrofit was under way (ule_status partial, emitting the mean of the pre-ULE and "
+            "ULE factors): removal to the ULE factors of EF 'steel_integrated' in build_enterprises.py = NOx "
+            "(0.77-0.44)/0.77, SO2 (0.4525-0.255)/0.4525, PM (0.595-0.19)/0.595; capex half the CISA 450 CNY per "
+            "t/yr (estimate: half the work left); O&M the whole 100 CNY/t once at ULE (as steel_ule)")
+    row("steel_ule_fugitive", "钢铁超低排放改造（无组织+清洁运输）", "steel ULE: fugitive and clean-transport stages",
+        "ule", "steel", "steel_ule", "t_per_yr", dict(pm=0.721), 158, 0, 35, 15, True,
+        process=integrated, for_ule="organised",
+        src="for plants whose stacks met the ULE limits by 2020 but not their fugitive sources (ule_status "
+            "organised): PM (0.68-0.19)/0.68 = 0.721 (EF 'steel_integrated' pm_fugitive, build_enterprises.py); "
+            "capex 158 and O&M 35 CNY per t = 35 % of the CISA 450 and of the 100 of steel_ule (estimate: "
+            "enclosed stockyards, dust capture at charging and tapping, road cleaning and clean transport, about a "
+            "third of a whole-process ULE budget; no breakdown found); the clean-transport cut of truck emissions is "
+            "the freight module's, not counted here")
     row("steel_sinter_scr", "烧结机头烟气脱硝（SCR）", "sinter-strand SCR denitration only", "ule", "steel",
         "steel_ule", "t_per_yr", dict(nox=0.385), 60, 0, 12, 15, False,
-        process="sinter+pellet+bf+converter",  # a sinter strand exists at integrated sites only
+        process=integrated, for_ule="none",  # a sinter strand exists at integrated sites only
         src="sinter ~55 % of site NOx (estimate) x 69.9 % cut at ULE (S: Liu 2022) = 0.385; capex 60 CNY per "
             "t/yr steel and O&M 12 CNY/t (estimate: the denitration share of the CISA package, ~13 %/6 %)")
     row("steel_eaf", "长流程部分产能置换为电炉短流程（废钢）", "part of the blast-furnace route replaced by scrap EAF",
@@ -600,7 +620,8 @@ def wastewater_rows() -> list[dict]:
 
 
 COLUMNS = [
-    "measure_id", "name_zh", "name_en", "family", "applies_to", "sector", "process", "terrain", "exclusive_group", "unit",
+    "measure_id", "name_zh", "name_en", "family", "applies_to", "sector", "process", "for_ule_status", "terrain",
+    "exclusive_group", "unit",
     "ule_compliant", "nox_removal", "so2_removal", "pm_removal", "vocs_removal", "co2_removal",
     "cod_removal", "nh3n_removal", "max_share", "vocs_efficiency_after", "nox_t_per_unit", "so2_t_per_unit", "pm_t_per_unit", "vocs_t_per_unit",
     "co2_t_per_unit", "cod_t_per_unit", "nh3n_t_per_unit", "max_share_plain", "max_share_mountain",

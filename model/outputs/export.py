@@ -104,7 +104,8 @@ def summary_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[int, s
                 rows.append(_quantity(key, value, lang))
         elif s.get("objective_weighted_t") is not None:
             rows.append(_quantity("objective_weighted_t", s["objective_weighted_t"], lang))
-        for key in ("projects", "plant_projects", "plant_projects_at_synthetic_plants"):
+        for key in ("projects", "plant_projects", "plant_projects_at_named_plants", "plant_capex_cny",
+                    "plant_capex_at_named_plants_cny"):
             if tot.get(key) is not None:
                 rows.append(_quantity(key, tot[key], lang))
         rows += [_quantity(f"reduction_{col}", tot[f"reduction_{col}"], lang) for col in EFFECTS

@@ -138,10 +138,10 @@ def _cards(s: dict, lang: str) -> str:
              (column_name("total_annual_cost_cny", lang), money("total_annual_cost_cny")),
              (column_name("penalties_discounted_cny", lang), money("penalties_discounted_cny")),
              (column_name("projects", lang), f"{tot['projects']:,}" if "projects" in tot else na),
-             (say("位于合成企业的企业项目", "plant projects at synthetic plants", lang),
-              say(f"{tot['plant_projects_at_synthetic_plants']:,} / {tot['plant_projects']:,}",
-                  f"{tot['plant_projects_at_synthetic_plants']:,} of {tot['plant_projects']:,}", lang)
-              if "plant_projects" in tot else na)]
+             (say("位于实名企业的企业项目", "plant projects at named plants", lang),
+              say(f"{tot['plant_projects_at_named_plants']:,} / {tot['plant_projects']:,}",
+                  f"{tot['plant_projects_at_named_plants']:,} of {tot['plant_projects']:,}", lang)
+              if "plant_projects_at_named_plants" in tot else na)]
     return ('<div class="cards">' + "".join(f'<div class="card">{html.escape(k)}<b>{html.escape(v)}</b></div>'
                                            for k, v in cards) + "</div>")
 
@@ -175,10 +175,10 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
     for name, zh, en in FIGURES:
         if run.figure(name) is not None:
             parts += [f"<h2>{say(zh, en, lang)}</h2>", _img(run.figure(name), say(zh, en, lang))]
-    syn = s.get("synthetic_by_sector")
-    if syn:
-        st = pd.DataFrame([{"sector": k, **v} for k, v in syn.items()])
-        title = say("有多少结果落在合成企业上（无公开名录）", "How much rests on synthetic plants (no public list names them)",
+    ident = s.get("identity_by_sector")
+    if ident:
+        st = pd.DataFrame([{"sector": k, **v} for k, v in ident.items()])
+        title = say("实名企业与城市其余产能（未列明企业）", "Named plants and city remainders (plants no public list names)",
                     lang)
         parts += [f"<h2>{title}</h2>", _table(st, lang)]
     parts += [f"<h2>{say('措施汇总', 'Measures', lang)}</h2>", _table(t["measure_summary"][MEASURE_COLUMNS], lang)]

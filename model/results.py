@@ -291,8 +291,9 @@ def identity_by_sector(md: ModelData, portfolio: pd.DataFrame) -> dict[str, dict
     for sector, part in plants.groupby("sector", sort=True):
         chosen = port[port["enterprise_id"].isin(part["enterprise_id"])] if len(port) else port
         out[str(sector)] = {"plants": int(len(part)), "named_plants": int(named[part.index].sum()),
-                            "projects": int(len(chosen)),
-                            "projects_at_named_plants": int(at[chosen.index].sum()) if len(chosen) else 0,
+                            "projects": int(chosen["candidate_id"].nunique()) if len(chosen) else 0,
+                            "projects_at_named_plants": int(chosen.loc[at[chosen.index], "candidate_id"].nunique())
+                            if len(chosen) else 0,
                             "capex_cny": float(chosen["capex_cny"].sum()) if len(chosen) else 0.0,
                             "capex_at_named_plants_cny": float(chosen["capex_cny"][at[chosen.index]].sum())
                             if len(chosen) else 0.0}

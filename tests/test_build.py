@@ -258,9 +258,9 @@ def test_voc_boiler_rules_co2_and_budget_rows_match_golden(inputs_copy, tmp_path
     chem = e[(e["sector"] == "chemical") & (e["voc_treatment_eff"] != "")].iloc[0].copy()
     boiler = e[e["sector"] == "boiler"].iloc[0].copy()
     chem.update({"enterprise_id": "C1", "county_code": "141002", "vocs_t": "50", "voc_treatment_eff": "0.3",
-                 "bulk_freight_kt_per_yr": "0"})
+                 "bulk_freight_kt_per_yr": "0", "blocks": "1"})
     boiler.update({"enterprise_id": "B1", "county_code": "140621", "capacity": "10", "boiler_t_per_h": "10",
-                   "bulk_freight_kt_per_yr": "0"})
+                   "bulk_freight_kt_per_yr": "0", "blocks": "1"})
     pd.DataFrame([chem, boiler]).to_csv(inputs_copy / "enterprises.csv", index=False)
     plants_only(inputs_copy)  # the two plants alone
     sc = scenario(tmp_path, "co2_intensity: {reduction_pct: 18, kind: soft, penalty_cny_per_t: 300}\n"

@@ -32,7 +32,7 @@ def test_base_run_meets_hard_targets_and_rules(base_run, ds):
     port = pd.read_csv(out / "portfolio.csv", dtype={"region_code": str, "enterprise_id": str})
     # ULE mandatory (000:L310): every coking and cement plant not yet at ULE gets a compliant package
     # (alone or combined with other measures at the plant: 'coking_ule+coking_voc')
-    packages = {"coking_ule", "cement_ule", "steel_ule", "pellet_ule"}
+    packages = set(ds.measures.index[ds.measures["ule_compliant"].fillna(False).astype(bool)])
     ule_ids = set(port.loc[port["measure_id"].str.split("+").map(lambda parts: bool(packages & set(parts))),
                            "enterprise_id"])
     e = ds.enterprises
@@ -96,8 +96,14 @@ def test_base_portfolio_recomputed_from_inputs_meets_targets(base_run, ds):
                 else:
                     share["vocs"] = mm["vocs_removal"]
                 left = {p: left[p] * (1 - share[p]) for p in left}
+            # a remainder is built in whole blocks: the row's share of its capacity (of its raw VOCs for a VOC tier)
+            whole = plant["vocs_t"] / (1 - plant["voc_treatment_eff"]) if r.unit == "t_raw_vocs_per_yr" else \
+                plant["capacity"]
+            frac = r.quantity / whole
+            k = frac * plant["blocks"]  # whole blocks (the CSV keeps 6 digits)
+            assert abs(k - round(k)) < 1e-4 and (plant["blocks"] > 1 or round(k) == 1)
             for p in left:
-                total[p] += (1 - left[p]) * plant[f"{p}_t"]
+                total[p] += (1 - left[p]) * plant[f"{p}_t"] * frac
             continue
         mm = m.loc[r.measure_id]
         if r.kind == "source":  # a programme at a source of sources.csv: its share of the units x removal
@@ -331,7 +337,7 @@ def test_the_report_reads_like_a_report(base_run, tmp_path):
     measures = page.split("<h2>措施汇总</h2>")[1].split("</table>")[0]
     for zh in ("氮氧化物", "二氧化硫", "颗粒物", "挥发性有机物", "化学需氧量", "氨氮", "二氧化碳"):
         assert f"<th>{zh}减排量<br>" in measures, zh
-    assert ">超低排放改造</td>" in measures and ">公转铁</td>" in measures and ">钢铁全流程超低排放改造" in measures
+    assert ">超低排放改造</td>" in measures and ">公转铁</td>" in measures and ">钢铁超低排放改造（完成剩余工程）" in measures
     assert ">ule</td>" not in page and ">steel_ule</td>" not in page
     assert "e-1" not in page.split("<footer>")[0].split("<script>")[0].split("</style>")[-1]  # no -1.46e-11
     assert 'class="sortable"' in page and "ersimFilter" in page
@@ -339,21 +345,28 @@ def test_the_report_reads_like_a_report(base_run, tmp_path):
 
 def test_list_filters_take_chinese_names_and_suggest_on_a_typo():
     ok = CliRunner().invoke(cli.main, ["list", "enterprises", "--sector", "水泥", "--limit", "0"])
-    assert ok.exit_code == 0 and "(44 rows)" in ok.output  # 44 clinker plants (000:L693)
+    # the 44 clinker plants of 000:L693: 3 named and 11 city remainders (41 blocks)
+    assert ok.exit_code == 0 and "(14 rows)" in ok.output
     heat = CliRunner().invoke(cli.main, ["list", "measures", "--family", "清洁取暖", "--limit", "0"])
     assert heat.exit_code == 0 and "heat_pump" in heat.output
     typo = CliRunner().invoke(cli.main, ["list", "enterprises", "--sector", "steal"])
     assert typo.exit_code == 2 and "did you mean 'steel'" in typo.output
 
 
-def test_summary_says_per_sector_how_much_rests_on_synthetic_plants(base_run):
+def test_summary_says_per_sector_how_much_rests_on_named_plants(base_run):
+    """Issue 22: the summary says per sector how many plant rows and chosen projects, and how much capex, sit at
+    named plants rather than city remainders; the sectors add up to the run's totals."""
     import json
 
     _, out = base_run
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    syn = s["synthetic_by_sector"]
-    # the per-sector counts add up to the run's totals, and no sector has more synthetic plants than plants
-    assert sum(v["projects_at_synthetic_plants"] for v in syn.values()) == s["totals"]["plant_projects_at_synthetic_plants"]
-    assert sum(v["projects"] for v in syn.values()) == s["totals"]["plant_projects"]
-    assert all(v["synthetic_plants"] <= v["plants"] for v in syn.values())
-    assert syn["steel"]["plants"] == 30
+    ident, tot = s["identity_by_sector"], s["totals"]
+    assert sum(v["projects_at_named_plants"] for v in ident.values()) == tot["plant_projects_at_named_plants"]
+    assert sum(v["projects"] for v in ident.values()) == tot["plant_projects"]
+    assert sum(v["capex_at_named_plants_cny"] for v in ident.values()) == pytest.approx(
+        tot["plant_capex_at_named_plants_cny"])
+    assert sum(v["capex_cny"] for v in ident.values()) == pytest.approx(tot["plant_capex_cny"])
+    # steel: the tracker's 23 plants and 4 pellet remainders; coal power: the tracker's units and 西上庄, all named
+    assert (ident["steel"]["plants"], ident["steel"]["named_plants"]) == (27, 23)
+    assert ident["power"]["plants"] == ident["power"]["named_plants"] == 179
+    assert ident["coal_mine"]["named_plants"] == 617

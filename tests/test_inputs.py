@@ -71,7 +71,8 @@ def test_geojson_has_the_117_counties(ds):
 def test_coking_seed_totals(ds):
     """000:L693: 31 coking enterprises with 4428万吨 capacity complete ULE."""
     coking = ds.enterprises[ds.enterprises["sector"] == "coking"]
-    assert len(coking) == 31
+    assert coking["blocks"].sum() == 31  # 2 named plants and the cities' remainders in blocks of a typical plant
+    assert (coking["plant_identity"] == "named").sum() == 2
     assert (coking["capacity_unit"] == "t_per_yr").all()
     assert coking["capacity"].sum() == pytest.approx(44_280_000)
 
@@ -79,7 +80,8 @@ def test_coking_seed_totals(ds):
 def test_clinker_seed_totals(ds):
     """000:L693: 44 clinker enterprises with 15.8万吨/日."""
     cement = ds.enterprises[ds.enterprises["sector"] == "cement"]
-    assert len(cement) == 44
+    assert cement["blocks"].sum() == 44
+    assert (cement["plant_identity"] == "named").sum() == 3  # 冀东, 亚美, 南娄 (001:L755, L794, L807)
     assert (cement["capacity_unit"] == "t_per_day").all()
     assert cement["capacity"].sum() == pytest.approx(158_000)
 
@@ -97,7 +99,7 @@ def test_jidong_cement_with_its_stated_project(ds):
     jidong = e[e["name_zh"].str.contains("冀东水泥")]
     assert len(jidong) == 1
     row = jidong.iloc[0]
-    assert row["county_code"] == "140311" and row["sector"] == "cement" and not row["synthetic"]
+    assert row["county_code"] == "140311" and row["sector"] == "cement" and row["plant_identity"] == "named"
     projects = ds.projects[ds.projects["enterprise_id"] == row["enterprise_id"]]
     denox = projects[projects["nox_cut_t"].fillna(0) > 0]
     assert len(denox) == 1
@@ -125,16 +127,24 @@ def test_named_linfen_siding_shippers_present(ds):
 def test_shuozhou_seed_counts(ds):
     e = ds.enterprises
     sz = e[e["county_code"].map(ds.regions["city_code"]) == "140600"]
-    assert (sz["sector"] == "power").sum() == 10  # 002:L95: 10 thermal power enterprises
+    # 002:L93, L95: 10 thermal power enterprises, 9,250 MW; the tracker's 2020 fleet in Shuozhou: 9,410 MW (it
+    # counts 2 units started in 2020 and 永皓's 100 MW, retired 2021)
+    power = sz[sz["sector"] == "power"]
+    assert power["capacity"].sum() == pytest.approx(9_410) and power["tracker_id"].str.startswith("G").all()
     voc = sz[sz["sector"].isin(["chemical", "coating", "other_voc"]) & (sz["voc_treatment_eff"] == 0.3)]
-    assert len(voc) == 14  # 002:L817: 14 VOC enterprises from 30 % to 80 %
+    assert voc["blocks"].sum() == 14  # 002:L817: 14 VOC enterprises from 30 % to 80 %
 
 
-def test_synthetic_rows_are_marked(ds):
-    for name in ("enterprises", "wastewater"):
-        t = getattr(ds, name)
-        assert (t.loc[t["synthetic"], "source"].str.contains("synthetic")).all(), name
-        assert (~t["synthetic"]).any(), f"{name} has no named (seed) rows"
+def test_every_plant_row_is_named_or_a_remainder(ds):
+    """No invented firms (issue 22): a plant row is a named plant with its source, or a city's remainder that says
+    so in its name and source; the word synthetic is gone from the plants."""
+    e = ds.enterprises
+    assert set(e["plant_identity"]) == {"named", "remainder"}
+    rem = e[e["plant_identity"] == "remainder"]
+    assert rem["name_zh"].str.contains("未列明企业").all() and rem["source"].str.startswith(("remainder:", "estimate:")).all()
+    assert not e["name_zh"].str.contains("合成|synthetic").any() and not e["source"].str.contains("合成").any()
+    assert (e.loc[e["plant_identity"] == "named", "blocks"] == 1).all()
+    assert (ds.wastewater.loc[ds.wastewater["synthetic"], "source"].str.contains("synthetic")).all()
 
 
 # ----------------------------------------------------------------------------- measures, wastewater, baselines
@@ -274,11 +284,33 @@ def test_capacity_unit_must_match_measure_costing(inputs_copy):
 
 
 def test_every_plant_has_a_map_point_inside_shanxi(ds):
-    """Plants sit at their county's centroid unless a plant list gives real coordinates, and say which: the 59
-    coal power plants kept from GPPD (scripts/data/shanxi_coal_plants.csv) are real rows at their GPPD position."""
+    """Plants sit at their own position where a tracker gives it (steel plants, coal units, mines: Global Energy
+    Monitor) and at their county's centroid otherwise, and say which; a tracker plant lies in the county its
+    coordinates fall in (build_gem.py places it by point in polygon)."""
     e = ds.enterprises
     assert e["latitude"].between(34.5, 40.8).all() and e["longitude"].between(110.2, 114.6).all()
-    gppd = e["coord_source"].str.startswith("GPPD v1.3.0 (WRI, CC BY 4.0)")
-    assert (e.loc[~gppd, "coord_source"].str.startswith("county centroid")).all()
-    assert gppd.sum() == 59
-    assert e.loc[gppd, "sector"].isin(["power", "captive_power"]).all() and not e.loc[gppd, "synthetic"].any()
+    gem = e["coord_source"].str.startswith("GEM")
+    assert (e.loc[~gem, "coord_source"].str.startswith("county centroid")).all()
+    assert (e.loc[gem, "tracker_id"].str.match(r"^(SCN|G|M)\d+")).all()
+    assert gem.sum() == 23 + 189 + 615  # steel plants, coal units, mines
+    assert (e.loc[e["plant_identity"] == "remainder", "coord_source"].str.startswith("county centroid")).all()
+
+
+def test_hand_checked_tracker_rows(ds):
+    """One plant per tracker, recomputed by hand from research/gem and the factor table of build_enterprises.py."""
+    e = ds.enterprises.set_index("tracker_id", drop=False)
+    # 晋城福盛钢铁 (SCN00227): 6.0 Mt/yr in 泽州县; output = capacity x 66.0 / 69.06 (the tracker's operating
+    # steel capacity) = 5,734,000 t; ULE partial (a stated estimate): NOx (1.10 + 0.44) / 2 kg/t = 4,415.18 t
+    fusheng = e.loc["SCN00227"]
+    assert fusheng["county_code"] == "140525" and fusheng["capacity"] == 6_000_000
+    assert fusheng["output"] == round(6e6 * 66.0 / 69.06 / 1000) * 1000 == 5_734_000
+    assert fusheng["ule_status"] == "partial" and fusheng["nox_t"] == pytest.approx(5_734_000 * 0.77 / 1000)
+    assert e.loc["SCN00212", "county_code"] == "140108"  # 太钢 in 尖草坪区, not 古交市
+    # 晋能长治热电 unit 1 (G100000101349): 330 MW x 4,300 h = 1,419,000 MWh; NOx at ULE 0.165 kg/MWh = 234.135 t
+    unit = e.loc["G100000101349"]
+    assert unit["output"] == 330 * 4300 and unit["nox_t"] == pytest.approx(234.135) and unit["county_code"] == "140403"
+    # 安家岭露天矿 (M0165): 20 Mt/yr, output = capacity; PM 0.02 kg/t = 400 t; 0.65 km to the nearest station
+    # x 1.3 = 0.85 km, held at the 1 km floor
+    mine = e.loc["M0165"]
+    assert mine["output"] == 20e6 and mine["pm_t"] == pytest.approx(400) and mine["road_haul_km"] == 1
+    assert mine["bulk_freight_kt_per_yr"] == pytest.approx(20_000)

@@ -11,9 +11,12 @@ from model.lookup import find_enterprise, find_measure, measure_facts
 
 def test_names_resolve_to_one_plant_or_say_which(ds):
     assert find_enterprise(ds, "E0039") == "E0039"
-    assert find_enterprise(ds, "国电霍州发电厂") == "E0039"
-    assert find_enterprise(ds, "guodian huozhou") == "E0039"  # English, any case, a unique part
-    with pytest.raises(ValueError, match="matches 2 enterprises"):  # the power plant and the 霍州煤电 mine
+    assert find_enterprise(ds, "国电霍州发电厂 三期5号机组") == "E0039"  # a coal unit (Global Coal Plant Tracker)
+    assert find_enterprise(ds, "guodian huozhou power plant (gem: huozhou power station) phase iii unit 6") == "E0143"
+    with pytest.raises(ValueError, match="matches 2 enterprises"):  # the plant's two units
+        find_enterprise(ds, "国电霍州发电厂")
+    # the two units, 谭坪煤矿（霍州煤电）, 霍州煤电's 方山 plant (2 units) and 4 mines in 霍州市
+    with pytest.raises(ValueError, match="matches 9 enterprises"):
         find_enterprise(ds, "霍州")
     with pytest.raises(ValueError, match="no enterprise"):
         find_enterprise(ds, "不存在的工厂")
@@ -44,13 +47,13 @@ def test_show_enterprise_prints_facts_options_and_recommendations(base_run):
     res = CliRunner().invoke(cli.main, ["show", "county", "霍州市", "--run", str(run)])
     assert res.exit_code == 0 and "2020 emissions in the county" in res.output
     res = CliRunner().invoke(cli.main, ["show", "enterprise", "霍州"])
-    assert res.exit_code == 2 and "matches 2 enterprises" in res.output
+    assert res.exit_code == 2 and "matches 9 enterprises" in res.output
 
 
 def test_list_name_searches_chinese_english_and_pinyin():
     res = CliRunner().invoke(cli.main, ["list", "enterprises", "--name", "霍州"])
-    assert res.exit_code == 0 and "(2 rows)" in res.output  # 国电霍州发电厂 and 谭坪煤矿（霍州煤电）
+    assert res.exit_code == 0 and "(9 rows)" in res.output  # as find_enterprise above
     res = CliRunner().invoke(cli.main, ["list", "enterprises", "--name", "guodian huozhou"])
-    assert res.exit_code == 0 and "(1 rows)" in res.output
+    assert res.exit_code == 0 and "(2 rows)" in res.output  # the plant's two units
     res = CliRunner().invoke(cli.main, ["list", "regions", "--name", "linfen"])
     assert res.exit_code == 0 and "临汾市" in res.output

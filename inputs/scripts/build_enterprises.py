@@ -477,6 +477,56 @@ def gppd_plants() -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def reconcile_power(path: Path) -> list[dict]:
+    """Match each curated GPPD plant to the tracker plant nearest to it (within 5 km) and write the table: which
+    GPPD plant is which tracker plant, how their MW differ and why (GPPD's snapshot is 2018-21 and per plant; the
+    tracker's 2020 fleet is per unit)."""
+    plants: dict[str, dict] = {}
+    for u in gem.coal_units():
+        p_ = plants.setdefault(u["gem_location_id"], dict(zh=u["plant_name_zh"], en=u["plant_name_en"], mw=0.0,
+                                                        lat=float(u["latitude"]), lon=float(u["longitude"]), n=0))
+        p_["mw"] += u["mw"]
+        p_["n"] += 1
+
+    def km(a_lat, a_lon, b_lat, b_lon):
+        x = math.radians(b_lon - a_lon) * math.cos(math.radians((a_lat + b_lat) / 2))
+        return 6371.0 * math.hypot(x, math.radians(b_lat - a_lat))
+
+    rows, used = [], set()
+    for g in gppd_plants():
+        lat, lon = float(g["latitude"]), float(g["longitude"])
+        loc, best = min(((k, km(lat, lon, v["lat"], v["lon"])) for k, v in plants.items()), key=lambda t: t[1])
+        hit = best <= 5.0
+        mw = float(g["capacity_mw"])
+        if hit:
+            used.add(loc)
+            t = plants[loc]
+            why = ("same plant, same MW" if abs(t["mw"] - mw) < 1 else
+                   f"same plant; the tracker's 2020 units sum to {t['mw']:,.0f} MW against GPPD's {mw:,.0f} MW "
+                   "(GPPD's snapshot: units retired, added or rated differently)")
+        else:
+            why = (f"no tracker plant within 5 km (nearest {best:.1f} km): GPPD's position or plant is doubtful "
+                   f"({g['confidence']} confidence: {g['decision_note'][:160]})")
+        rows.append(dict(gppd_plant_key=g["plant_key"], gppd_ids=g["gppd_ids"], gppd_name_en=g["name_en"], gppd_mw=mw,
+                         gppd_county=g["county_name_zh"], gem_location_id=loc if hit else "",
+                         gem_plant_name_zh=plants[loc]["zh"] if hit else "", gem_mw_2020=plants[loc]["mw"] if hit else "",
+                         gem_units=plants[loc]["n"] if hit else "", distance_km=round(best, 2),
+                         enterprise_id_before=g["matches_enterprise_id"], note=why))
+    for loc, t in plants.items():
+        if loc not in used:
+            rows.append(dict(gppd_plant_key="", gppd_ids="", gppd_name_en="", gppd_mw="", gppd_county="",
+                             gem_location_id=loc, gem_plant_name_zh=t["zh"], gem_mw_2020=t["mw"], gem_units=t["n"],
+                             distance_km="", enterprise_id_before="",
+                             note="in the tracker's 2020 fleet, not among GPPD's kept plants (GPPD missed it, or its "
+                                  "GPPD row is more than 5 km away)"))
+    cols = list(rows[0])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return rows
+
+
 # --------------------------------------------------------------------------------------------
 # 1. Named enterprises (hand-curated; every figure with its seed line)
 # --------------------------------------------------------------------------------------------
@@ -1077,7 +1127,8 @@ def build_mines(rng):
         a = access.get(m["gem_mine_id"])
         if a:
             road = max(1, round(float(a["road_haul_km"])))
-            road_src = f"road haul to {a['nearest_station']}: {a['source']}"
+            road_src = (f"road_haul_km: {a['straight_km']} km in a straight line to the nearest railway station "
+                        f"({a['nearest_station']}, research/rail) x 1.3; stations © {a['source'].split('; ')[0]}")
         else:
             road = road_km(rng)
             road_src = "road_haul_km: synthetic draw (no station list yet)"
@@ -1776,6 +1827,10 @@ def main(argv=None):
             e["coord_source"] = "county centroid (counties.geojson); not the plant's own position"
     projects = build_projects()
     out = Path(args.out)
+    rec = reconcile_power(HERE.parent / "research" / "gem" / "power_reconciliation.csv")
+    print(f"power_reconciliation.csv: {sum(1 for r in rec if r['gppd_plant_key'] and r['gem_location_id'])} GPPD plants "
+          f"matched, {sum(1 for r in rec if r['gppd_plant_key'] and not r['gem_location_id'])} not, "
+          f"{sum(1 for r in rec if not r['gppd_plant_key'])} tracker plants GPPD lacked")
     write_csv(out / "enterprises.csv", ENT_COLUMNS, ENTS)
     write_csv(out / "projects.csv", PROJ_COLUMNS, projects)
     print(f"wrote {out / 'enterprises.csv'} ({len(ENTS)} rows) and {out / 'projects.csv'} ({len(projects)} rows)")

@@ -203,6 +203,26 @@ OTHER_REMAINING_NOTE = ("non-lagging city: 30 % remaining, below the lagging cit
                         "5 M+ converted in the 13th FYP (000:L101) and 993,100 more in 2021 (shanxi-statistics.md "
                         "§4) leave a pool mainly in mountain areas (000:L302 plain areas first)")
 LINFEN_ABS = 700_000  # 约70万户 rural households not yet converted (003:L99)
+# City and county counts a public source gives (issue 22; research/households_2020.csv and .md, a helper's search):
+# 大同's own 2021-23 plan still had 252,156 households to convert after 2020 (central estimate 230,000, range
+# 170,000-290,000); 太原's six districts have been a no-coal zone since 2017 and its rural coverage passed 85 %, the
+# rest (36,000) in its 三县一市 (清徐, 阳曲, 娄烦, 古交).
+HH_RESEARCH = Path(__file__).resolve().parents[1] / "research" / "households_2020.csv"
+CITY_HH_FROM_RESEARCH = ("140100", "140200")
+COUNTY_HH_FROM_RESEARCH = ("140121", "140122", "140123", "140181", "140105", "140106", "140107", "140108", "140109",
+                           "140110")
+
+
+def households_research() -> dict[str, tuple[int, str]]:
+    """region_code -> (households on bulk coal at end-2020, source) for the rows this build takes from
+    research/households_2020.csv."""
+    import csv
+    with HH_RESEARCH.open(encoding="utf-8", newline="") as f:
+        rows = {r["region_code"]: r for r in csv.DictReader(f)}
+    return {code: (int(rows[code]["bulk_coal_households_2020"]),
+                   f"research/households_2020.csv: {rows[code]['bulk_coal_households_2020']} "
+                   f"(range {rows[code]['low']}-{rows[code]['high']}): {rows[code]['source']}")
+            for code in CITY_HH_FROM_RESEARCH + COUNTY_HH_FROM_RESEARCH}
 # County split within a city: weight = census population x type weight x terrain factor (urban districts hold few
 # rural households; plain areas were converted first, 000:L302).
 HH_WEIGHTS = {"urban_district": 0.2, "former_county_district": 1.0, "county_city": 1.0, "county": 1.0}
@@ -363,7 +383,11 @@ def build() -> list[dict]:
                      f"{FAMILY_POP_SHARE:.4f} x rural share {rural_share[cc]:.3f} (estimate: unverified city "
                      f"urbanisation rescaled to provincial {PROV_RURAL_SHARE}) / {HH_SIZE} persons per household "
                      f"≈ {rural_hh:,.0f}")
-        if cc == "141000":
+        researched = households_research()
+        if cc in researched:
+            city_hh, rem_rule = researched[cc]
+            share = city_hh / rural_hh
+        elif cc == "141000":
             city_hh = LINFEN_ABS
             rem_rule = (f"city total 700,000 = 约70万户 rural households not converted (003:L99), kept as stated "
                         f"although it is {LINFEN_ABS / rural_hh:.0%} of the {rural_hh:,.0f} census-based rural family "
@@ -401,6 +425,9 @@ def build() -> list[dict]:
         hw = [pu * HH_WEIGHTS[t] * (HH_MOUNTAIN_FACTOR if te == "mountain" else 1.0)
               for pu, t, te in zip(pop_used, types, terr)]
         hh_split = largest_remainder(city_hh, hw)
+        if any(r["code"] in researched for r in members):  # the counties a source sizes (太原): as researched
+            hh_split = [researched[r["code"]][0] for r in members]
+            assert sum(hh_split) == city_hh, (cc, sum(hh_split), city_hh)
         sg, sh = sum(gw), sum(hw)
         for r, t, te, g, h, wg, wh, (pop, pop_src), pu in zip(members, types, terr, gdp_split, hh_split, gw, hw, pops,
                                                                 pop_used):
@@ -424,6 +451,8 @@ def build() -> list[dict]:
                         f"total less its counties found, shared equally among the {len(missing)} not found")
             if cc == "141000":
                 hh_src += f"; {base_rule}"
+            if code in researched:
+                hh_src = f"rural_coal_households: {researched[code][1]}"
             rows.append({
                 "region_code": code, "level": "county", "name_zh": r["name"],
                 "name_pinyin": to_pinyin(r["name"], "county"), "parent_code": cc, "city_code": cc,

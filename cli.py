@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import math
 import os
 import signal
@@ -251,6 +252,16 @@ workers_option = click.option("--workers", type=click.IntRange(1, limits.MAX_WOR
                               help="parallel workers (a dask LocalCluster when > 1)")
 inputs_option = click.option("--inputs", "inputs", type=click.Path(path_type=Path), default=None,
                              help="dataset directory (default: the embedded Shanxi data in inputs/)")
+plants_option = click.option("--plants", "plants", type=click.Path(path_type=Path), default=None,
+                             help="your own plant list (CSV or xlsx with the columns of "
+                                  "inputs/templates/plant_list_template.csv, e.g. the city's permit register) in "
+                                  "place of the default plants of its sectors in its cities; as the scenario key "
+                                  "plants:")
+
+
+def with_plants(overrides: tuple[str, ...], plants: Path | None) -> list[str]:
+    """``--plants FILE`` is the override ``plants=<absolute path>`` (a JSON string: any path stays one value)."""
+    return list(overrides) + ([f"plants={json.dumps(str(plants.resolve()))}"] if plants is not None else [])
 
 
 INTERNAL_ERROR = 1
@@ -505,6 +516,7 @@ def solver_limit(key: str, example: str):
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="result directory (default: results/<scenario>/<UTC timestamp>/); never overwritten")
 @inputs_option
+@plants_option
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
               help="override a scenario value, e.g. --set discount_rate=0.06 --set targets.0.reduction=9")
 @click.option("--time-limit", type=float, default=None, callback=solver_limit("time_limit_s", "600"),
@@ -516,10 +528,11 @@ def solver_limit(key: str, example: str):
 @click.option("--force", is_flag=True, help="replace --out if it already holds results")
 @click.option("--no-plots", is_flag=True, help="skip the figures (faster)")
 @click.option("--diagnose", is_flag=True, help="also print what each target can achieve and which rules bind")
-def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, overrides: tuple[str, ...],
+def run_cmd(scenario: Path, out: Path | None, inputs: Path | None, plants: Path | None, overrides: tuple[str, ...],
             time_limit: float | None, mip_gap: float | None, write_model: Path | None, force: bool,
             no_plots: bool, diagnose: bool) -> None:
     """Build and solve SCENARIO (a YAML file) and write the recommended portfolio."""
+    overrides = tuple(with_plants(overrides, plants))
     check_out(out, force)
     stages = {"load": "loading scenario and inputs", "build": "building the model", "solve": "solving with HiGHS",
               "results": "making result tables", "diagnose": "diagnosing: what can each target achieve"}
@@ -843,9 +856,19 @@ def print_diagnosis(d: pd.DataFrame) -> None:
     print_table(shown, "what can be achieved with this scenario's measures, rules and budget", named=True)
 
 
+def print_plant_list(rep) -> None:
+    """What a planner's plant list replaced, per city and sector."""
+    if rep is None:
+        return
+    print_table(rep.table, f"plant list {rep.path.name}: the default plants it replaced", named=False)
+    if rep.projects_dropped:
+        console.print(f"seed projects at replaced plants, dropped: {esc('; '.join(rep.projects_dropped))}")
+
+
 def print_run_summary(outcome) -> None:
     sol, sc, t = outcome.solution, outcome.loaded.scenario, outcome.timings
     console.print(f"[bold]{esc(sc.name)}[/bold]: {esc(sc.description.strip())}")
+    print_plant_list(outcome.md.plant_list)
     timing = ", ".join(f"{k.removesuffix('_s')} {v:.1f}s" for k, v in t.items())
     if sol.status == "infeasible":
         console.print("[red]infeasible[/red]: the targets and rules cannot all be met with the measures available.")

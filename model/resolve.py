@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -39,6 +40,9 @@ from .names import pollutant_name
 from .regions import members, resolve_region
 from .rules import RULES
 from .scenario import LoadedScenario, Scenario, ScenarioError, pollutant_key
+
+if TYPE_CHECKING:
+    from .plant_list import Replacement
 
 PROVINCE = "140000"
 #: how a command names the CO2-intensity row (ersim sweep --target CO2-intensity)
@@ -91,6 +95,7 @@ class ModelData:
     co2_context: dict = field(default_factory=dict)
     city_budgets_cny: dict[str, float] = field(default_factory=dict)
     households_per_year: dict[str, float] = field(default_factory=dict)  # city code -> cap on conversions a year
+    plant_list: "Replacement | None" = None  # what a planner's plant list replaced (scenario key plants)
 
     @property
     def years_reduced(self) -> bool:
@@ -310,6 +315,15 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
     """Check ``scenario`` against ``ds`` and resolve everything the model needs (see the module docstring)."""
     loaded = scenario if isinstance(scenario, LoadedScenario) else None
     sc = loaded.scenario if loaded is not None else scenario
+    plant_list = None
+    if loaded is not None and loaded.plant_list_path() is not None:  # a planner's own plants replace the defaults
+        from .inputs import InputDataError
+        from .plant_list import replace_plants
+
+        try:
+            ds, plant_list = replace_plants(ds, loaded.plant_list_path())
+        except InputDataError as err:
+            raise ScenarioError(f"{loaded.place('plants')}: plants: {loaded.plant_list_path()}:\n{err}") from None
     names = _Names(ds, loaded)
     regions = ds.regions
     target_codes = [names.region(("targets", i, "region"), t.region) for i, t in enumerate(sc.targets)]
@@ -369,5 +383,6 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                      prices=prices, horizon_years=horizon, years=build_years(sc, rows),
                      discount=discount, targets=rows, co2_context=co2_ctx,
                      city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()},
-                     households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()})
+                     households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()},
+                     plant_list=plant_list)
 

@@ -330,4 +330,7 @@ def manifest(loaded, md: ModelData, sol: Solution, rules: list[str], timings: di
         "co2_intensity": md.co2_context,
         "scope_cities": list(md.scope_cities),
         "prices_cny_per_unit": dict(sorted(md.prices.items())),
+        "plant_list": None if md.plant_list is None else {
+            "file": str(md.plant_list.path), "sha256": sha256(md.plant_list.path),
+            "replaced": md.plant_list.table.to_dict("records"), "projects_dropped": md.plant_list.projects_dropped},
     }

@@ -291,6 +291,9 @@ class Scenario(_Strict):
     max_reduction: MaxReduction = Field(default_factory=MaxReduction)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     uncertainty: Uncertainty | None = None
+    plants: str | None = Field(None, description="a planner's plant list (CSV or xlsx, the columns of "
+                               "inputs/templates/plant_list_template.csv) in place of the default plants of its sectors "
+                               "in its cities; a path relative to the scenario file that sets it")
 
     @field_validator("name")
     @classmethod
@@ -339,6 +342,15 @@ class LoadedScenario:
     where: dict[tuple, tuple[Path, int, int]] = field(default_factory=dict)
     #: key path -> the ``--set`` argument that set it (parsed once, by load_scenario)
     overridden: dict[tuple, str] = field(default_factory=dict)
+
+    def plant_list_path(self) -> Path | None:
+        """The ``plants:`` file, relative to the scenario file that set it (to the working folder for ``--set``)."""
+        if not self.scenario.plants:
+            return None
+        p = Path(self.scenario.plants)
+        if p.is_absolute() or ("plants",) in self.overridden or ("plants",) not in self.where:
+            return p
+        return Path(self.where[("plants",)][0]).parent / p
 
     def place(self, *path) -> str:
         """'file:line:col' of a key path, for error messages ('--set KEY=VALUE' if an override set it)."""

@@ -489,6 +489,12 @@ def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) ->
                     f"2020 baseline by group, {ds.regions.loc[code, 'name_zh']} (t/yr)", named=True, labels=em)
     print_table(tables["references"], "the baseline beside published figures (t/yr)", named=True, labels=em)
     print_table(tables["sector_totals"], "plants per sector (t/yr; capacity in its unit)", named=True, labels=em)
+    cov = tables["sector_coverage"]
+    print_table(cov.drop(columns="statistic_source"), "plant rows against the provincial statistics: named plants "
+                "(real, with their source) and city remainders; named_output_share = the part of the output at "
+                "named plants", named=True)
+    for r in cov[cov["statistic_source"] != ""].drop_duplicates("statistic_source").itertuples():
+        console.print(f"  statistic for {esc(r.sector)}: {esc(r.statistic_source)}")
     print_table(tables["city_totals"], "plants per city (t/yr)", named=True, labels=em)
     if csv_dir is not None:
         with user_errors():

@@ -87,6 +87,40 @@ def sector_totals(ds: Dataset) -> pd.DataFrame:
     return out.reset_index()
 
 
+def sector_coverage(ds: Dataset) -> pd.DataFrame:
+    """Per sector (and unit): plant rows, named rows, capacity and output, the part of the output at named plants
+    (a real plant rather than a city remainder), and the published total (statistics.csv) it is set against."""
+    e = ds.enterprises
+    rows = []
+    for (sector, cap_unit, out_unit), part in e.groupby(["sector", "capacity_unit", "output_unit"], sort=True):
+        named = part["plant_identity"] == "named"
+        out = float(part["output"].sum())
+        stat = _statistic(ds, str(sector), cap_unit, out_unit)
+        rows.append({"sector": sector, "rows": len(part), "named_rows": int(named.sum()),
+                     "capacity": float(part["capacity"].sum()), "capacity_unit": cap_unit, "output": out,
+                     "output_unit": out_unit, "named_output_share": float(part.loc[named, "output"].sum() / out)
+                     if out else float("nan"), **stat})
+    return pd.DataFrame(rows, columns=["sector", "rows", "named_rows", "capacity", "capacity_unit", "output",
+                                       "output_unit", "named_output_share", "statistic", "statistic_unit",
+                                       "statistic_source"])
+
+
+def _statistic(ds: Dataset, sector: str, cap_unit: str, out_unit: str) -> dict:
+    """The provincial statistic for a sector's capacity or output in the same unit, if statistics.csv has one."""
+    st = ds.statistics
+    if not len(st):
+        return {"statistic": float("nan"), "statistic_unit": "", "statistic_source": ""}
+    hit = st[(st["region_code"] == "140000") & st["sector"].str.split("|").map(lambda s: sector in s)
+             & (((st["quantity"] == "capacity") & (st["unit"] == cap_unit))
+                | ((st["quantity"] == "output") & (st["unit"] == out_unit)))]
+    if not len(hit):
+        return {"statistic": float("nan"), "statistic_unit": "", "statistic_source": ""}
+    r = hit.iloc[0]
+    shared = f" (with {r['sector'].replace('|', ', ')})" if "|" in r["sector"] else ""
+    return {"statistic": float(r["value"]), "statistic_unit": f"{r['unit']} {r['quantity']}{shared}",
+            "statistic_source": r["source"]}
+
+
 def city_totals(ds: Dataset) -> pd.DataFrame:
     """Plants, baseline emissions, bulk-coal households and wastewater candidates per city."""
     e = with_places(ds, ds.enterprises, "county_code")
@@ -174,6 +208,7 @@ def baseline_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     province = baseline[baseline["region_code"] == "140000"]
     return {"baseline": baseline[["region_code", "region", *province.columns.drop(["region_code", "region"])]],
             "references": against_references(ds, province), "sector_totals": sector_totals(ds),
+            "sector_coverage": sector_coverage(ds),
             "city_totals": city_totals(ds)}
 
 

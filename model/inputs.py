@@ -150,6 +150,11 @@ TABLES: dict[str, list[Col]] = {
         Col("region_code", "code", ref="region"), Col("group"), Col("pollutant", choices=POLLUTANTS + ("co2",)),
         Col("low_t", "float", min=0), Col("high_t", "float", min=0), _src(),
     ],
+    "statistics": [  # published sector totals the plant rows are set against (check-inputs shows the named share)
+        Col("region_code", "code", ref="region"), Col("sector", multi=True, choices=SECTORS),
+        Col("quantity", choices=("capacity", "output")), Col("value", "float", min=0), Col("unit"),
+        Col("year", "int", min=1990, max=2100), _src(),
+    ],
     "prices": [
         Col("carrier", unique=True), Col("unit"), Col("price_cny_per_unit", "float", min=0), _src(),
     ],
@@ -161,10 +166,11 @@ TABLES: dict[str, list[Col]] = {
 }
 
 #: the order tables are checked in: references point at earlier tables
-LOAD_ORDER = ("regions", "measures", "enterprises", "projects", "wastewater", "sources", "references", "prices",
+LOAD_ORDER = ("regions", "measures", "enterprises", "projects", "wastewater", "sources", "references", "statistics",
+              "prices",
               "baselines")
 #: tables a dataset may leave out (an empty table is used), e.g. a dataset of plants only
-OPTIONAL_TABLES = ("sources", "references")
+OPTIONAL_TABLES = ("sources", "references", "statistics")
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,7 @@ class Dataset:
     baselines: pd.DataFrame
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # emission sources outside the plant list
     references: pd.DataFrame = field(default_factory=pd.DataFrame)  # published figures to calibrate against
+    statistics: pd.DataFrame = field(default_factory=pd.DataFrame)  # published sector capacity and output
     warnings: list[str] = field(default_factory=list)
 
     @property

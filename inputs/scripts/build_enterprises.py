@@ -1827,7 +1827,8 @@ def main(argv=None):
             e["coord_source"] = "county centroid (counties.geojson); not the plant's own position"
     projects = build_projects()
     out = Path(args.out)
-    rec = reconcile_power(HERE.parent / "research" / "gem" / "power_reconciliation.csv")
+    (out / "research" / "gem").mkdir(parents=True, exist_ok=True)
+    rec = reconcile_power(out / "research" / "gem" / "power_reconciliation.csv")
     print(f"power_reconciliation.csv: {sum(1 for r in rec if r['gppd_plant_key'] and r['gem_location_id'])} GPPD plants "
           f"matched, {sum(1 for r in rec if r['gppd_plant_key'] and not r['gem_location_id'])} not, "
           f"{sum(1 for r in rec if not r['gppd_plant_key'])} tracker plants GPPD lacked")

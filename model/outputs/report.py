@@ -104,7 +104,7 @@ def _img(path: Path, alt: str) -> str:
 #: the columns of the report's tables (ids; names and units from model/names.py)
 TARGET_COLUMNS = ["target", "kind", "year", "required_t", "achieved_t", "slack_t", "met"]
 MEASURE_COLUMNS = ["measure_name", "family", "projects", "capex_cny", "total_annual_cost_cny", *EFFECTS]
-PORTFOLIO_COLUMNS = ["year", "family", "measure_name", "enterprise_name", "county", "city", "quantity", "unit",
+PORTFOLIO_COLUMNS = ["year", "family", "measure_name", "enterprise_name", "plant_identity", "county", "city", "quantity", "unit",
                      "capex_cny", "total_annual_cost_cny", *EFFECTS]
 FIGURES = [("reductions_vs_targets", "减排与目标", "Reductions against targets"),
            ("cost_by_family_year", "各类措施逐年成本", "Cost by family and year"),

@@ -147,32 +147,6 @@ def test_base_portfolio_recomputed_from_inputs_meets_targets(base_run, ds):
 
 
 
-# ----------------------------------------------------------------------------- every shipped scenario
-SCENARIO_FILES = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", SCENARIO_FILES)
-def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path):
-    """run (with figures), plot again, export and report: every file in scenarios/, targets: [] included."""
-    out = tmp_path / "run"
-    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / name), "--out", str(out)])
-    assert res.exit_code in (0, 3), res.output  # 3: infeasible, with its diagnosis
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    if res.exit_code == 3:
-        assert (out / "diagnosis.csv").exists()
-    else:
-        assert summary["status"] == "optimal"
-        assert (out / "figures" / "cost_by_family_year.png").exists()
-    again = CliRunner().invoke(cli.main, ["plot", str(out)])  # redrawing a run's own figures is allowed
-    assert again.exit_code == 0, again.output
-    exp = CliRunner().invoke(cli.main, ["export", str(out)])
-    assert exp.exit_code == 0, exp.output
-    rep = CliRunner().invoke(cli.main, ["report", str(out)])
-    assert rep.exit_code == 0, rep.output
-    assert (out / "report.html").stat().st_size > 100_000
-
-
 def test_budget_capped_names_its_objective_for_what_it_counts(tmp_path):
     """max_reduction: the objective is weighted tonnes and the duals weighted tonnes per tonne, so named."""
     out = tmp_path / "run"

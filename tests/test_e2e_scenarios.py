@@ -1,0 +1,41 @@
+"""Every shipped scenario end to end through the command line: run, plot, export, report (a file of its own so
+that pytest-xdist can put it beside the rest of test_e2e.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+import cli
+
+# ----------------------------------------------------------------------------- every shipped scenario
+SCENARIO_FILES = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SCENARIO_FILES)
+def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path):
+    """run, plot, export and report: every file in scenarios/, targets: [] included. The figures are drawn once,
+    by plot (test_outputs.py draws them within a run)."""
+    out = tmp_path / "run"
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / name), "--out", str(out), "--no-plots"])
+    assert res.exit_code in (0, 3), res.output  # 3: infeasible, with its diagnosis
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    if res.exit_code == 3:
+        assert (out / "diagnosis.csv").exists()
+    else:
+        assert summary["status"] == "optimal"
+    drawn = CliRunner().invoke(cli.main, ["plot", str(out)])  # a run's own figures, drawn afterwards
+    assert drawn.exit_code == 0, drawn.output
+    if res.exit_code == 0:
+        assert (out / "figures" / "cost_by_family_year.png").exists()
+    exp = CliRunner().invoke(cli.main, ["export", str(out)])
+    assert exp.exit_code == 0, exp.output
+    rep = CliRunner().invoke(cli.main, ["report", str(out)])
+    assert rep.exit_code == 0, rep.output
+    assert (out / "report.html").stat().st_size > 100_000
+
+

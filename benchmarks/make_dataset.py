@@ -69,7 +69,7 @@ def make(counties: int, enterprises: int, out: Path, seed: int = 7) -> Path:
     ent["name_zh"] = [f"合成{s}-{i:06d}（synthetic）" for i, s in zip(range(len(ent)), ent["sector"])]
     ent["name_en"] = ""
     ent["county_code"] = rng.choice(county_codes, size=len(ent))
-    ent["synthetic"] = "true"
+    ent["tracker_id"] = ""  # identity and blocks stay as resampled: the rows are stand-ins for benchmarking only
     ent["source"] = src
     ent.to_csv(out / "enterprises.csv", index=False)
 
@@ -81,7 +81,7 @@ def make(counties: int, enterprises: int, out: Path, seed: int = 7) -> Path:
     ww["county_code"] = np.repeat(county_codes, per_county)[: len(ww)]
     ww["name_zh"] = [f"合成污水{i:06d}（synthetic）" for i in range(len(ww))]
     ww["capex_cny"] = ""
-    ww["synthetic"] = "true"
+    ww["programme"] = "true"
     ww["source"] = src
     ww.to_csv(out / "wastewater.csv", index=False)
 

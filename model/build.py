@@ -5,7 +5,7 @@ Decision variables (i = candidate, y = build year in ``ModelData.years``):
 * ``built[i, y]`` in [0, 1]: share of candidate i's ``max_quantity`` in place by year y (cumulative: it never
   falls, ``built[i, y-1] <= built[i, y]``). Binary for plant measures and named wastewater plants (built whole
   or not at all), k / blocks for a remainder's measures (``blocks_built[i, y]`` integer: whole blocks of a typical
-  line or boiler), continuous for household conversions, rail tonnage and the synthetic (programme) wastewater
+  line or boiler), continuous for household conversions, rail tonnage and the programme (unlisted) wastewater
   capacity. What is built *in* year y is the difference ``built[i, y] - built[i, y-1]`` (:class:`Solution` ``u``).
 * ``siding[i, y]`` binary: a rail siding for shipper i in place by year y (only where none exists), cumulative.
 * ``short[k]`` >= 0: shortfall of soft target k (t), penalised per tonne.

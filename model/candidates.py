@@ -403,7 +403,7 @@ def wastewater_candidates(md: ModelData) -> pd.DataFrame:
         "kind": "wastewater", "enterprise_id": w["candidate_id"], "enterprise_name": w["name_zh"],
         "region_code": w["county_code"], "measure_id": w["measure_id"], "family": "wastewater",
         "exclusive_group": w["candidate_id"], "sector": w["kind"], "max_quantity": qty, "unit": "m3_per_day",
-        "ule_compliant": False, "vocs_efficiency_after": np.nan, "named": ~w["synthetic"],
+        "ule_compliant": False, "vocs_efficiency_after": np.nan, "named": ~w["programme"],
         "pool": pools["pool"], "pool_units": pools["pool_units"], "pool_draw": pools["pool_draw"],
     })
     for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t"):

@@ -138,13 +138,13 @@ TABLES: dict[str, list[Col]] = {
         Col("influent_cod_mg_l", "float", min=0), Col("effluent_cod_mg_l", "float", min=0),
         Col("influent_nh3n_mg_l", "float", min=0), Col("effluent_nh3n_mg_l", "float", min=0),
         Col("load_factor", "float", min=0, max=1), Col("capex_cny", "float", required=False, min=0),
-        Col("synthetic", "bool"), _src(),
+        Col("programme", "bool"), _src(),
     ],
     "sources": [  # emission sources outside the plant list: vehicles, households, sewage, farms, small industry
         Col("source_id", unique=True), Col("category", choices=tuple(CATEGORIES)), Col("detail", required=False),
         Col("county_code", "code", ref="county"), Col("activity", "float", min=0), Col("activity_unit"),
         *[Col(f"{p}_t", "float", min=0) for p in ("nox", "so2", "pm", "vocs", "cod", "nh3n")],
-        Col("co2_t", "float", min=0), Col("synthetic", "bool"), _src(),
+        Col("co2_t", "float", min=0), Col("split_by_proxy", "bool"), _src(),
     ],
     "references": [  # published figures the baseline is calibrated against (check-inputs shows them beside it)
         Col("region_code", "code", ref="region"), Col("group"), Col("pollutant", choices=POLLUTANTS + ("co2",)),
@@ -306,7 +306,7 @@ def _parse_column(fname: str, df: pd.DataFrame, col: Col, issues: list[InputIssu
     if col.required:
         for line in _lines(empty):
             issues.append(InputIssue(fname, "is empty; a value is required"
-                                     + ("; write a seed line, a publication, 'estimate: ...' or 'synthetic: ...'"
+                                     + ("; write a seed line, a publication, or 'estimate: ...'"
                                         if col.name == "source" else ""), line, col.name))
     if col.kind in ("float", "int"):
         values = pd.to_numeric(text.where(~empty), errors="coerce")

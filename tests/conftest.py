@@ -55,7 +55,7 @@ def make_tiny(inputs_copy: Path) -> Path:
         r = template.copy()
         r.update({"enterprise_id": eid, "name_zh": f"测试水泥{eid}", "county_code": county, "capacity": str(cap),
                   "output": str(out), "nox_t": str(nox), "ule_status": "none", "bulk_freight_kt_per_yr": "0",
-                  "rail_share": "", "has_siding": "false", "source": "synthetic: unit-test plant"})
+                  "rail_share": "", "has_siding": "false", "source": "estimate: unit-test plant"})
         rows.append(r)
     pd.DataFrame(rows).to_csv(inputs_copy / "enterprises.csv", index=False)
     return plants_only(inputs_copy)

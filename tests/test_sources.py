@@ -125,7 +125,7 @@ def _one_sewage_pool(root, flow_m3_per_day: float, cod_mg_l: float = 250.0):
     pd.DataFrame([{"source_id": "SWU-140322", "category": "sewage_urban", "detail": "untreated",
                    "county_code": "140322", "activity": flow_m3_per_day, "activity_unit": "m3_per_day",
                    "nox_t": 0, "so2_t": 0, "pm_t": 0, "vocs_t": 0, "cod_t": cod, "nh3n_t": cod / 10, "co2_t": 0,
-                   "synthetic": "false", "source": "synthetic: unit test"}]).to_csv(root / "sources.csv", index=False)
+                   "split_by_proxy": "false", "source": "estimate: unit test"}]).to_csv(root / "sources.csv", index=False)
     return root
 
 

@@ -866,7 +866,7 @@ def cc(city, names):
     return [county(city, n) for n in names]
 
 
-SYN_SRC = f"synthetic: build_enterprises.py rng seed {SEED}"
+SYN_SRC = f"draws: build_enterprises.py rng seed {SEED}"
 
 
 #: estimate: Shanxi's 2020 crude-steel output, ≈6,600万t (shanxi-statistics.md §1: 6,500-6,800万t from 6,212万t in
@@ -935,7 +935,7 @@ def build_steel(rng):
                        f"{p['owner']}; county {p['county_name_zh']} {p['county_code']} by {p['county_by']}; {check}; "
                        f"estimate: output = capacity x {util:.3f} (≈6,600万t crude steel 2020, shanxi-statistics.md §1, "
                        f"over the tracker's operating capacity); {ule_src}; has_siding, rail_share and road_haul_km: "
-                       "synthetic draw by freight volume (not known for this plant)",
+                       "estimate: drawn at random by freight volume (not known for this plant)",
                 **gem_position(p["latitude"], p["longitude"], "GEM Global Steel Plant Tracker"))
     # Stand-alone pellet plants (in the ULE scope, 003:L262): no public list, so one remainder row per host city.
     for city, pool, cap in [("吕梁", ["孝义市"], 4.4e6), ("临汾", ["襄汾县"], 3.2e6), ("运城", ["闻喜县"], 2.0e6),
@@ -948,7 +948,7 @@ def build_steel(rng):
                 has_siding=False, road_haul_km=45, synthetic=False, identity="remainder",
                 source=f"estimate: stand-alone pellet capacity in {city} (003:L262 names stand-alone pellet plants in the "
                        "steel ULE scope; no public list of them found); the total 10.8 Mt/yr keeps the 10.8 Mt/yr the "
-                       "earlier synthetic pellet plants held, split over the pellet host cities; placed in the county "
+                       "earlier per-plant draws held, split over the pellet host cities; placed in the county "
                        f"with the city's steel; 80 % load; no siding, 45 km road haul (estimate)")
 
 
@@ -1040,7 +1040,7 @@ def build_power(rng):
     does not list, as one remainder per host city. rng is the power stream (SEED + 2); it draws each plant's
     siding status and road haul (not known for any plant)."""
     matched = {loc: key for key, loc in GEM_POWER_MATCH.items()}
-    drawn = ("has_siding, rail_share and road_haul_km: synthetic draw by the plant's freight volume (power stream "
+    drawn = ("has_siding, rail_share and road_haul_km: estimate: drawn at random by the plant's freight volume (power stream "
              f"{SEED + 2}), not known for this plant")
     for loc, units in unit_rows_by_plant().items():
         plant_mw = sum(u["mw"] for u in units)
@@ -1122,7 +1122,7 @@ def build_mines(rng):
         else:
             p = 0.97 if s_mt >= 5 else 0.85 if s_mt >= 2.4 else 0.6 if s_mt >= 1.2 else 0.35
             has = bool(rng.random() < p)
-            siding_src = f"has_siding: synthetic draw, p = {p} for its size (estimate; not known for this mine)"
+            siding_src = f"has_siding: estimate: drawn at random, p = {p} for its size (not known for this mine)"
         share = round(float(rng.uniform(0.75, 1.0)), 2) if has else 0.0
         a = access.get(m["gem_mine_id"])
         if a:
@@ -1131,7 +1131,7 @@ def build_mines(rng):
                         f"({a['nearest_station']}, research/rail) x 1.3; stations © {a['source'].split('; ')[0]}")
         else:
             road = road_km(rng)
-            road_src = "road_haul_km: synthetic draw (no station list yet)"
+            road_src = "road_haul_km: estimate: drawn at random (no station list)"
         name_zh = f"{m['county_name_zh']}煤矿（GEM: {m['name_en']}）"
         add_ent(name_zh=name_zh, name_en=m["name_en"], sector="coal_mine",
                 process="open_pit" if m["mine_type"] == "surface" else "underground", county_code=m["county_code"],
@@ -1359,7 +1359,7 @@ PROJECTS = [
     ("nanlou", "山西南娄集团水泥有限公司大气污染超低排放深度治理改造项目", "140322", "ule", 2.7542, None, None, "2021-07",
      "2022-09", f"001:L807 (row 32; low-NOx + SCR; 建设主体 printed as 阳泉市生态环境局) {YU}"),
     ("yq_cement4", "阳泉市第4家水泥企业超低排放改造（seed 未列名）", "140321", "ule", None, None, None, "", "",
-     "001:L300 (4 cement plants incl. 冀东 to do ULE; the 4th is not named -- synthetic plant)"),
+     "001:L300 (4 cement plants incl. 冀东 to do ULE; the 4th is not named -- a remainder row)"),
     ("jinyu", "山西晋玉煤焦化VOCs治理（效率>80%）", "140321", "voc", None, None, None, "", "",
      "001:L330 (key VOC target; all VOC enterprises >80 %)"),
     # Yangquan 表13-2 (industrial)

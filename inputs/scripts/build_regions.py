@@ -28,7 +28,7 @@ Terrain        estimate from shanxi-statistics.md §7 "[estimate] Basin (plain) 
 Population     7th census (2020-11-01): province and city values from 山西省第七次全国人口普查公报 第一号/第二号
                (shanxi-statistics.md §4). County populations were not found -> blank.
 GDP 2020       province: China Statistical Yearbook 2021, table 3-9. Cities: CITY_GDP below (9 found in public
-               copies of city communiqués / press; 大同 and 吕梁 not found -> residual rule). Counties: synthetic
+               copies of city communiqués / press; 大同 and 吕梁 not found -> residual rule). Counties: estimate
                split of the city figure (COUNTY_GDP_WEIGHTS).
 GDP growth     5.0 %/yr for every row: estimate (see GROWTH_NOTE).
 Rural coal hh  counties only: estimate per city (CITY_RURAL_SHARE, REMAINING_SHARE), split to counties by
@@ -166,7 +166,7 @@ GDP_2019_UNSOURCED = {
     "140200": (1318.8, "大同 2019 1318.8亿元 (techan188.net/shanxitechan/146661.html, encyclopedia copy)"),
     "141100": (1512.0, "吕梁 2019 1512亿元 (163.com/dy/article/FCIQ1M9M0545B8XC.html)"),
 }
-# County split of city GDP (synthetic): weight = type weight x terrain factor, normalised within the city.
+# County split of city GDP (estimate): weight = type weight x terrain factor, normalised within the city.
 COUNTY_GDP_WEIGHTS = {"urban_district": 2.0, "former_county_district": 1.2, "county_city": 1.5, "county": 1.0}
 GDP_PLAIN_FACTOR = 1.25
 # Districts created from counties / county-level cities since 2016 (still largely rural):
@@ -438,7 +438,7 @@ def build() -> list[dict]:
             fcd = f" ({FORMER_COUNTY_DISTRICTS[code]})" if code in FORMER_COUNTY_DISTRICTS else ""
             gf = f"plain x{GDP_PLAIN_FACTOR:g}" if te == "plain" else "mountain x1"
             hf = f"mountain x{HH_MOUNTAIN_FACTOR:g}" if te == "mountain" else "plain x1"
-            gdp_src = (f"gdp: synthetic: city GDP split by weight {wg:g}/{sg:g} (type {t}{fcd} "
+            gdp_src = (f"gdp: estimate: city GDP split by weight {wg:g}/{sg:g} (type {t}{fcd} "
                        f"{COUNTY_GDP_WEIGHTS[t]:g}, {gf}; weights: urban district 2, post-2016 ex-county "
                        f"district 1.2, county-level city 1.5, county 1; plain x{GDP_PLAIN_FACTOR:g})")
             hh_src = (f"rural_coal_households: estimate: city total {city_hh:,} split by census population x type "

@@ -31,7 +31,7 @@ bm = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bm)
 
 COLUMNS = ["source_id", "category", "detail", "county_code", "activity", "activity_unit", "nox_t", "so2_t", "pm_t",
-           "vocs_t", "cod_t", "nh3n_t", "co2_t", "synthetic", "source"]
+           "vocs_t", "cod_t", "nh3n_t", "co2_t", "split_by_proxy", "source"]
 # Coke: estimate: Shanxi's output was about 9,800万 t in 2022 (中国环境报 via 中国经济网, 2023-06-27) and is taken
 # for 2020 (the 2020 figure was not found); the listed plants (enterprises.csv) make 34.98 Mt of it
 COKE_OUTPUT_T = 98e6
@@ -59,7 +59,7 @@ def build() -> list[dict]:
         out.append(dict(
             source_id=f"HH-{r['region_code']}", category="household_coal_heating", detail="", county_code=r["region_code"],
             activity=fmt(hh), activity_unit="household", **{f"{p}_t": fmt(hh * v) for p, v in stove.items()},
-            cod_t="0", nh3n_t="0", co2_t=fmt(hh * stove_co2), synthetic="false",
+            cod_t="0", nh3n_t="0", co2_t=fmt(hh * stove_co2), split_by_proxy="false",
             source=(f"households: regions.csv rural_coal_households_2020 (estimate, see its source); per household: "
                     f"{bm.HH_SRC}")))
     return out
@@ -94,8 +94,8 @@ def coke_rows() -> list[dict]:
             source_id=f"COKE-{cc}", category="coke_unlisted", detail="", county_code=seat[cc], activity=fmt(t),
             activity_unit="t_coke_per_yr", nox_t=fmt(t * ef["nox"]), so2_t=fmt(t * ef["so2"]), pm_t=fmt(t * ef["pm"]),
             vocs_t=fmt(t * COKE_VOCS_KG_PER_T / 1000), cod_t="0", nh3n_t="0", co2_t=fmt(t * ef["co2"]),
-            synthetic="true",
-            source=(f"synthetic: coke outside the listed plants = estimate 98 Mt (2022 output about 9,800万t, 中国环境报 "
+            split_by_proxy="true",
+            source=(f"estimate: coke outside the listed plants = estimate 98 Mt (2022 output about 9,800万t, 中国环境报 "
                     f"via 中国经济网 2023-06-27; 2020 not found) less the listed {listed / 1e6:.2f} Mt, split by the "
                     f"listed plants' capacity per city ({cap[cc] / 1e6:.2f} of {total / 1e6:.2f} Mt), placed in the "
                     f"city's largest listed coking county; NOx {ef['nox'] * 1000:.3f}, SO2 {ef['so2'] * 1000:.3f} kg/t "
@@ -165,10 +165,10 @@ def water_rows() -> list[dict]:
     icod, _, inh3n, _ = bw.CONC["park"]
     rows = []
 
-    def add(sid, cat, detail, county, activity, unit, cod, nh3n, synthetic, src):
+    def add(sid, cat, detail, county, activity, unit, cod, nh3n, split_by_proxy, src):
         rows.append(dict(source_id=sid, category=cat, detail=detail, county_code=county, activity=fmt(activity),
                          activity_unit=unit, nox_t="0", so2_t="0", pm_t="0", vocs_t="0", cod_t=fmt(cod),
-                         nh3n_t=fmt(nh3n), co2_t="0", synthetic=synthetic, source=src))
+                         nh3n_t=fmt(nh3n), co2_t="0", split_by_proxy=split_by_proxy, source=src))
 
     for city, (name, pop) in sorted(cities.items()):
         seat = bw.first_district(sorted(counties[city]))[0]
@@ -187,12 +187,12 @@ def water_rows() -> list[dict]:
         animals = PIG_EQ * pop * bw.RURAL_SHARE / rural_total
         cod_lv = animals * LIVESTOCK_COD_GEN_KG * (1 - MANURE_UTILISATION_2020) / 1000
         add(f"LV-{city}", "livestock", "", seat, animals, "pig_equivalent", cod_lv, cod_lv * LIVESTOCK_NH3N_PER_COD,
-            "true", f"synthetic: {name} share of Shanxi's herd; {LIVESTOCK_SRC}")
+            "true", f"estimate: {name} share of Shanxi's herd; {LIVESTOCK_SRC}")
         share = n_plants[city] / sum(n_plants.values())
         cod_ind = INDUSTRY_COD_T * share
         add(f"IWW-{city}", "wastewater_industrial", "", seat, cod_ind * 1e6 / (365 * icod), "m3_per_day", cod_ind,
             INDUSTRY_NH3N_T * share, "true",
-            f"synthetic: {name} {n_plants[city]} of {sum(n_plants.values())} industrial plants; {INDUSTRY_SRC}")
+            f"estimate: {name} {n_plants[city]} of {sum(n_plants.values())} industrial plants; {INDUSTRY_SRC}")
     return rows
 
 
@@ -224,7 +224,7 @@ def voc_area_rows() -> list[dict]:
             rows.append(dict(source_id=f"{cat.split('_')[0].upper()[:4]}-{city}", category=cat, detail="",
                              county_code=seat, activity=fmt(activity), activity_unit=unit, nox_t="0", so2_t="0",
                              pm_t="0", vocs_t=fmt(activity * kg_per_unit / 1000), cod_t="0", nh3n_t="0", co2_t="0",
-                             synthetic="false", source=f"{name} ({pop:,.0f} residents, 7th census): {src}"))
+                             split_by_proxy="false", source=f"{name} ({pop:,.0f} residents, 7th census): {src}"))
     return rows
 
 
@@ -246,7 +246,7 @@ def vehicle_rows() -> list[dict]:
                     source_id=f"V-{cls}-{std.replace('国', 'G')}-{city}", category=cls, detail=std, county_code=seat, activity=fmt(n),
                     activity_unit="vehicle", **{f"{p}_t": fmt(n * km * ef[p] / 1e6) for p in ("nox", "pm", "vocs")},
                     so2_t="0", cod_t="0", nh3n_t="0", co2_t=fmt(n * km * l_100km / 100 * co2_per_l[fuel]),
-                    synthetic="false",
+                    split_by_proxy="false",
                     source=(f"{name}: {bm.FLEET_SRC}; {cls} {label}: {stock:,.0f} in Shanxi x {share:.3f}, "
                             f"{km:,.0f} km/yr, {l_100km:g} L {fuel}/100 km (estimates); g/km NOx {ef['nox']}, PM2.5 "
                             f"{ef['pm']}, HC {ef['vocs']} ({bm.VEIN_SRC if std != '国VI' else '国VI: see build_measures.py'})")))
@@ -299,7 +299,7 @@ def offroad_rows() -> list[dict]:
                 source_id=f"{'OR' if cat == 'offroad_machinery' else 'MT'}-{detail[:4] or 'mine'}-{city}",
                 category=cat, detail=detail, county_code=seat, activity=fmt(t), activity_unit="t_diesel_per_yr",
                 nox_t=fmt(nox), so2_t="0", pm_t=fmt(nox * OFFROAD_PM_PER_NOX), vocs_t=fmt(nox * OFFROAD_VOC_PER_NOX),
-                cod_t="0", nh3n_t="0", co2_t=fmt(t * DIESEL_T_CO2_PER_T), synthetic="false",
+                cod_t="0", nh3n_t="0", co2_t=fmt(t * DIESEL_T_CO2_PER_T), split_by_proxy="false",
                 source=(f"{name}: {src}; PM and VOCs in China's non-road NOx ratio (PM 23.7, HC 42.5 per 478.2, MEE "
                         "mobile-source report 2021); CO2 3.143 t/t diesel")))
     return rows

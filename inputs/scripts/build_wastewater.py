@@ -3,11 +3,11 @@
 Rerun:  python inputs/scripts/build_wastewater.py      (standard library only; reads inputs/regions.csv)
 
 What is in it
-1. Plants the seeds name, with their stated capacity and investment (synthetic=false):
+1. Plants the seeds name, with their stated capacity and investment (programme=false):
    Yangquan 表13-2 (001:L815-L830) and Shuozhou 表11-1 (002:L775-L799). Linfen names its plants
    (003:L344, L366; parks 003:L342) without capacities: those capacities are `estimate:`.
 2. The rest of the provincial 14th-FYP programme (000:L698): +66万 m3/d urban (towns included) and
-   +17.45万 m3/d industrial-park capacity. What the named plants do not cover is spread (synthetic=true):
+   +17.45万 m3/d industrial-park capacity. What the named plants do not cover is spread (programme=true):
    - urban: to cities by 2020 census population share, then within a city half to its districts (区)
      and half to its counties and county-level cities, equally within each half;
    - park: to the cities with no named park plant, by population share, one candidate in the city's
@@ -105,7 +105,7 @@ NAMED = [
 
 COLUMNS = ["candidate_id", "name_zh", "county_code", "kind", "action", "capacity_m3_per_day",
            "influent_cod_mg_l", "effluent_cod_mg_l", "influent_nh3n_mg_l", "effluent_nh3n_mg_l", "load_factor",
-           "capex_cny", "synthetic", "source"]
+           "capex_cny", "programme", "source"]
 
 
 def read_regions() -> tuple[dict, dict]:
@@ -130,13 +130,13 @@ def first_district(members: list[tuple[str, str]]) -> tuple[str, str]:
     return ([m for m in members if is_district(m[1])] or members)[0]
 
 
-def make_row(cid, name, county, kind, action, cap, capex, synthetic, src) -> dict:
+def make_row(cid, name, county, kind, action, cap, capex, programme, src) -> dict:
     conc_kind = "upgrade" if action == "upgrade" else kind
     cin, cout, nin, nout = CONC[conc_kind]
     return dict(candidate_id=cid, name_zh=name, county_code=county, kind=kind, action=action,
                 capacity_m3_per_day=int(round(cap)), influent_cod_mg_l=cin, effluent_cod_mg_l=cout,
                 influent_nh3n_mg_l=nin, effluent_nh3n_mg_l=nout, load_factor=0.8,
-                capex_cny="" if capex is None else int(round(capex)), synthetic=str(synthetic).lower(),
+                capex_cny="" if capex is None else int(round(capex)), programme=str(programme).lower(),
                 source=f"{src}; {CONC_SRC[conc_kind]}; load 0.8 (estimate)")
 
 
@@ -165,25 +165,25 @@ def main() -> None:
             for code, name in group:
                 n += 1
                 rows.append(make_row(
-                    f"WW{n:03d}", f"{name}城镇污水处理能力扩建（synthetic）", code, "urban", "expansion",
+                    f"WW{n:03d}", f"{name}城镇污水处理能力扩建（规划能力，未列明项目）", code, "urban", "expansion",
                     city_urban * share / len(group), None, True,
-                    f"synthetic: remainder of +66万 m3/d urban programme (000:L698) after named plants "
+                    f"estimate: remainder of +66万 m3/d urban programme (000:L698) after named plants "
                     f"({URBAN_PROGRAMME_M3D}-{named_urban}={urban_left}), {city_name} population share "
                     f"{pop / pop_total:.4f} (7th census), half to districts / half to counties, equal within"))
         if city not in park_cities:
             park_pop = sum(p for c, (_, p) in cities.items() if c not in park_cities)
             n += 1
             rows.append(make_row(
-                f"WW{n:03d}", f"{city_name}工业园区污水处理厂（synthetic）", main_district[0], "park", "new",
+                f"WW{n:03d}", f"{city_name}工业园区污水处理厂（规划能力，未列明项目）", main_district[0], "park", "new",
                 park_left * pop / park_pop, None, True,
-                f"synthetic: remainder of +17.45万 m3/d park programme (000:L698) after named plants "
+                f"estimate: remainder of +17.45万 m3/d park programme (000:L698) after named plants "
                 f"({PARK_PROGRAMME_M3D}-{named_park}={park_left}) by population share among cities without a "
                 f"named park plant; placed in {main_district[1]}"))
         n += 1
         network = make_row(
-            f"WW{n:03d}", f"{city_name}污水管网建设与雨污分流（synthetic）", main_district[0], "urban", "network",
+            f"WW{n:03d}", f"{city_name}污水管网建设与雨污分流（规划能力，未列明项目）", main_district[0], "urban", "network",
             EXISTING_CAPACITY_M3D * pop / pop_total * (1 - 0.8), None, True,
-            f"synthetic: sewage collected into the spare 20 % of {city_name}'s existing plants (450万 m3/d x "
+            f"estimate: sewage collected into the spare 20 % of {city_name}'s existing plants (450万 m3/d x "
             f"population share {pop / pop_total:.4f}, load 0.8, estimates; 000:L362)")
         network.update(effluent_cod_mg_l=50, effluent_nh3n_mg_l=5, load_factor=1.0,
                        source=network["source"].replace(CONC_SRC["urban"], CONC_NETWORK_SRC)
@@ -191,9 +191,9 @@ def main() -> None:
         rows.append(network)
         n += 1
         rows.append(make_row(
-            f"WW{n:03d}", f"{city_name}城镇污水处理厂提标改造（synthetic）", main_district[0], "urban", "upgrade",
+            f"WW{n:03d}", f"{city_name}城镇污水处理厂提标改造（规划能力，未列明项目）", main_district[0], "urban", "upgrade",
             EXISTING_CAPACITY_M3D * pop / pop_total, None, True,
-            f"synthetic: existing capacity 450万 m3/d (estimate, shanxi-statistics.md §6) x {city_name} population "
+            f"estimate: existing capacity 450万 m3/d (estimate, shanxi-statistics.md §6) x {city_name} population "
             f"share; placed in {main_district[1]}"))
         rural_pop = pop * RURAL_SHARE
         weights = {code: (0.5 if is_district(name) else 1.0) for code, name in members}
@@ -201,9 +201,9 @@ def main() -> None:
         for code, name in members:
             n += 1
             rows.append(make_row(
-                f"WW{n:03d}", f"{name}农村生活污水治理（synthetic）", code, "rural", "new",
+                f"WW{n:03d}", f"{name}农村生活污水治理（规划能力，未列明项目）", code, "rural", "new",
                 rural_pop * weights[code] / wsum * RURAL_EXTRA_COVERAGE * RURAL_M3_PER_PERSON_DAY, None, True,
-                f"synthetic: {city_name} rural population {rural_pop:.0f} (census x 0.375, estimate) split with "
+                f"estimate: {city_name} rural population {rural_pop:.0f} (census x 0.375, estimate) split with "
                 f"districts at half weight x 20 % more coverage (000:L190: 11.8->25 %) x 0.06 m3/person/d "
                 f"(estimate)"))
 

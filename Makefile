@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test clean-venv
+.PHONY: run test inputs clean-venv
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "need Python 3.11 on PATH (python3.11 or python3), or run: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -22,6 +22,17 @@ run: $(STAMP)
 # on 2 cores the suite takes 229 s instead of 403 s (2026-12-04)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist loadfile
+
+# Rebuild the embedded dataset's CSVs from their scripts, in dependency order (the tests check that this gives the
+# committed files byte for byte). Not here: build_gem.py (needs ../shared/data/gem), build_geojson.py and
+# build_font.py (need their upstream downloads); see inputs/README.md.
+inputs: $(STAMP)
+	$(BIN)/python inputs/scripts/build_measures.py
+	$(BIN)/python inputs/scripts/build_regions.py
+	$(BIN)/python inputs/scripts/build_rail_stations.py
+	$(BIN)/python inputs/scripts/build_enterprises.py --check
+	$(BIN)/python inputs/scripts/build_wastewater.py
+	$(BIN)/python inputs/scripts/build_sources.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -133,20 +133,6 @@ def test_shared_file_counts_match_readme(build_gem):
 
 
 # --------------------------------------------------------------------------- trackers -> enterprises.csv
-@pytest.mark.slow
-def test_the_plant_tables_rebuild_byte_for_byte(tmp_path):
-    """inputs/scripts/build_enterprises.py (stdlib + numpy; reads research/gem, research/steel_ule_2020.csv,
-    research/rail) rebuilds enterprises.csv, projects.csv and research/gem/power_reconciliation.csv exactly."""
-    import subprocess
-    import sys
-
-    res = subprocess.run([sys.executable, str(ROOT / "inputs" / "scripts" / "build_enterprises.py"), "--check",
-                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
-    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
-    for name in ("enterprises.csv", "projects.csv", "research/gem/power_reconciliation.csv"):
-        assert (tmp_path / name).read_bytes() == (ROOT / "inputs" / name).read_bytes(), name
-
-
 def test_power_reconciliation_says_which_gppd_plants_differ():
     """The GPPD plants the dataset used before issue 22, matched to the tracker's 2020 plants (within 5 km):
     55 of 59 matched, 4 not (doubtful GPPD positions or plants), 16 tracker plants GPPD lacked."""

@@ -651,22 +651,27 @@ PRICES = [
 ]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=OUT_DIR, help="output directory (default: inputs/)")
+    out = ap.parse_args(argv).out
     rows = enterprise_rows() + household_rows() + freight_rows() + wastewater_rows() + source_rows()
     for r in rows:
         for c in COLUMNS:
             r.setdefault(c, "")
         unknown = set(r) - set(COLUMNS)
         assert not unknown, (r["measure_id"], unknown)
-    with open(OUT_DIR / "measures.csv", "w", newline="", encoding="utf-8") as f:
+    with open(out / "measures.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    with open(OUT_DIR / "prices.csv", "w", newline="", encoding="utf-8") as f:
+    with open(out / "prices.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(PRICES[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(PRICES)
-    print(f"wrote {len(rows)} measures and {len(PRICES)} prices to {OUT_DIR}")
+    print(f"wrote {len(rows)} measures and {len(PRICES)} prices to {out}")
 
 
 if __name__ == "__main__":

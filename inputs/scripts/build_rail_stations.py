@@ -242,7 +242,9 @@ def main() -> None:
         st_path.write_text(to_csv_text(stations), encoding="utf-8")
         print(f"stations.csv: {len(stations)} stations ({(stations['name'] != '').sum()} named)")
     elif not st_path.exists():
-        ap.error(f"{st_path} does not exist: give --source (the OMap-GeoDB zip) to cut it")
+        st_path = OUT_DIR / "stations.csv"  # the committed cut, when --out is another folder
+        if not st_path.exists():
+            ap.error(f"{st_path} does not exist: give --source (the OMap-GeoDB zip) to cut it")
     stations = read_stations_csv(st_path)
     mines = pd.read_csv(args.mines, dtype={"gem_mine_id": str})
     access = mine_access(stations, mines, args.detour)

@@ -21,14 +21,14 @@ it was derived. inputs/README.md has the table of groups and inputs/research/ th
 from __future__ import annotations
 
 import csv
-import importlib.util
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling scripts, also when imported
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "inputs"
-_spec = importlib.util.spec_from_file_location("build_measures", Path(__file__).with_name("build_measures.py"))
-bm = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bm)
+import build_measures as bm  # noqa: E402 - a sibling script, importable as a module (make inputs runs them here)
 
 COLUMNS = ["source_id", "category", "detail", "county_code", "activity", "activity_unit", "nox_t", "so2_t", "pm_t",
            "vocs_t", "cod_t", "nh3n_t", "co2_t", "split_by_proxy", "source"]
@@ -109,9 +109,7 @@ def coke_rows() -> list[dict]:
 # Water sources are per city (no county urban population, livestock or industrial discharge is public), placed in
 # the city's first district like the upgrade candidates of build_wastewater.py; treatment candidates of the city
 # draw on them (model/candidates.py WATER_POOLS).
-_wspec = importlib.util.spec_from_file_location("build_wastewater", Path(__file__).with_name("build_wastewater.py"))
-bw = importlib.util.module_from_spec(_wspec)
-_wspec.loader.exec_module(bw)
+import build_wastewater as bw  # noqa: E402
 
 # D: national 二污普 (2017) domestic COD 983.44万t = agriculture+domestic 2050.57 (read, envirunion.com) less
 # agriculture 1067.1 (= livestock 1000.5 / 93.76 %, both read); urban and rural "基本持平" (same source), so
@@ -305,9 +303,14 @@ def offroad_rows() -> list[dict]:
     return rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=INPUTS, help="output directory (default: inputs/)")
+    out = ap.parse_args(argv).out
     rows = build() + vehicle_rows() + offroad_rows() + coke_rows() + water_rows() + voc_area_rows()
-    with (INPUTS / "sources.csv").open("w", newline="", encoding="utf-8") as f:
+    with (out / "sources.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
@@ -319,7 +322,7 @@ def main() -> None:
             t[p] += float(r[p])
     for cat, t in totals.items():
         print(cat, {k: round(v) for k, v in t.items()})
-    print(f"wrote {len(rows)} sources to {INPUTS / 'sources.csv'}")
+    print(f"wrote {len(rows)} sources to {out / 'sources.csv'}")
 
 
 if __name__ == "__main__":

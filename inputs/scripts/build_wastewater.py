@@ -140,7 +140,12 @@ def make_row(cid, name, county, kind, action, cap, capex, programme, src) -> dic
                 source=f"{src}; {CONC_SRC[conc_kind]}; load 0.8 (estimate)")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=INPUTS, help="output directory (default: inputs/)")
+    out = ap.parse_args(argv).out
     cities, counties = read_regions()
     pop_total = sum(p for _, p in cities.values())
     rows = [make_row(f"WW{i:03d}", n, c, k, a, cap, capex, False, src)
@@ -207,7 +212,7 @@ def main() -> None:
                 f"districts at half weight x 20 % more coverage (000:L190: 11.8->25 %) x 0.06 m3/person/d "
                 f"(estimate)"))
 
-    with open(INPUTS / "wastewater.csv", "w", newline="", encoding="utf-8") as f:
+    with open(out / "wastewater.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)

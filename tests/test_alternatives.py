@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 import cli
 from conftest import cement_yaml
 
 
+@pytest.mark.slow
 def test_alternatives_within_slack_and_different(tiny, tmp_path):
     scen = cement_yaml(tmp_path, 700)
     out = tmp_path / "alt"

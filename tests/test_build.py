@@ -90,6 +90,7 @@ def test_milestone_pulls_projects_earlier(tiny, tmp_path):
     assert (port["year"] == 2023).all()  # as late as the milestone allows
 
 
+@pytest.mark.slow
 def test_milestone_and_lifetime_costing_match_brute_force(tiny, tmp_path):
     """Every (option, build year) per plant, 2021-2025: 500 t of NOx by 2023, 1100 t by 2025; a project pays its
     equivalent annual cost every year from its build year to 2050, discounted at 8 % to 2020."""
@@ -158,6 +159,7 @@ def test_co2_intensity_requirement_by_hand(ds):
     assert ctx["gdp_target_year_cny"] == pytest.approx(17651.93e8 * 1.05 ** 5)
 
 
+@pytest.mark.slow
 def test_written_mps_solved_by_highspy_gives_same_objective(tiny, tmp_path):
     import highspy
 
@@ -294,6 +296,7 @@ def test_a_yearly_pace_spreads_clean_heating_over_the_years(ds):
     assert len(per_year) == 5  # spread out, where the cheapest plan converts late in one or two goes
 
 
+@pytest.mark.slow
 def test_requirement_years_alone_give_the_same_optimum(ds):
     """Keeping only the requirement years (2023, 2025) is exact: Linfen solves to the same discounted cost as with
     every year of the horizon (forced by a per-year budget too large to bind)."""

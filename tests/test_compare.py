@@ -9,6 +9,9 @@ from click.testing import CliRunner
 import cli
 from conftest import ONLY_CEMENT
 
+#: most tests here solve the full Shanxi dataset (seconds each): outside the quick loop, pytest -m "not slow"
+pytestmark = pytest.mark.slow
+
 
 def test_compare_scenarios_run_first_and_robustness(tiny, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # scenario runs land in ./results

@@ -12,6 +12,9 @@ from conftest import ROOT
 
 import cli
 
+#: most tests here solve the full Shanxi dataset (seconds each): outside the quick loop, pytest -m "not slow"
+pytestmark = pytest.mark.slow
+
 
 # ----------------------------------------------------------------------------- the base scenario end to end
 def test_base_run_writes_every_file(base_run):

@@ -99,6 +99,7 @@ def test_rule_without_any_measure_is_a_clear_user_error(tiny, tmp_path):
     assert "rule rule_ule: 3 plant(s) have no measure that satisfies it" in res.output
 
 
+@pytest.mark.slow
 def test_a_limit_that_stops_highs_early_returns_the_best_found_marked(tmp_path):
     """HiGHS stops at its first improving solution, before proving optimality (gap 0 requested): the run
     reports 'best_found' with the gap, in the terminal and summary.json, and the incumbent meets every hard
@@ -115,6 +116,7 @@ def test_a_limit_that_stops_highs_early_returns_the_best_found_marked(tmp_path):
     assert t.loc[t["kind"] == "hard", "met"].all()
 
 
+@pytest.mark.slow
 def test_a_limit_before_any_portfolio_is_a_solver_error(tmp_path):
     res = CliRunner().invoke(cli.main, ["run", BASE, "--out", str(tmp_path / "o"), "--no-plots", "--mip-gap", "0",
                                         "--set", "solver.highs_options={mip_max_nodes: 0}"])
@@ -145,6 +147,7 @@ def test_internal_error_is_one_line_unless_debug(monkeypatch, tmp_path):
     assert isinstance(res.exception, RuntimeError)
 
 
+@pytest.mark.slow
 def test_ctrl_c_writes_nothing(monkeypatch, tmp_path):
     import model.run
 

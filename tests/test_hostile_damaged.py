@@ -88,6 +88,7 @@ def readers(p: dict, run: Path, out: Path) -> dict[str, list]:
 READERS = ["plot", "export", "export-into-run", "report", "compare", "show"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", DAMAGES, ids=[f.__name__ for f in DAMAGES])
 @pytest.mark.parametrize("reader", READERS)
 def test_every_reader_refuses_a_damaged_run(place, tmp_path, reader, damage):

@@ -72,6 +72,7 @@ def run_and_export(dataset: Path, scenario: Path, tmp_path: Path) -> tuple[Path,
     return out, export
 
 
+@pytest.mark.slow
 def test_no_text_becomes_a_formula_in_the_workbook_or_the_csv_export(hostile, tmp_path):
     dataset, scenario = hostile
     out, export = run_and_export(dataset, scenario, tmp_path)
@@ -124,6 +125,7 @@ def test_no_text_becomes_a_formula_in_the_workbook_or_the_csv_export(hostile, tm
     assert "'" + PLANT_NAME not in (out / "portfolio.csv").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_html_report_and_geojson_escape_names(hostile, tmp_path):
     dataset, scenario = hostile
     out, export = run_and_export(dataset, scenario, tmp_path)
@@ -137,6 +139,7 @@ def test_html_report_and_geojson_escape_names(hostile, tmp_path):
     assert {f["properties"]["region_code"] for f in geo["features"]} >= {"140311", "140322", "141002"}
 
 
+@pytest.mark.slow
 def test_check_inputs_csv_neutralises_dataset_names(inputs_copy, tmp_path):
     r = pd.read_csv(inputs_copy / "regions.csv", dtype=str, keep_default_na=False)
     r.loc[r["region_code"] == "141000", "name_zh"] = "=2+2"

@@ -56,6 +56,7 @@ def scenario(tmp_path: Path, description: str, label: str, name: str = "s.yaml",
                                 f"targets:\n{target}", name)
 
 
+@pytest.mark.slow
 def test_run_prints_a_description_and_label_with_markup_as_typed(tiny, tmp_path):
     plain = scenario(tmp_path, "plain words", "NOx plain", "plain.yaml")
     hostile = scenario(tmp_path, DESCRIPTION, LABEL)
@@ -75,6 +76,7 @@ def test_run_prints_a_description_and_label_with_markup_as_typed(tiny, tmp_path)
     assert all(after[k] == v for k, v in before.items())
 
 
+@pytest.mark.slow
 def test_sweep_title_with_a_label_in_markup(tiny, tmp_path):
     path = scenario(tmp_path, DESCRIPTION, LABEL)
     out = clean(invoke("sweep", path, "--inputs", tiny, "--target", "NOx", "--steps", "2", "--from", "0.5", "--to",
@@ -91,6 +93,7 @@ def marked(tiny: Path) -> Path:
     return tiny
 
 
+@pytest.mark.slow
 def test_list_and_show_print_an_enterprise_name_with_markup(marked, tmp_path, monkeypatch):
     # wide enough that no cell is folded over two lines, so the name can be found whole
     monkeypatch.setattr(cli, "console", Console(width=400, emoji=False))
@@ -106,6 +109,7 @@ def test_list_and_show_print_an_enterprise_name_with_markup(marked, tmp_path, mo
 @pytest.mark.parametrize("what, name", [
     ("enterprise", "[/x]"), ("enterprise", "[bold red]nope"), ("county", "[link=file:///etc/passwd]x[/link]"),
     ("measure", "[bold]nope[/bold]"), ("enterprise", "\x1b[2J\x1b[31mnope")])
+@pytest.mark.slow
 def test_show_argument_with_markup_is_named_in_the_error(tiny, tmp_path, what, name):
     path = scenario(tmp_path, "plain", "plain")
     plain = invoke("show", what, "nothing-like-this", "--inputs", tiny, "--scenario", path)
@@ -146,6 +150,7 @@ def test_a_scenario_name_too_long_for_a_folder_is_refused_at_validation(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
 
 
+@pytest.mark.slow
 def test_the_longest_name_runs_and_exports_and_a_tampered_name_cannot_export_elsewhere(tiny, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     name = "山" * 40  # 120 bytes: the limit
@@ -170,6 +175,7 @@ def test_the_longest_name_runs_and_exports_and_a_tampered_name_cannot_export_els
     assert tree(tmp_path) == before and not (tmp_path / "e2").exists()
 
 
+@pytest.mark.slow
 def test_an_out_name_too_long_for_the_file_system_is_a_user_error(tmp_path):
     """Refused before any work (check_destination), not when the temporary '.<name>.partial-' folder fails."""
     long = tmp_path / ("o" * 250)  # ersim's temporary '.<name>.partial-XXXXXXXX' takes it past 255 bytes

@@ -22,6 +22,9 @@ from conftest import ROOT
 from hostile_tools import ersim_env, invoke, temporaries, tiny_place, tree
 from model.rundir import MARKER, newest_run, remove_leftovers, write_atomically, writing_to
 
+#: most tests here solve the full Shanxi dataset (seconds each): outside the quick loop, pytest -m "not slow"
+pytestmark = pytest.mark.slow
+
 #: ersim whose run pauses once its files are in the temporary folder (ERSIM_TEST_PAUSE seconds): the moment a
 #: signal is sent
 PAUSING = """

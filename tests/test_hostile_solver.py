@@ -105,6 +105,7 @@ def test_hostile_option_from_set_is_refused(tmp_path, monkeypatch):
     assert not (tmp_path / "evil.log").exists()
 
 
+@pytest.mark.slow
 def test_allowed_options_still_solve_and_are_recorded(tiny, tmp_path):
     """A bare `off` is YAML's false: for presolve it means "off"; the manifest records what HiGHS was given."""
     opts = ("{mip_max_nodes: 1000, presolve: off, mip_detect_symmetry: false, threads: 1, random_seed: 7, "
@@ -120,6 +121,7 @@ def test_allowed_options_still_solve_and_are_recorded(tiny, tmp_path):
                         "run_crossover": "on"}
 
 
+@pytest.mark.slow
 def test_another_thread_count_in_the_same_process_solves(tiny, tmp_path):
     """HiGHS's scheduler is started once per process; a solve asking for another thread count failed (kError)
     until the Solver restarted it. Three solves in one process: 1 (ersim's default), 2, 1 again."""

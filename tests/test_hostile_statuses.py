@@ -53,6 +53,7 @@ def test_bad_solver_limit_on_the_command_line(tiny, tmp_path, option, value, mes
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_good_solver_limits_on_the_command_line_solve(tiny, tmp_path):
     res = run(tmp_path, tiny, "--mip-gap", "0.5", "--time-limit", "60")
     assert res.exit_code == 0, res.output
@@ -88,6 +89,7 @@ def test_infinite_or_huge_capex_in_the_dataset_is_named(tiny, tmp_path, capex, f
     assert sorted(p.name for p in tmp_path.iterdir()) == before + ["s.yaml"]
 
 
+@pytest.mark.slow
 def test_validate_finds_a_rule_no_measure_can_meet(tmp_path):
     """A rule with no measure to meet it was found only by `run`; `validate` builds the rows too."""
     res = CliRunner().invoke(cli.main, ["validate", str(ROOT / "scenarios" / "base.yaml"), "--set",

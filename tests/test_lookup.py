@@ -38,6 +38,7 @@ def test_measure_cost_per_tonne_is_annual_cost_over_tonnes(ds):
     assert facts["capex (CNY per unit)"] == "135.00"
 
 
+@pytest.mark.slow
 def test_show_enterprise_prints_facts_options_and_recommendations(base_run):
     _, run = base_run
     res = CliRunner().invoke(cli.main, ["show", "enterprise", "E0039", "--run", str(run)])
@@ -50,6 +51,7 @@ def test_show_enterprise_prints_facts_options_and_recommendations(base_run):
     assert res.exit_code == 2 and "matches 9 enterprises" in res.output
 
 
+@pytest.mark.slow
 def test_list_name_searches_chinese_english_and_pinyin():
     res = CliRunner().invoke(cli.main, ["list", "enterprises", "--name", "霍州"])
     assert res.exit_code == 0 and "(9 rows)" in res.output  # as find_enterprise above

@@ -36,6 +36,7 @@ def test_macc_takes_the_deepest_option_at_its_hand_computed_cost(tiny, tmp_path)
     assert m.target_t == 1000 and m.region == "山西省"
 
 
+@pytest.mark.slow
 def test_macc_of_base_scenario(tmp_path, ds):
     out = tmp_path / "macc"
     res = CliRunner().invoke(cli.main, ["macc", "scenarios/base.yaml", "--pollutant", "VOCs", "--out", str(out)])
@@ -52,6 +53,7 @@ def test_macc_of_base_scenario(tmp_path, ds):
     assert (out / "macc.png").stat().st_size > 20_000
 
 
+@pytest.mark.slow
 def test_macc_covers_the_targets_region(tmp_path):
     """Linfen's VOCs target is in 临汾: its MACC holds only Linfen's candidates."""
     from model.inputs import load_dataset as load

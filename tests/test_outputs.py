@@ -17,6 +17,9 @@ from click.testing import CliRunner
 import cli
 from model.outputs.plots import use_cjk_font
 
+#: most tests here solve the full Shanxi dataset (seconds each): outside the quick loop, pytest -m "not slow"
+pytestmark = pytest.mark.slow
+
 
 def test_cjk_glyphs_render_without_fallback(tmp_path):
     name = use_cjk_font()

@@ -72,6 +72,7 @@ def test_seed_projects_at_replaced_plants_are_dropped_and_named(ds, tmp_path):
     assert len(rep.projects_dropped) == 3 and all("余热" in p for p in rep.projects_dropped)
 
 
+@pytest.mark.slow
 def test_run_with_plants_prints_what_it_replaced_and_records_the_file(tmp_path):
     out = tmp_path / "run"
     res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "linfen.yaml"), "--plants", str(GOOD),

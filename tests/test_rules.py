@@ -46,6 +46,7 @@ def test_a_rule_without_a_measure_names_the_plants(ds):
         spec.define(md, c, settings)
 
 
+@pytest.mark.slow
 def test_the_cost_of_a_rule_by_brute_force(tiny, tmp_path):
     """ULE mandatory at three kilns against the cheapest way to cut 300 t NOx: the difference is the rule's cost,
     and the NOx beyond 300 t it forces is what it buys (brute force over every option per kiln)."""
@@ -93,6 +94,7 @@ def test_coal_cap_counts_the_coal_each_candidate_saves(ds):
     assert row.rhs == [1e6] and set(row.members[0]) == set(c.index[c["coal_saved_t"] > 0])
 
 
+@pytest.mark.slow
 def test_coal_cap_binds_and_is_named_when_out_of_reach(tmp_path):
     """With heating alone (no targets), a 1 Mt cut is met; 100 Mt is more than every coal household burns
     (1.99 M x 3.4 t = 6.8 Mt), so the run is infeasible and the diagnosis names the rule."""

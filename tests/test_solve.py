@@ -13,6 +13,9 @@ from model.inputs import load_dataset
 from model.scenario import load_scenario
 from model.solve import Solver, solve
 
+#: most tests here solve the full Shanxi dataset (seconds each): outside the quick loop, pytest -m "not slow"
+pytestmark = pytest.mark.slow
+
 
 def test_resolving_after_a_level_change_equals_a_fresh_build(tiny, tmp_path):
     ds = load_dataset(tiny)

@@ -78,6 +78,7 @@ def test_offroad_by_hand(ds):
     assert m["co2_removal"] == pytest.approx(1 - 4_050 / 1_400 * 1_190 * 0.7222e-3 / (1_190 * 2.66e-3), abs=1e-4)
 
 
+@pytest.mark.slow
 def test_check_inputs_shows_the_baseline_beside_the_references(tmp_path):
     res = CliRunner().invoke(cli.main, ["check-inputs", "--city", "临汾", "--csv", str(tmp_path / "t")])
     assert res.exit_code == 0, res.output
@@ -129,6 +130,7 @@ def _one_sewage_pool(root, flow_m3_per_day: float, cod_mg_l: float = 250.0):
     return root
 
 
+@pytest.mark.slow
 def test_treatment_cuts_no_more_than_the_county_discharges(inputs_copy, tmp_path):
     """10,000 m3/day of untreated sewage at 250 mg/L: a 25,000 m3/day plant (load 0.8) treats at most that flow,
     so COD falls by at most 10,000 x 365 x (250 - 40) g = 766.5 t/yr (without the pool: 1,533 t). The named plant
@@ -151,6 +153,7 @@ def test_treatment_cuts_no_more_than_the_county_discharges(inputs_copy, tmp_path
     assert diag["achievable_t"].max() == pytest.approx(766.5, rel=1e-4)
 
 
+@pytest.mark.slow
 def test_treatment_stronger_than_its_source_is_refused(inputs_copy, tmp_path):
     """A plant removing 210 mg/L from sewage that holds 100 mg/L is an error in the data, named."""
     root = _one_sewage_pool(inputs_copy, 10_000, cod_mg_l=100)

@@ -15,6 +15,9 @@ from model.resolve import resolve
 from model.studies.sweep import sweep_scenario
 from conftest import ONLY_CEMENT, PLANTS, cement_yaml, write_yaml
 
+#: most tests here solve the full Shanxi dataset (seconds each): outside the quick loop, pytest -m "not slow"
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -20,6 +20,7 @@ from rich.markup import escape as rich_escape
 from rich.text import Text
 
 from model import limits, units
+from model.domain import PROVINCE_CODE
 from model.errors import CommandLineError, ModelSetupError
 from model.textsafe import show_controls
 
@@ -482,7 +483,7 @@ def check_inputs(inputs: Path | None, city: str | None, csv_dir: Path | None) ->
     shown = ["group", "units", *catalog.BASELINE_COLUMNS, "named_share"]
     base = tables["baseline"]
     em = _emissions()
-    print_table(base.loc[base["region_code"] == "140000", shown], "2020 baseline by group, 山西省 (t/yr)",
+    print_table(base.loc[base["region_code"] == PROVINCE_CODE, shown], "2020 baseline by group, 山西省 (t/yr)",
                 named=True, labels=em)
     if code:
         print_table(base.loc[base["region_code"] == code, shown],

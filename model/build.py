@@ -38,8 +38,8 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from .candidates import Candidates
-from .names import EFFECTS
+from .candidates import Candidates, annual_cost_cny, siding_annual_cost_cny
+from .domain import EFFECTS
 from .resolve import ModelData, TargetRow
 from .rules import RowGroup, active
 
@@ -399,9 +399,8 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: In
     A soft row's shortfall costs its penalty per tonne and year over the years the row stands for.
     """
     years = md.years
-    annual = _column(c, "annualised_capex_cny") + _column(c, "annual_cost_cny")
-    siding_annual = (_column(c, "siding_annualised_cny") + _column(c, "siding_annual_cost_cny"))[x.sidings] \
-        if x.sidings else np.zeros(0)
+    annual = annual_cost_cny(c)
+    siding_annual = siding_annual_cost_cny(c)[x.sidings] if x.sidings else np.zeros(0)
     served = np.array([md.cost_weight(y) for y in years] + [0.0])
     step = served[:-1] - served[1:]  # discounted years from each build year to the next
     whole = md.cost_weight(md.horizon_years[0])
@@ -431,7 +430,7 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     years = md.years
     m = pyo.ConcreteModel(name=md.scenario.name)
     define_variables(m, c, years)
-    annual = _column(c, "annualised_capex_cny") + _column(c, "annual_cost_cny")
+    annual = annual_cost_cny(c)
     # money-saving projects stand for the first year (one variable, the first kept year's): see define_objective
     early = (annual < 0) if md.years_reduced else np.zeros(len(c), dtype=bool)
     for i in np.flatnonzero(early):

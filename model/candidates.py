@@ -23,7 +23,7 @@ import pandas as pd
 
 from .errors import ModelSetupError
 from .inputs import Dataset
-from .names import EFFECTS
+from .domain import AIR_POLLUTANTS, EFFECTS, PLANT_EFFECTS, POLLUTANTS
 from .resolve import ModelData
 from .units import load_t
 
@@ -65,6 +65,26 @@ def _running_cost(m: pd.DataFrame, qty: pd.Series, prices: dict[str, float]) -> 
 
 #: carriers that are coal, for the coal a measure saves (the coal-consumption rule counts it)
 COAL_CARRIERS = ("coal_raw", "coal_power", "coal_briquette")
+
+
+def annual_cost_cny(c: pd.DataFrame) -> np.ndarray:
+    """The one formula for what a candidate costs a year once built: its annualised capex plus O&M and energy
+    (CNY/yr); 0 where a column is absent or empty. The objective, the tables, the MACC and ``show`` all use it."""
+    return _numbers(c, "annualised_capex_cny") + _numbers(c, "annual_cost_cny")
+
+
+def siding_annual_cost_cny(c: pd.DataFrame) -> np.ndarray:
+    """The same for the rail siding a freight candidate may need (0 for every other candidate)."""
+    return _numbers(c, "siding_annualised_cny") + _numbers(c, "siding_annual_cost_cny")
+
+
+def annualised_capex_cny(capex_cny: pd.Series, lifetime_yr: pd.Series, md: ModelData) -> pd.Series:
+    """Capex spread over the lifetime with the scenario's capital recovery factor (the one place it is applied)."""
+    return capex_cny * md.crf(lifetime_yr.astype(float))
+
+
+def _numbers(c: pd.DataFrame, name: str) -> np.ndarray:
+    return c[name].fillna(0).to_numpy(dtype=float) if name in c else np.zeros(len(c))
 
 
 def _coal_saved(m: pd.DataFrame, qty: pd.Series) -> np.ndarray:
@@ -119,7 +139,7 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
         "ule_compliant": pairs["ule_compliant"].fillna(False).astype(bool),
         "vocs_efficiency_after": pairs["vocs_efficiency_after"],
     })
-    for p in ("nox", "so2", "pm", "co2"):
+    for p in (k for k, v in POLLUTANTS.items() if v.at_plants and k != "vocs"):  # VOCs: the tiers, below
         out[f"{p}_t"] = pairs[f"{p}_removal"].fillna(0.0) * pairs[f"{p}_t"]
     voc_tier_cut = (pairs["vocs_efficiency_after"] - eff0) / (1 - eff0) * pairs["vocs_t"]
     out["vocs_t"] = np.where(is_voc_tier, voc_tier_cut, pairs["vocs_removal"].fillna(0.0) * pairs["vocs_t"])
@@ -132,7 +152,7 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     out["lifetime_yr"] = pairs["lifetime_yr"]
     out["source"] = "catalogue"
     _apply_stated_projects(ds, out)
-    out["annualised_capex_cny"] = out["capex_cny"] * md.crf(out["lifetime_yr"].astype(float))
+    out["annualised_capex_cny"] = annualised_capex_cny(out["capex_cny"], out["lifetime_yr"], md)
     out = combine_at_plants(out, e)
     # a remainder is taken in equal blocks (a typical line or boiler of its city), a named plant whole
     out["blocks"] = e["blocks"].reindex(out["enterprise_id"]).fillna(1).astype(int).to_numpy() if len(out) else []
@@ -140,7 +160,6 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
 
 
 #: reduction columns of a plant's own emissions (COD and NH3-N are not emitted by the plants' stacks)
-PLANT_EFFECTS = ["nox_t", "so2_t", "pm_t", "vocs_t", "co2_t"]
 
 
 def combine_at_plants(cand: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
@@ -244,7 +263,7 @@ def _apply_stated_projects(ds: Dataset, cand: pd.DataFrame) -> None:
     rows = stated.loc[key[hit]]
     capex = rows["capex_cny"].to_numpy()
     cand.loc[hit, "capex_cny"] = np.where(rows["capex_cny"].to_numpy() > 0, capex, cand.loc[hit, "capex_cny"])
-    for p_ in ("nox", "so2", "pm", "vocs"):
+    for p_ in AIR_POLLUTANTS:
         cut = rows[f"{p_}_cut_t"].to_numpy()
         cand.loc[hit, f"{p_}_t"] = np.where(np.isnan(cut), cand.loc[hit, f"{p_}_t"], cut)
     cand.loc[hit, "source"] = "stated: " + rows["project_id"].to_numpy()
@@ -474,10 +493,10 @@ def build_candidates(md: ModelData) -> Candidates:
         df["crf"] = md.crf(df["lifetime_yr"].astype(float)) if len(df) else []
         if len(df):  # combinations of plant measures bring their own (the sum of their members')
             given = df["annualised_capex_cny"] if "annualised_capex_cny" in df else pd.Series(np.nan, index=df.index)
-            df["annualised_capex_cny"] = given.fillna(df["capex_cny"] * df["crf"])
+            df["annualised_capex_cny"] = given.fillna(annualised_capex_cny(df["capex_cny"], df["lifetime_yr"], md))
         else:
             df["annualised_capex_cny"] = []
     f = c.freight
     if len(f):
-        f["siding_annualised_cny"] = f["siding_capex_cny"] * md.crf(f["siding_lifetime_yr"].astype(float))
+        f["siding_annualised_cny"] = annualised_capex_cny(f["siding_capex_cny"], f["siding_lifetime_yr"], md)
     return c

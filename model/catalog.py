@@ -9,7 +9,7 @@ import pandas as pd
 
 from .errors import did_you_mean
 from .inputs import Dataset
-from .names import AIR_POLLUTANTS
+from .domain import AIR_POLLUTANTS, PROVINCE_CODE
 from .resolve import region_code
 
 
@@ -110,7 +110,7 @@ def _statistic(ds: Dataset, sector: str, cap_unit: str, out_unit: str) -> dict:
     st = ds.statistics
     if not len(st):
         return {"statistic": float("nan"), "statistic_unit": "", "statistic_source": ""}
-    hit = st[(st["region_code"] == "140000") & st["sector"].str.split("|").map(lambda s: sector in s)
+    hit = st[(st["region_code"] == PROVINCE_CODE) & st["sector"].str.split("|").map(lambda s: sector in s)
              & (((st["quantity"] == "capacity") & (st["unit"] == cap_unit))
                 | ((st["quantity"] == "output") & (st["unit"] == out_unit)))]
     if not len(hit):
@@ -181,7 +181,7 @@ def baseline_by_group(ds: Dataset, region_code: str | None = None) -> pd.DataFra
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 
-def against_references(ds: Dataset, baseline: pd.DataFrame, region_code: str = "140000") -> pd.DataFrame:
+def against_references(ds: Dataset, baseline: pd.DataFrame, region_code: str = PROVINCE_CODE) -> pd.DataFrame:
     """The modelled baseline beside each published reference range of ``region_code`` (references.csv)."""
     ref = ds.references[ds.references["region_code"] == region_code] if len(ds.references) else ds.references
     rows = []
@@ -201,11 +201,11 @@ def baseline_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     """Every table ``ersim check-inputs`` shows: the baseline by group for the province and each city, the
     comparison with the reference ranges, and the per-sector and per-city plant totals."""
     parts = []
-    for code in ["140000", *ds.cities.index]:
-        parts.append(baseline_by_group(ds, None if code == "140000" else code).assign(
+    for code in [PROVINCE_CODE, *ds.cities.index]:
+        parts.append(baseline_by_group(ds, None if code == PROVINCE_CODE else code).assign(
             region_code=code, region=ds.regions.loc[code, "name_zh"]))
     baseline = pd.concat(parts, ignore_index=True)
-    province = baseline[baseline["region_code"] == "140000"]
+    province = baseline[baseline["region_code"] == PROVINCE_CODE]
     return {"baseline": baseline[["region_code", "region", *province.columns.drop(["region_code", "region"])]],
             "references": against_references(ds, province), "sector_totals": sector_totals(ds),
             "sector_coverage": sector_coverage(ds),

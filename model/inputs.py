@@ -19,17 +19,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import did_you_mean
-from .names import AIR_POLLUTANTS
-from .names import FAMILIES as FAMILY_NAMES
-from .names import TARGET_POLLUTANTS as POLLUTANTS
+from .domain import AIR_POLLUTANTS, FAMILIES, PLANT_IDENTITIES, PROVINCE_CODE, SECTORS, ULE_STATUSES, WATER_POLLUTANTS
+from .domain import TARGET_POLLUTANTS as POLLUTANTS
 from .textsafe import CONTROL_CHARACTERS
 
 #: the embedded default Shanxi dataset (repository checkout; ``ERSIM_INPUTS`` overrides it)
 DEFAULT_INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
-SECTORS = ("steel", "coking", "cement", "power", "captive_power", "kiln", "chemical", "coating", "other_voc",
-           "coal_mine", "logistics", "boiler", "other_industry")
-FAMILIES = tuple(FAMILY_NAMES)  # the measure families, from the one table of names
 CAPACITY_UNITS = ("t_per_yr", "t_per_day", "MW", "t_steam_per_h", "m3_per_day")
 #: emission sources outside the plant list (sources.csv), grouped as check-inputs reports them
 CATEGORIES: dict[str, str] = {
@@ -42,13 +38,6 @@ CATEGORIES: dict[str, str] = {
     "wastewater_industrial": "industrial wastewater", "petrol_station": "VOC area sources",
     "solvent_architectural": "VOC area sources", "catering": "VOC area sources",
 }
-
-#: a plant's 2020 ultra-low-emission state: none, a retrofit under way (partial), stacks at ULE but not the
-#: fugitive sources (organised, steel), or done
-ULE_STATUSES = ("none", "partial", "organised", "done")
-#: named: a real plant, from a public list or a seed plan; remainder: the capacity a statistic gives beyond the
-#: named plants of a city, taken by measures in ``blocks`` equal parts
-PLANT_IDENTITIES = ("named", "remainder")
 
 Kind = Literal["str", "float", "int", "bool", "code"]
 _EMPTY_DTYPE = {"str": object, "code": object, "float": float, "int": "Int64", "bool": bool}
@@ -120,7 +109,7 @@ TABLES: dict[str, list[Col]] = {
         *[Col(f"{p}_removal", "float", required=False, min=0, max=1) for p in ("cod", "nh3n")],
         Col("max_share", "float", required=False, min=0, max=1),
         Col("vocs_efficiency_after", "float", required=False, min=0, max=1),
-        *[Col(f"{p}_t_per_unit", "float", required=False) for p in AIR_POLLUTANTS + ("co2", "cod", "nh3n")],
+        *[Col(f"{p}_t_per_unit", "float", required=False) for p in AIR_POLLUTANTS + ("co2",) + WATER_POLLUTANTS],
         Col("max_share_plain", "float", required=False, min=0, max=1),
         Col("max_share_mountain", "float", required=False, min=0, max=1),
         Col("siding_capacity_kt_per_yr", "float", required=False, min=0),
@@ -143,7 +132,7 @@ TABLES: dict[str, list[Col]] = {
     "sources": [  # emission sources outside the plant list: vehicles, households, sewage, farms, small industry
         Col("source_id", unique=True), Col("category", choices=tuple(CATEGORIES)), Col("detail", required=False),
         Col("county_code", "code", ref="county"), Col("activity", "float", min=0), Col("activity_unit"),
-        *[Col(f"{p}_t", "float", min=0) for p in ("nox", "so2", "pm", "vocs", "cod", "nh3n")],
+        *[Col(f"{p}_t", "float", min=0) for p in AIR_POLLUTANTS + WATER_POLLUTANTS],
         Col("co2_t", "float", min=0), Col("split_by_proxy", "bool"), _src(),
     ],
     "references": [  # published figures the baseline is calibrated against (check-inputs shows them beside it)
@@ -393,7 +382,7 @@ def _check_regions(df: pd.DataFrame, issues: list[InputIssue]) -> None:
             if pd.isna(r.rural_coal_households_2020):
                 issues.append(InputIssue(f, "counties need rural_coal_households_2020 (0 if none)", line,
                                          "rural_coal_households_2020"))
-    if "140000" not in codes and not any(df["level"] == "province"):
+    if PROVINCE_CODE not in codes and not any(df["level"] == "province"):
         issues.append(InputIssue(f, "has no province row"))
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalog import BASELINE_COLUMNS as EMISSIONS  # emission columns of plants and sources (t/yr)
+from .candidates import annual_cost_cny
+from .domain import POLLUTANTS
 from .errors import did_you_mean
 from .inputs import Dataset
 from .resolve import region_code
@@ -89,7 +91,7 @@ def measure_facts(ds: Dataset, mid: str, candidates: pd.DataFrame | None = None)
             ("fixed O&M (CNY per unit and year)", f"{m['fixed_om_cny_per_unit_yr']:,.2f}"
              if pd.notna(m["fixed_om_cny_per_unit_yr"]) else ""),
             ("lifetime (years)", f"{m['lifetime_yr']:g}")]
-    for p in ("nox", "so2", "pm", "vocs", "co2", "cod", "nh3n"):
+    for p in POLLUTANTS:
         v = m.get(f"{p}_removal")
         if pd.notna(v) and v:
             rows.append((f"{p} removal (share of the emission)", f"{v:.3f}"))
@@ -100,8 +102,8 @@ def measure_facts(ds: Dataset, mid: str, candidates: pd.DataFrame | None = None)
         c = candidates[candidates["measure_id"] == mid]
         rows.append(("candidates in the scenario", f"{len(c):,}"))
         if len(c):
-            annual = (c["annualised_capex_cny"].fillna(0) + c["annual_cost_cny"].fillna(0)).sum()
-            for p in ("nox", "so2", "pm", "vocs", "cod", "nh3n", "co2"):
+            annual = annual_cost_cny(c).sum()
+            for p in POLLUTANTS:
                 cut = c[f"{p}_t"].sum()
                 if cut > 0:
                     rows.append((f"average CNY per t of {p} (all candidates, cost not shared)", f"{annual / cut:,.0f}"))

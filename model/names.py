@@ -13,38 +13,30 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import units
+from . import domain, units
+from .domain import AIR_POLLUTANTS, EFFECTS, TARGET_POLLUTANTS  # noqa: F401 - re-exported for display code
 
 
 @dataclass(frozen=True)
 class Pollutant:
+    """A registry pollutant (model/domain.py) with its display names."""
+
     key: str  # internal id, e.g. 'nox'
-    en: str  # English display name, e.g. 'NOx' (also what scenario files write)
+    en: str  # English display name, the registry's label, e.g. 'NOx' (also what scenario files write)
     zh: str  # Chinese display name
 
     @property
     def column(self) -> str:
-        """Name of the tonnes-per-year column in candidate and result tables (``nox_t``)."""
-        return f"{self.key}_t"
+        return domain.POLLUTANTS[self.key].column
 
 
-#: every pollutant ersim counts, in table order; the first six can be targets, CO2 enters the intensity row
-POLLUTANTS: dict[str, Pollutant] = {p.key: p for p in (
-    Pollutant("nox", "NOx", "氮氧化物"),
-    Pollutant("so2", "SO2", "二氧化硫"),
-    Pollutant("pm", "PM", "颗粒物"),
-    Pollutant("vocs", "VOCs", "挥发性有机物"),
-    Pollutant("cod", "COD", "化学需氧量"),
-    Pollutant("nh3n", "NH3-N", "氨氮"),
-    Pollutant("co2", "CO2", "二氧化碳"),
-)}
-#: pollutants a ``targets:`` entry may name (CO2 is asked for as an intensity, see ``co2_intensity:``)
-TARGET_POLLUTANTS = tuple(k for k in POLLUTANTS if k != "co2")
-AIR_POLLUTANTS = ("nox", "so2", "pm", "vocs")
-#: reduction columns of candidate and result tables (t/yr), in table order
-EFFECTS = [p.column for p in POLLUTANTS.values()]
+#: Chinese names of the registry's pollutants
+POLLUTANT_ZH = {"nox": "氮氧化物", "so2": "二氧化硫", "pm": "颗粒物", "vocs": "挥发性有机物", "cod": "化学需氧量",
+                "nh3n": "氨氮", "co2": "二氧化碳"}
+#: every pollutant ersim counts, in the registry's order, with its names
+POLLUTANTS: dict[str, Pollutant] = {k: Pollutant(k, p.label, POLLUTANT_ZH[k]) for k, p in domain.POLLUTANTS.items()}
 
-FAMILIES: dict[str, tuple[str, str]] = {  # id -> (English, Chinese)
+FAMILIES: dict[str, tuple[str, str]] = {  # id (model/domain.py FAMILIES) -> (English, Chinese)
     "ule": ("ultra-low emission", "超低排放改造"),
     "voc": ("VOC treatment", "挥发性有机物治理"),
     "heating": ("clean heating", "清洁取暖"),
@@ -57,6 +49,9 @@ FAMILIES: dict[str, tuple[str, str]] = {  # id -> (English, Chinese)
     "renewables": ("renewables replacing coal power", "新能源替代煤电"),
     "farming": ("livestock manure use", "畜禽粪污资源化利用"),
 }
+
+
+assert tuple(FAMILIES) == domain.FAMILIES, "a family of model/domain.py without its names here, or the reverse"
 
 
 def pollutant_name(key: str, lang: str = "en") -> str:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import did_you_mean
-from .inputs import (CAPACITY_UNITS, SECTORS, ULE_STATUSES, Col, Dataset, InputDataError, InputIssue, _check_header,
-                     _not_a_data_file, _parse_column, _read_csv)
+from .inputs import (CAPACITY_UNITS, TABLES, Col, Dataset, InputDataError, InputIssue, _check_header, _not_a_data_file,
+                     _parse_column, _read_csv)
 from .textsafe import CONTROL_CHARACTERS
 
 #: a register of a whole province is a few MB; anything far larger is not a plant list
@@ -28,19 +28,9 @@ MAX_ROWS = 50_000
 #: the columns of a planner's plant list, as in enterprises.csv except: ``county`` takes a code or a name
 #: (``临汾市 尧都区`` where a name is not unique), ``permit_id`` is the register's own id (kept as tracker_id), and
 #: no ids, identity or blocks (every row is a named plant, taken whole)
-COLUMNS = [
-    Col("permit_id", required=False), Col("name_zh"), Col("name_en", required=False), Col("sector", choices=SECTORS),
-    Col("process", required=False), Col("county"), Col("capacity", "float", min=0),
-    Col("capacity_unit", choices=CAPACITY_UNITS), Col("output", "float", min=0), Col("output_unit"),
-    *[Col(f"{p}_t", "float", min=0) for p in ("nox", "so2", "pm", "vocs", "co2")],
-    Col("ule_status", required=False, choices=ULE_STATUSES),
-    Col("voc_treatment_eff", "float", required=False, min=0, max=1),
-    Col("boiler_t_per_h", "float", required=False, min=0),
-    Col("bulk_freight_kt_per_yr", "float", min=0), Col("rail_share", "float", required=False, min=0, max=1),
-    Col("has_siding", "bool"), Col("road_haul_km", "float", required=False, min=0),
-    Col("latitude", "float", required=False, min=-90, max=90),
-    Col("longitude", "float", required=False, min=-180, max=180), Col("source"),
-]
+COLUMNS = [Col("permit_id", required=False)] + [
+    Col("county") if c.name == "county_code" else c for c in TABLES["enterprises"]
+    if c.name not in ("enterprise_id", "coord_source", "plant_identity", "tracker_id", "blocks")]
 TEMPLATE = Path(__file__).resolve().parents[1] / "inputs" / "templates" / "plant_list_template.csv"
 
 

@@ -36,7 +36,7 @@ import pandas as pd
 
 from .errors import ModelSetupError, did_you_mean
 from .inputs import SECTORS, Dataset
-from .names import pollutant_name
+from .domain import POLLUTANTS, PROVINCE_CODE
 from .regions import members, resolve_region
 from .rules import RULES
 from .scenario import LoadedScenario, Scenario, ScenarioError, pollutant_key
@@ -44,7 +44,7 @@ from .scenario import LoadedScenario, Scenario, ScenarioError, pollutant_key
 if TYPE_CHECKING:
     from .plant_list import Replacement
 
-PROVINCE = "140000"
+PROVINCE = PROVINCE_CODE
 #: how a command names the CO2-intensity row (ersim sweep --target CO2-intensity)
 CO2_NAMES = ("co2-intensity", "co2", "co2-intensity-target")
 
@@ -151,7 +151,7 @@ class ModelData:
         key = pollutant_key(pollutant)
         rows = [t for t in self.targets if t.pollutant == key and t.source == "target"]
         if not rows:
-            have = ", ".join(pollutant_name(t.pollutant) for t in self.targets if t.source == "target")
+            have = ", ".join(POLLUTANTS[t.pollutant].label for t in self.targets if t.source == "target")
             raise ScenarioError(f"the scenario has no {pollutant} target (it has: {have or 'none'}); add one "
                                 "under targets:")
         return rows[0]
@@ -364,7 +364,7 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
     rows: list[TargetRow] = []
     for t, code in zip(sc.targets, target_codes):
         name = regions.loc[code, "name_zh"]
-        label = t.label or f"{pollutant_name(t.pollutant)} {name} {t.year}"
+        label = t.label or f"{POLLUTANTS[t.pollutant].label} {name} {t.year}"
         rows.append(TargetRow(len(rows), label, t.pollutant, code, name, inside[code], t.year, t.reduction_t, t.kind,
                               t.penalty_cny_per_t, "target", _window(discount, t.year, end)))
         steps = milestones_t(sc, t)

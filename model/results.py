@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from .build import BuiltModel
-from .candidates import measure_names
+from .candidates import annual_cost_cny, measure_names
 from .inputs import Dataset
-from .names import EFFECTS, pollutant_name
+from .domain import EFFECTS
+from .names import pollutant_name
 from .resolve import ModelData
 from .rundir import sha256
 from .solve import Solution
@@ -143,7 +144,7 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     for col in ("latitude", "longitude", "coord_source", "plant_identity", "tracker_id"):
         port[col] = port["enterprise_id"].map(ds.enterprises[col]).where(at_plant)  # optional: may read empty
     port["unit"] = port["unit"].replace(QTY_UNITS)
-    port["total_annual_cost_cny"] = port["annualised_capex_cny"] + port["annual_cost_cny"]
+    port["total_annual_cost_cny"] = annual_cost_cny(port)
     port["year"] = port["year"].astype(int)
     cols = ["candidate_id", "kind", "family", "measure_id", "measure_name", "enterprise_id", "enterprise_name",
             "region_code", "county", "city_code", "city", "year", "quantity", "unit", "capex_cny",

@@ -24,13 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from . import limits, units
 from .errors import ScenarioError, YamlSyntaxError, did_you_mean
 from .highs_options import HighsOptions
-from .names import POLLUTANTS, TARGET_POLLUTANTS
+from .domain import POLLUTANTS, PROVINCE_CODE, TARGET_POLLUTANTS
 from .rules import RULES
 from .safe_yaml import parse_yaml, read_yaml
 from .textsafe import CONTROL_CHARACTERS  # a carriage return splits a result row, ESC acts on a terminal
 
 #: display names of the pollutants a target may name (from the one table in model/names.py)
-POLLUTANT_NAMES = {k: POLLUTANTS[k].en for k in TARGET_POLLUTANTS}
+POLLUTANT_NAMES = {k: POLLUTANTS[k].label for k in TARGET_POLLUTANTS}
 _POLLUTANT_ALIASES = {k: k for k in POLLUTANT_NAMES} | {v.lower(): k for k, v in POLLUTANT_NAMES.items()} | {
     "nh3-n": "nh3n", "nh3_n": "nh3n", "voc": "vocs"}
 
@@ -104,7 +104,7 @@ class Target(_Strict):
     pollutant: str
     reduction: float = Field(ge=0, description="required reduction, in ``unit``")
     unit: Literal["t", "kt", "万吨", "wan_t", "Mt"] = "t"
-    region: str = Field("140000", description="region code, Chinese name or pinyin")
+    region: str = Field(PROVINCE_CODE, description="region code, Chinese name or pinyin")
     year: int | None = Field(None, description="default: the horizon's end year")
     kind: Literal["hard", "soft"] = "hard"
     penalty_cny_per_t: float = Field(1e6, ge=0, description="soft targets: cost per tonne short")
@@ -149,7 +149,7 @@ class Co2Intensity(_Strict):
     """CO2 per unit GDP in ``year`` at least ``reduction_pct`` % below the base year."""
 
     reduction_pct: float = Field(ge=0, le=100)
-    region: str = "140000"
+    region: str = PROVINCE_CODE
     year: int | None = None
     bau_co2_growth_pct_per_yr: float = Field(2.0, ge=-20, le=30,
                                              description="business-as-usual CO2 growth without the projects")

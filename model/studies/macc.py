@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..candidates import build_candidates, measure_names
+from ..candidates import annual_cost_cny, build_candidates, measure_names, siding_annual_cost_cny
 from ..names import TARGET_POLLUTANTS, pollutant_name
 from ..resolve import ModelData
 from ..rundir import write_atomically, write_csv
@@ -54,11 +54,7 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
     if target is not None:
         c = c[c["region_code"].isin(target.members)]
     c = c[c[col] > 0].copy()
-    if "siding_annualised_cny" in c:
-        siding = (c["siding_annualised_cny"].fillna(0) + c["siding_annual_cost_cny"].fillna(0))
-        c["annual_total_cny"] = c["annualised_capex_cny"] + c["annual_cost_cny"] + siding.fillna(0)
-    else:
-        c["annual_total_cny"] = c["annualised_capex_cny"] + c["annual_cost_cny"]
+    c["annual_total_cny"] = annual_cost_cny(c) + siding_annual_cost_cny(c)
     site = np.where(c["kind"] == "household", c["region_code"].astype(str), c["enterprise_id"].astype(str))
     c["site_group"] = pd.Series(site, index=c.index) + "|" + c["exclusive_group"].astype(str)
     # the deepest option per site and group; among equally deep ones, the cheapest

@@ -40,15 +40,31 @@ POLLUTANTS: dict[str, Pollutant] = {p.key: p for p in (
     Pollutant("nh3n", "NH3-N", "water"),
     Pollutant("co2", "CO2", "ghg", target=False, at_plants=True),
 )}
-#: pollutants a ``targets:`` entry may name
-TARGET_POLLUTANTS = tuple(k for k, p in POLLUTANTS.items() if p.target)
-#: the air pollutants plants emit (enterprises.csv columns, plant measures' removal shares)
-AIR_POLLUTANTS = tuple(k for k, p in POLLUTANTS.items() if p.medium == "air" and p.at_plants)
-WATER_POLLUTANTS = tuple(k for k, p in POLLUTANTS.items() if p.medium == "water")
-#: reduction columns of candidate and result tables (t/yr), in table order
-EFFECTS = [p.column for p in POLLUTANTS.values()]
-#: what a plant row emits (t/yr): the columns a plant measure cuts a share of
-PLANT_EFFECTS = [p.column for p in POLLUTANTS.values() if p.at_plants]
+TARGET_POLLUTANTS: tuple[str, ...]  # pollutants a ``targets:`` entry may name
+AIR_POLLUTANTS: tuple[str, ...]  # the air pollutants plants emit (enterprises.csv columns, plant measures' removals)
+WATER_POLLUTANTS: tuple[str, ...]
+EFFECTS: list[str]  # reduction columns of candidate and result tables (t/yr), in table order
+PLANT_EFFECTS: list[str]  # what a plant row emits (t/yr): the columns a plant measure cuts a share of
+
+
+def _derive() -> None:
+    """The lists every module reads, from :data:`POLLUTANTS`."""
+    global TARGET_POLLUTANTS, AIR_POLLUTANTS, WATER_POLLUTANTS, EFFECTS, PLANT_EFFECTS
+    TARGET_POLLUTANTS = tuple(k for k, p in POLLUTANTS.items() if p.target)
+    AIR_POLLUTANTS = tuple(k for k, p in POLLUTANTS.items() if p.medium == "air" and p.at_plants)
+    WATER_POLLUTANTS = tuple(k for k, p in POLLUTANTS.items() if p.medium == "water")
+    EFFECTS = [p.column for p in POLLUTANTS.values()]
+    PLANT_EFFECTS = [p.column for p in POLLUTANTS.values() if p.at_plants]
+
+
+def register(pollutant: Pollutant) -> None:
+    """Add a pollutant to the registry. The other modules read the registry once, when they are imported, so
+    this runs first (a plug-in, a study or a test: tests/test_domain.py adds PM2.5 and runs it end to end)."""
+    POLLUTANTS[pollutant.key] = pollutant
+    _derive()
+
+
+_derive()
 
 #: measure families (their names: names.FAMILIES)
 FAMILIES = ("ule", "voc", "heating", "boiler", "rail", "wastewater", "efficiency", "vehicle", "structural",

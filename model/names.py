@@ -34,7 +34,8 @@ class Pollutant:
 POLLUTANT_ZH = {"nox": "氮氧化物", "so2": "二氧化硫", "pm": "颗粒物", "vocs": "挥发性有机物", "cod": "化学需氧量",
                 "nh3n": "氨氮", "co2": "二氧化碳"}
 #: every pollutant ersim counts, in the registry's order, with its names
-POLLUTANTS: dict[str, Pollutant] = {k: Pollutant(k, p.label, POLLUTANT_ZH[k]) for k, p in domain.POLLUTANTS.items()}
+POLLUTANTS: dict[str, Pollutant] = {k: Pollutant(k, p.label, POLLUTANT_ZH.get(k, p.label))
+                                    for k, p in domain.POLLUTANTS.items()}
 
 FAMILIES: dict[str, tuple[str, str]] = {  # id (model/domain.py FAMILIES) -> (English, Chinese)
     "ule": ("ultra-low emission", "超低排放改造"),

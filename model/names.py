@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import domain, units
-from .domain import AIR_POLLUTANTS, EFFECTS, TARGET_POLLUTANTS  # noqa: F401 - re-exported for display code
+from .domain import EFFECTS, TARGET_POLLUTANTS  # noqa: F401 - re-exported for display code
 
 
 @dataclass(frozen=True)

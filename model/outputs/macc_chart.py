@@ -19,7 +19,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from ..names import FAMILIES
 from ..units import cny_to_wan, t_to_wan_t
-from .plots import FAMILY_LEGEND_TITLE, HALO, _colour, _money, _save, _zh, nice_ceiling, short_measure_name, use_cjk_font
+from .style import FAMILY_LEGEND_TITLE, HALO, _colour, _money, _save, _zh, nice_ceiling, short_measure_name, use_cjk_font
 
 
 # --------------------------------------------------------------------------- MACC

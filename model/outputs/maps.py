@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..names import pollutant_name
 from ..units import cny_to_yi
-from .plots import HALO, _money, _save, nice_ceiling, use_cjk_font
+from .style import HALO, _money, _save, nice_ceiling, use_cjk_font
 
 MAX_COUNTY_LABELS = 20  # more county names than this do not fit on a map panel
 NO_DATA = {"color": "#eeeeee", "hatch": "///", "edgecolor": "#bbbbbb"}  # map fill where a share has no base

@@ -791,7 +791,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 
                 result = sweep_scenario(md, pollutant, levels, tick)
                 bar.update(task, completed=len(levels), description="done")
-        name = md.scenario.name
+        name = md.name
         target_dir = out or default_out_dir(Path("results"), f"{name}-sweep-{result.pollutant}")
         target_dir = write_sweep(result, target_dir, name, svg=svg, force=force, unique=out is None)
     c = result.curve
@@ -836,7 +836,7 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
         else:
             with console.status("solving ...") as status:
                 table = rules_cost(md, progress=lambda msg: status.update(f"solving {esc(msg)} ..."))
-        name = md.scenario.name
+        name = md.name
         target = write_rules_cost(table, out or default_out_dir(Path("results"), f"{name}-rules-cost"), force,
                                   unique=out is None)
     print_table(headline(table), "what each rule costs (with it minus without it) and what it buys beyond the "

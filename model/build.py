@@ -327,7 +327,7 @@ def define_rule_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame
                             ) -> tuple[list[str], set[int]]:
     """Every enabled rule of :data:`model.rules.RULES`; returns their manifest lines and mandatory candidates."""
     texts, mandatory = [], set()
-    for spec, settings in active(md.scenario.rules):
+    for spec, settings in active(md.rules):
         out = spec.define(md, c, settings)
         for g in out.rows:
             _add_row_group(m, g, x)
@@ -339,7 +339,7 @@ def define_rule_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame
 # --------------------------------------------------------------------------- budgets and objective
 def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: InPlace) -> list[str]:
     """Caps on capex (undiscounted, in the build year): in total, per year, per city."""
-    budget = md.scenario.budget
+    budget = md.budget
     capex = c["capex_cny"].to_numpy(dtype=float)
     siding_capex = _column(c, "siding_capex_cny")[x.sidings] if x.sidings else np.zeros(0)
     city_of = c["city_code"].to_numpy()
@@ -428,7 +428,7 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     """The Pyomo model of the resolved scenario ``md`` over candidate projects ``cands``."""
     c = cands.all()
     years = md.years
-    m = pyo.ConcreteModel(name=md.scenario.name)
+    m = pyo.ConcreteModel(name=md.name)
     define_variables(m, c, years)
     annual = annual_cost_cny(c)
     # money-saving projects stand for the first year (one variable, the first kept year's): see define_objective

@@ -48,7 +48,7 @@ class Candidates:
 
 
 def _excluded(measures: pd.DataFrame, md: ModelData) -> pd.Series:
-    ex = set(md.scenario.measures.exclude)
+    ex = set(md.excluded_measures)
     return measures["measure_id"].isin(ex) | measures["family"].isin(ex)
 
 

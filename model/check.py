@@ -49,6 +49,5 @@ def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs:
 
     cands = build_candidates(md)
     bm = build_model(md, cands)
-    opts = md.scenario.solver
-    solver = Solver(bm, opts.time_limit_s, opts.mip_gap, opts.highs_options)
+    solver = Solver.from_scenario(bm)
     return Checked(loaded, ds, len(bm.candidates), solver.n_cols, solver.n_rows)

@@ -17,7 +17,7 @@ from .build import BuiltModel, build_model
 from .candidates import Candidates
 from .resolve import ModelData
 from .rules import RULES
-from .solve import Solution, Solver, solve
+from .solve import Solution, Solver
 
 
 def elastic(md: ModelData, cands: Candidates) -> tuple[BuiltModel, Solution]:
@@ -27,9 +27,7 @@ def elastic(md: ModelData, cands: Candidates) -> tuple[BuiltModel, Solution]:
     """
     was_hard = [t.key for t in md.targets if t.kind == "hard"]
     bm = build_model(md.relaxed(all_soft=True), cands).minimising_shortfall(was_hard)
-    opts = md.scenario.solver
-    sol = solve(bm, time_limit=opts.time_limit_s, mip_gap=opts.mip_gap, shadow_prices=False,
-                highs_options=opts.highs_options)
+    sol = Solver.from_scenario(bm).solve(shadow_prices=False)
     sol.short = {k: v for k, v in sol.short.items() if k in set(was_hard)}
     return bm, sol
 
@@ -102,7 +100,5 @@ def max_achievable(bm: BuiltModel, key: int, linked: list[tuple[int, float]] = (
 
     Solved to a 1e-4 gap with the scenario's time limit and HiGHS options; the value is the best portfolio found
     (at most 0.01 % below the true maximum); nan if no portfolio meets the other rows."""
-    opts = bm.md.scenario.solver
-    sol = Solver(bm.maximising_target(key, linked), opts.time_limit_s, 1e-4,
-                 opts.highs_options).solve(shadow_prices=False)
+    sol = Solver.from_scenario(bm.maximising_target(key, linked), mip_gap=1e-4).solve(shadow_prices=False)
     return float(sol.objective) if sol.ok else float("nan")

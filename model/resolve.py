@@ -107,6 +107,44 @@ class ModelData:
     def discount_rate(self) -> float:
         return self.scenario.discount_rate
 
+    # What downstream modules read of the scenario, named here so that none reaches behind ModelData (the manifest
+    # alone keeps the raw scenario).
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def objective(self) -> str:
+        """'min_cost' or 'max_reduction'."""
+        return self.scenario.objective
+
+    @property
+    def base_year(self) -> int:
+        return self.scenario.horizon.base_year
+
+    @property
+    def solver(self):
+        """The scenario's solver settings (time limit, MIP gap, HiGHS options): Solver.from_scenario applies them."""
+        return self.scenario.solver
+
+    @property
+    def rules(self):
+        return self.scenario.rules
+
+    @property
+    def budget(self):
+        return self.scenario.budget
+
+    @property
+    def excluded_measures(self) -> frozenset[str]:
+        """Measure ids and families the scenario leaves out."""
+        return frozenset(self.scenario.measures.exclude)
+
+    @property
+    def reduction_weights(self) -> dict[str, float]:
+        """Weights of the ``max_reduction`` objective per pollutant."""
+        return self.scenario.max_reduction.weights
+
     def crf(self, lifetime_yr):
         return crf(self.scenario.discount_rate, lifetime_yr)
 

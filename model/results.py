@@ -272,7 +272,7 @@ def summary(name: str, md: ModelData, sol: Solution, results: Results | None) ->
     out = {"scenario": name, "status": sol.status, "termination": sol.termination,
            "not_met": not_met(results.targets) if results is not None else None,
            objective_key(sol.objective_unit): sol.objective, "objective_bound": sol.bound, "mip_gap": sol.gap,
-           "mip_gap_requested": sol.mip_gap_requested, "objective_sense": md.scenario.objective}
+           "mip_gap_requested": sol.mip_gap_requested, "objective_sense": md.objective}
     if results is not None:
         out["totals"] = results.totals
         out["targets_met"] = bool(results.targets["met"].all()) if len(results.targets) else True
@@ -325,7 +325,7 @@ def manifest(loaded, md: ModelData, sol: Solution, rules: list[str], timings: di
         "rules": rules,
         "cost_accounting": (f"equivalent annual cost (annualised capex + O&M and energy) of each project in every "
                             f"year from its build year to {md.evaluation_end_year}, discounted at "
-                            f"{md.discount_rate:.1%} to {md.scenario.horizon.base_year} (model/resolve.py)"),
+                            f"{md.discount_rate:.1%} to {md.base_year} (model/resolve.py)"),
         "milestones": [{"target": t.label, "year": t.year, "required_t": t.required_t}
                        for t in md.targets if t.source == "milestone"],
         "co2_intensity": md.co2_context,

@@ -155,6 +155,13 @@ class Solver:
     candidate or row it belongs to; a HiGHS call that fails raises :class:`SolverFailure`.
     """
 
+    @classmethod
+    def from_scenario(cls, bm: BuiltModel, mip_gap: float | None = None) -> "Solver":
+        """A solver with the scenario's settings (``ModelData.solver``: time limit, MIP gap, HiGHS options); a study
+        may ask for another gap."""
+        s = bm.md.solver
+        return cls(bm, s.time_limit_s, s.mip_gap if mip_gap is None else mip_gap, s.highs_options)
+
     def __init__(self, bm: BuiltModel, time_limit: float | None = 300.0, mip_gap: float | None = 1e-3,
                  highs_options: dict | None = None):
         import highspy
@@ -205,7 +212,7 @@ class Solver:
         soft = [int(k) for k in m.TS]
         self.short_cols = dict(zip(soft, _column_map(repn.columns, [m.short[k] for k in soft])))
         # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one
-        is_cost = bm.md.scenario.objective == "min_cost" and obj is not None and obj is m.obj
+        is_cost = bm.md.objective == "min_cost" and obj is not None and obj is m.obj
         self.cost_cny = self.cost.copy() if is_cost else None
         # rows of the target constraints (each a single ">=" row), to change their levels and read duals
         self.target_rows = {}

@@ -41,8 +41,7 @@ def generate_alternatives(path: Path, slack: float, count: int, inputs: Path | N
         raise ScenarioError("alternatives need objective: min_cost (the cost of the optimum is what is relaxed)")
     md = resolve(load_dataset(inputs), loaded)
     bm = build_model(md, build_candidates(md))
-    opts = md.scenario.solver
-    solver = Solver(bm, opts.time_limit_s, opts.mip_gap, opts.highs_options)
+    solver = Solver.from_scenario(bm)
     sol = solver.solve(shadow_prices=True)
     best = RunOutcome(loaded, md, bm, sol, make_results(bm, sol) if sol.ok else None,
                       {"solve_s": sol.seconds.get("solve", 0.0)})
@@ -61,7 +60,7 @@ def generate_alternatives(path: Path, slack: float, count: int, inputs: Path | N
         # report the alternative's cost as its objective (the overlap objective means nothing to a planner)
         alt = replace(alt, objective=alt.cost_cny, objective_unit="cny", bound=None, gap=None)
         used = used + alt.u.sum(axis=1)
-        alt_loaded = replace(loaded, scenario=loaded.scenario.model_copy(update={"name": f"{md.scenario.name}-alt{k}"}))
+        alt_loaded = replace(loaded, scenario=loaded.scenario.model_copy(update={"name": f"{md.name}-alt{k}"}))
         outcomes.append(RunOutcome(alt_loaded, md, bm, alt, make_results(bm, alt),
                                    {"solve_s": alt.seconds.get("solve", 0.0)}))
     return outcomes

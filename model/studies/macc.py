@@ -59,7 +59,7 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
     c["site_group"] = pd.Series(site, index=c.index) + "|" + c["exclusive_group"].astype(str)
     # the deepest option per site and group; among equally deep ones, the cheapest
     c = c.sort_values([col, "annual_total_cny"], ascending=[False, True]).drop_duplicates("site_group")
-    weights = md.scenario.max_reduction.weights
+    weights = md.reduction_weights
     weighted = sum(weights.get(q, 0.0) * c[f"{q}_t"].clip(lower=0) for q in TARGET_POLLUTANTS)
     share = (weights.get(p, 0.0) * c[col] / weighted.replace(0, np.nan)).fillna(1.0)
     c["allocated_cny"] = c["annual_total_cny"] * share

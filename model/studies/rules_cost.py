@@ -20,7 +20,7 @@ from ..results import totals
 from ..rules import RULES
 from ..rundir import write_atomically, write_csv
 from ..scenario import ScenarioError
-from ..solve import solve
+from ..solve import Solver
 from .parallel import worker_inputs
 
 #: what the table reports for each solve
@@ -29,9 +29,7 @@ FIGURES = ["objective_discounted_cny", "capex_cny", "total_annual_cost_cny", *[f
 
 def _solve(md: ModelData, cands) -> dict:
     bm = build_model(md, cands)
-    opts = md.scenario.solver
-    sol = solve(bm, time_limit=opts.time_limit_s, mip_gap=opts.mip_gap, shadow_prices=False,
-                highs_options=opts.highs_options)
+    sol = Solver.from_scenario(bm).solve(shadow_prices=False)
     if not sol.ok:
         return {"status": sol.status}
     return {"status": sol.status, **{k: v for k, v in totals(bm, sol).items() if k in FIGURES}}
@@ -39,9 +37,9 @@ def _solve(md: ModelData, cands) -> dict:
 
 def active_rules(md: ModelData) -> list[str]:
     """The enabled rules' keys; a scenario with none has nothing to price (a user's mistake, said before solving)."""
-    keys = [spec.key for spec in RULES if getattr(md.scenario.rules, spec.key).enabled]
+    keys = [spec.key for spec in RULES if getattr(md.rules, spec.key).enabled]
     if not keys:
-        raise ScenarioError(f"rules-cost: scenario '{md.scenario.name}' has no rule in force, so there is nothing to "
+        raise ScenarioError(f"rules-cost: scenario '{md.name}' has no rule in force, so there is nothing to "
                             "price; enable one under rules: (e.g. ule_mandatory: {enabled: true})")
     return keys
 

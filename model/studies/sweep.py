@@ -56,7 +56,7 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
 
     The swept target is made hard: a curve point either meets it or is infeasible.
     """
-    if md.scenario.objective != "min_cost":
+    if md.objective != "min_cost":
         raise ScenarioError("a cost curve needs objective: min_cost (a max_reduction objective counts weighted "
                             "tonnes, not money)")
     check_levels(levels_t)
@@ -66,8 +66,7 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
     bm = build_model(md, build_candidates(md))
     t_build = time.perf_counter() - t0
     k = target.key
-    opts = md.scenario.solver
-    solver = Solver(bm, opts.time_limit_s, opts.mip_gap, opts.highs_options)
+    solver = Solver.from_scenario(bm)
     relaxed = bm.relaxed()
     lp_solver = Solver(relaxed, None, None)
 

@@ -137,7 +137,7 @@ def sample_task(args: tuple) -> dict:
     from ..candidates import build_candidates
     from ..resolve import resolve
     from ..results import make_results, objective_key, project_key, project_names
-    from ..solve import solve
+    from ..solve import Solver
 
     scenario_path, overrides, inputs, params, seed, i = args
     ds, loaded = worker_inputs(scenario_path, tuple(overrides), inputs)
@@ -150,9 +150,7 @@ def sample_task(args: tuple) -> dict:
         values = [draw(p, rng) for p in params]
         md = resolve(*apply_sample(ds, sc, params, values))  # the sample's data: its CO2 row and prices differ
     bm = build_model(md, build_candidates(md))
-    opts = md.scenario.solver
-    sol = solve(bm, time_limit=opts.time_limit_s, mip_gap=opts.mip_gap, shadow_prices=False,
-                highs_options=opts.highs_options)
+    sol = Solver.from_scenario(bm).solve(shadow_prices=False)
     out = {"sample": i, "status": sol.status, "values": values}
     if sol.ok:
         res = make_results(bm, sol)

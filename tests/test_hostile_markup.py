@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 import cli
+from model.outputs import terminal
 from model.textsafe import show_controls
 from conftest import ONLY_CEMENT, write_yaml
 
@@ -96,7 +97,7 @@ def marked(tiny: Path) -> Path:
 @pytest.mark.slow
 def test_list_and_show_print_an_enterprise_name_with_markup(marked, tmp_path, monkeypatch):
     # wide enough that no cell is folded over two lines, so the name can be found whole
-    monkeypatch.setattr(cli, "console", Console(width=400, emoji=False))
+    monkeypatch.setattr(terminal, "console", Console(width=400, emoji=False))  # the one the tables print to
     before = tree(marked)
     assert PLANT in clean(invoke("list", "enterprises", "--inputs", marked), 0)
     path = scenario(tmp_path, DESCRIPTION, LABEL)

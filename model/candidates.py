@@ -87,6 +87,15 @@ def _numbers(c: pd.DataFrame, name: str) -> np.ndarray:
     return c[name].fillna(0).to_numpy(dtype=float) if name in c else np.zeros(len(c))
 
 
+def _catalogue_costs(out: pd.DataFrame, pairs: pd.DataFrame, qty: pd.Series, md: ModelData) -> None:
+    """A catalogue candidate's capex, running cost, coal saved and lifetime for ``qty`` units of its measure."""
+    out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
+    out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices)
+    out["coal_saved_t"] = _coal_saved(pairs, qty)
+    out["lifetime_yr"] = pairs["lifetime_yr"]
+    out["source"] = "catalogue"
+
+
 def _coal_saved(m: pd.DataFrame, qty: pd.Series) -> np.ndarray:
     """Coal no longer burnt (t/yr) by ``qty`` units of measure rows ``m``: the coal a measure saves directly or as
     the coal-fired power it displaces, less any coal (briquettes) it burns instead. Coal behind grid electricity
@@ -145,12 +154,8 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     out["vocs_t"] = np.where(is_voc_tier, voc_tier_cut, pairs["vocs_removal"].fillna(0.0) * pairs["vocs_t"])
     out["cod_t"] = 0.0
     out["nh3n_t"] = 0.0
-    out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
-    out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices) + pairs[
-        "var_om_cny_per_t_output"].fillna(0) * pairs["output"]
-    out["coal_saved_t"] = _coal_saved(pairs, qty)
-    out["lifetime_yr"] = pairs["lifetime_yr"]
-    out["source"] = "catalogue"
+    _catalogue_costs(out, pairs, qty, md)
+    out["annual_cost_cny"] += pairs["var_om_cny_per_t_output"].fillna(0) * pairs["output"]
     _apply_stated_projects(ds, out)
     out["annualised_capex_cny"] = annualised_capex_cny(out["capex_cny"], out["lifetime_yr"], md)
     out = combine_at_plants(out, e)
@@ -289,11 +294,7 @@ def household_candidates(md: ModelData) -> pd.DataFrame:
     })
     for p in EFFECTS:
         out[p] = pairs[f"{p.removesuffix('_t')}_t_per_unit"].fillna(0.0) * qty
-    out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
-    out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices)
-    out["coal_saved_t"] = _coal_saved(pairs, qty)
-    out["lifetime_yr"] = pairs["lifetime_yr"]
-    out["source"] = "catalogue"
+    _catalogue_costs(out, pairs, qty, md)
     return out
 
 
@@ -469,11 +470,7 @@ def source_candidates(md: ModelData) -> pd.DataFrame:
     for p in EFFECTS:
         col = f"{p.removesuffix('_t')}_removal"
         out[p] = pairs[col].fillna(0.0) * pairs[p] * share if col in pairs else 0.0
-    out["capex_cny"] = pairs["capex_cny_per_unit"] * qty
-    out["annual_cost_cny"] = _running_cost(pairs, qty, md.prices)
-    out["coal_saved_t"] = _coal_saved(pairs, qty)
-    out["lifetime_yr"] = pairs["lifetime_yr"]
-    out["source"] = "catalogue"
+    _catalogue_costs(out, pairs, qty, md)
     return out
 
 

@@ -699,7 +699,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 
             where = esc(scheduler or f"a local cluster of {workers} workers")
             with console.status(f"solving {len(levels)} levels on {where} ..."), executor(workers, scheduler) as run:
-                result = sweep_parallel(scenario, list(overrides), inputs, pollutant, levels, run)
+                result = sweep_parallel(md, pollutant, levels, run)
         else:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=console) as bar:
@@ -752,7 +752,7 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
         md = resolve(load_dataset(inputs), loaded)
         if workers > 1 or scheduler:
             with console.status("solving the rules in parallel ..."), executor(workers, scheduler) as run:
-                table = rules_cost_parallel(scenario, list(overrides), inputs, run)
+                table = rules_cost_parallel(md, run)
         else:
             with console.status("solving ...") as status:
                 table = rules_cost(md, progress=lambda msg: status.update(f"solving {esc(msg)} ..."))

@@ -59,7 +59,7 @@ def main() -> None:
         with executor(args.workers) as run:
             t_ready = time.perf_counter() - t
             t1 = time.perf_counter()
-            par = sweep_parallel(args.scenario, [], args.inputs, args.pollutant, levels, run)
+            par = sweep_parallel(md, args.pollutant, levels, run)
             t_par = time.perf_counter() - t1
         # the same points; each solved to the MIP gap from its own start, so objectives agree within the gap
         a, b = par.curve, res.curve

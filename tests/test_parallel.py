@@ -24,3 +24,60 @@ def test_two_worker_sweep_equals_serial(tiny, tmp_path):
     assert a == b
     assert b"infeasible" in b  # the curve stops at the same place (1500 t > 0.85 x 1700 t)
     assert "largest achievable reduction: 0.14" in parallel.output  # 0.85 x 1700 t = 0.1445 万吨
+
+
+@pytest.mark.slow
+def test_a_worker_in_an_empty_folder_needs_no_file_of_the_client(tiny, tmp_path, monkeypatch):
+    """A real `dask scheduler` and `dask worker` started in empty folders; the client names its scenario and
+    dataset by relative paths the worker cannot see. The client resolves once and sends the data: the sweep, the
+    rules-cost and the uncertainty study run there and give what the serial path gives."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    client = tmp_path / "client"
+    client.mkdir()
+    shutil.copytree(tiny, client / "data")
+    cement_yaml(client, 1000).rename(client / "s.yaml")
+    (client / "s.yaml").write_text((client / "s.yaml").read_text(encoding="utf-8") + (
+        "rules: {ule_mandatory: {enabled: true}}\n"
+        "uncertainty:\n  samples: 3\n  seed: 7\n  parameters:\n"
+        "    - {param: discount_rate, dist: uniform, low: 0.05, high: 0.10}\n"), encoding="utf-8")
+    sched_dir, worker_dir = tmp_path / "scheduler", tmp_path / "worker"
+    sched_dir.mkdir()
+    worker_dir.mkdir()
+    info = sched_dir / "scheduler.json"
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    procs = [subprocess.Popen([*dask, "--scheduler-file", str(info), "--port", "0", "--no-dashboard"],
+                              cwd=sched_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        end = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < end:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads",
+                                       "1", "--nworkers", "2", "--no-dashboard"], cwd=worker_dir,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        monkeypatch.chdir(client)
+        common = ["s.yaml", "--inputs", "data"]
+        sweep = ["sweep", *common, "--target", "NOx", "--values", "200,600,1000,1400,1600"]
+        serial = CliRunner().invoke(cli.main, [*sweep, "--out", "serial"])
+        assert serial.exit_code == 0, serial.output
+        remote = CliRunner().invoke(cli.main, [*sweep, "--out", "remote", "--scheduler", address])
+        assert remote.exit_code == 0, remote.output
+        assert (client / "serial" / "curve.csv").read_bytes() == (client / "remote" / "curve.csv").read_bytes()
+        rules = CliRunner().invoke(cli.main, ["rules-cost", *common, "--out", "rules", "--scheduler", address])
+        assert rules.exit_code == 0, rules.output
+        mc_serial = CliRunner().invoke(cli.main, ["uncertainty", *common, "--out", "mc1"])
+        mc_remote = CliRunner().invoke(cli.main, ["uncertainty", *common, "--out", "mc2", "--scheduler", address])
+        assert mc_serial.exit_code == 0 and mc_remote.exit_code == 0, mc_remote.output
+        assert (client / "mc1" / "samples.csv").read_bytes() == (client / "mc2" / "samples.csv").read_bytes()
+        assert list(worker_dir.iterdir()) == [] or all(p.name.startswith("dask-") for p in worker_dir.iterdir())
+    finally:
+        for p in procs[::-1]:
+            p.terminate()
+        for p in procs[::-1]:
+            p.wait(timeout=30)

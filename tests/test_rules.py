@@ -67,12 +67,12 @@ def test_the_cost_of_a_rule_by_brute_force(tiny, tmp_path):
     bought = 0.85 * sum(nox for *_, nox in PLANTS) - sum(
         ds.measures.loc[m, "nox_removal"] * nox for (eid, *_, nox) in PLANTS for e, m in choice.items() if e == eid)
     assert row["buys_nox_t"] == pytest.approx(bought, rel=1e-6)
-    # the same table solved through the parallel path (serial executor: the tasks load the files themselves)
+    # the same table solved through the parallel path (serial executor: each task gets the resolved data)
     from model.studies.parallel import executor
     from model.studies.rules_cost import rules_cost_parallel
 
     with executor(1) as run:
-        again = rules_cost_parallel(path, [], tiny, run)
+        again = rules_cost_parallel(resolve(ds, load_scenario(path)), run)
     assert again.to_dict("records") == table.to_dict("records")
 
 

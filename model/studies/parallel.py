@@ -2,29 +2,20 @@
 
 ``workers=1`` (and no scheduler) runs serially in this process, with no cluster at all. Otherwise a
 ``LocalCluster`` of process workers (one thread each: HiGHS and Pyomo hold the GIL-bound Python work) is
-started, or an existing cluster is used with ``scheduler="tcp://HOST:PORT"``. Tasks receive file paths and
-plain data, not Pyomo objects, so any worker that sees the same files can run them; results come back as
-pandas tables and are assembled in the order the serial code would produce them.
+started, or an existing cluster is used with ``scheduler="tcp://HOST:PORT"``. The client loads and resolves the
+scenario once; the resolved :class:`~model.resolve.ModelData` (the dataset's tables and the scenario, no Pyomo
+objects) is sent to every worker once (``shared``) and each task carries only what it varies. A worker needs no
+file of the client's: not the scenario, not the dataset, not a plant list, and may run on another machine in any
+folder. Results come back as pandas tables and are assembled in the order the serial code would produce them.
 """
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import CommandLineError
-
-
-@lru_cache(maxsize=4)
-def worker_inputs(scenario_path: str, overrides: tuple, inputs: str | None):
-    """(dataset, loaded scenario) read once per process: tasks carry file paths, and every task a worker runs
-    for the same files shares one copy (the serial path too)."""
-    from ..inputs import load_dataset
-    from ..scenario import load_scenario
-
-    return load_dataset(inputs), load_scenario(scenario_path, list(overrides))
 
 
 def default_workers() -> int:
@@ -33,10 +24,12 @@ def default_workers() -> int:
 
 @contextmanager
 def executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[Callable]:
-    """Yields ``run(fn, items) -> list`` that maps ``fn`` over ``items`` serially or on a dask cluster."""
+    """Yields ``run(fn, items, shared=None) -> list`` that maps ``fn`` over ``items`` serially or on a dask
+    cluster; with ``shared`` (the resolved model data) each call is ``fn(item, shared)`` and ``shared`` travels to
+    each worker once."""
     if scheduler is None and (workers or default_workers()) <= 1:
-        def serial(fn: Callable, items: Iterable[Any]) -> list:
-            return [fn(x) for x in items]
+        def serial(fn: Callable, items: Iterable[Any], shared: Any = None) -> list:
+            return [fn(x) if shared is None else fn(x, shared) for x in items]
 
         serial.workers = 1
         yield serial
@@ -58,8 +51,12 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
                                dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
-        def run(fn: Callable, items: Iterable[Any]) -> list:
-            futures = client.map(fn, list(items), pure=False)
+        def run(fn: Callable, items: Iterable[Any], shared: Any = None) -> list:
+            if shared is None:
+                futures = client.map(fn, list(items), pure=False)
+            else:  # sent once to every worker, then referred to by each task
+                data = client.scatter(shared, broadcast=True, hash=False)
+                futures = client.map(fn, list(items), shared=data, pure=False)
             return client.gather(futures)
 
         run.workers = len(client.scheduler_info().get("workers", {})) or (workers or default_workers())

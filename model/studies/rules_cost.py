@@ -21,7 +21,6 @@ from ..rules import RULES
 from ..rundir import write_atomically, write_csv
 from ..scenario import ScenarioError
 from ..solve import Solver
-from .parallel import worker_inputs
 
 #: what the table reports for each solve
 FIGURES = ["objective_discounted_cny", "capex_cny", "total_annual_cost_cny", *[f"reduction_{p}" for p in EFFECTS]]
@@ -58,25 +57,15 @@ def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
     return rules_table(solved)
 
 
-def _resolved(scenario_path: str, overrides: list[str], inputs: str | None) -> ModelData:
-    from ..resolve import resolve
-
-    return resolve(*worker_inputs(scenario_path, tuple(overrides), inputs))
-
-
-def rule_task(args: tuple) -> tuple[str | None, dict]:
-    """One solve of a parallel rules-cost: the scenario (loaded once per worker) with rule ``key`` lifted, or
-    with every rule in force for ``key=None``."""
-    scenario_path, overrides, inputs, key = args
-    md = _resolved(scenario_path, overrides, inputs)
-    return key, _solve(md if key is None else md.relaxed(rule=key), build_candidates(md))
+def rule_task(key: str | None, shared: ModelData) -> tuple[str | None, dict]:
+    """One solve of a parallel rules-cost: the resolved scenario (sent once per worker) with rule ``key`` lifted,
+    or with every rule in force for ``key=None``."""
+    return key, _solve(shared if key is None else shared.relaxed(rule=key), build_candidates(shared))
 
 
-def rules_cost_parallel(scenario_path: Path, overrides: list[str], inputs: Path | None, run) -> pd.DataFrame:
+def rules_cost_parallel(md: ModelData, run) -> pd.DataFrame:
     """:func:`rules_cost` with its solves spread over ``run`` (:func:`model.studies.parallel.executor`)."""
-    files = (str(scenario_path), list(overrides), None if inputs is None else str(inputs))
-    tasks = [(*files, key) for key in [None, *active_rules(_resolved(*files))]]
-    return rules_table(dict(run(rule_task, tasks)))
+    return rules_table(dict(run(rule_task, [None, *active_rules(md)], shared=md)))
 
 
 def rules_table(solved: dict[str | None, dict]) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from ..build import build_model
 from ..candidates import build_candidates
 from ..diagnose import max_achievable
 from ..names import EFFECTS, pollutant_name
-from ..resolve import ModelData, resolve
+from ..resolve import ModelData
 from ..results import totals
 from ..rundir import files_sha256, write_atomically, write_csv, write_json
 from ..scenario import ScenarioError
@@ -134,17 +134,13 @@ def _point(level: float, bm, sol, target, lp_solver: Solver | None) -> dict:
     return row
 
 
-def _sweep_task(args: tuple) -> SweepResult:
-    """One worker's share of a sweep: load, build once, re-solve its block of levels."""
-    from ..inputs import load_dataset
-    from ..scenario import load_scenario
-
-    scenario_path, overrides, inputs, pollutant, levels = args
-    return sweep_scenario(resolve(load_dataset(inputs), load_scenario(scenario_path, overrides)), pollutant, levels)
+def _sweep_task(args: tuple, shared: ModelData) -> SweepResult:
+    """One worker's share of a sweep: build once from the resolved data, re-solve its block of levels."""
+    pollutant, levels = args
+    return sweep_scenario(shared, pollutant, levels)
 
 
-def sweep_parallel(scenario_path, overrides: list[str], inputs, pollutant: str, levels_t: list[float],
-                   run) -> SweepResult:
+def sweep_parallel(md: ModelData, pollutant: str, levels_t: list[float], run) -> SweepResult:
     """The same sweep shared among the workers (``run`` from model.studies.parallel).
 
     Worker k takes the k-th run of neighbouring levels (so each level starts from its neighbour's portfolio, as
@@ -155,7 +151,7 @@ def sweep_parallel(scenario_path, overrides: list[str], inputs, pollutant: str, 
     levels = sorted(levels_t)
     n_blocks = max(1, min(len(levels), getattr(run, "workers", 0) or 2))
     blocks = [[float(v) for v in b] for b in np.array_split(np.array(levels), n_blocks)]
-    parts = run(_sweep_task, [(str(scenario_path), list(overrides), inputs, pollutant, b) for b in blocks])
+    parts = run(_sweep_task, [(pollutant, b) for b in blocks], shared=md)
     curve = pd.concat([p.curve for p in parts], ignore_index=True).sort_values("level_t", kind="stable")
     curve = curve.reset_index(drop=True)
     infeasible = np.flatnonzero(curve["status"].to_numpy() == "infeasible")

@@ -37,7 +37,6 @@ from .. import limits
 from ..errors import did_you_mean
 from ..rundir import write_atomically, write_csv, write_json
 from ..scenario import ScenarioError
-from .parallel import worker_inputs
 
 #: the ``sample`` of the extra solve with no parameter drawn (the base case)
 BASE = "base"
@@ -130,7 +129,7 @@ def nominal_value(spec: dict, ds, sc) -> float | None:
     return float(sc.discount_rate)
 
 
-def sample_task(args: tuple) -> dict:
+def sample_task(args: tuple, shared) -> dict:
     """Solve sample ``i`` (or, for ``i == BASE``, the scenario as written); returns its values, status, costs
     and the projects it chose."""
     from ..build import build_model
@@ -139,12 +138,11 @@ def sample_task(args: tuple) -> dict:
     from ..results import make_results, objective_key, project_key, project_names
     from ..solve import Solver
 
-    scenario_path, overrides, inputs, params, seed, i = args
-    ds, loaded = worker_inputs(scenario_path, tuple(overrides), inputs)
-    sc = loaded.scenario
+    params, seed, i = args
+    md = shared  # the scenario as written, resolved by the client; a sample resolves its own changed data
+    ds, sc = md.dataset, md.scenario
     if i == BASE:
         values = [nominal_value(p, ds, sc) for p in params]
-        md = resolve(ds, sc)
     else:
         rng = np.random.default_rng([seed, i])
         values = [draw(p, rng) for p in params]
@@ -164,7 +162,11 @@ def sample_task(args: tuple) -> dict:
 def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, overrides=(),
                     seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(samples table, project frequency table, settings) for the scenario's ``uncertainty:`` block."""
-    ds, loaded = worker_inputs(str(scenario_path), tuple(overrides), None if inputs is None else str(inputs))
+    from ..inputs import load_dataset
+    from ..scenario import load_scenario
+
+    loaded = load_scenario(scenario_path, list(overrides))
+    ds = load_dataset(inputs)
     sc = loaded.scenario
     block = sc.uncertainty
     if block is None or not block.parameters:
@@ -173,15 +175,14 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
     params = [p.model_dump() for p in block.parameters]
     from ..resolve import resolve
 
-    resolve(ds, loaded)  # names checked against the data, with their places; each sample resolves its own data
+    md = resolve(ds, loaded)  # names checked against the data, with their places; sent to the workers once
     check_parameters(params, ds, loaded.resolved, loaded)
     n = block.samples if samples is None else samples  # 0 is a mistake, not "the scenario's count"
     seed = block.seed if seed is None else seed
     if not 1 <= n <= limits.MAX_SAMPLES or not 0 <= seed <= limits.MAX_SEED:
         raise ScenarioError(f"uncertainty: samples must lie in 1..{limits.MAX_SAMPLES:,} and the seed in "
                             f"0..{limits.MAX_SEED}, got {n} and {seed}")
-    results = run(sample_task, [(str(scenario_path), list(overrides), None if inputs is None else str(inputs),
-                                 params, seed, i) for i in [*range(n), BASE]])  # one more solve: the base case
+    results = run(sample_task, [(params, seed, i) for i in [*range(n), BASE]], shared=md)  # and the base case
     base = next(r for r in results if r["sample"] == BASE)
     results = sorted((r for r in results if r["sample"] != BASE), key=lambda r: r["sample"])
     rows = []

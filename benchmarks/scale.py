@@ -1,7 +1,7 @@
 """How ersim scales: from the Shanxi default to national size. Prints figures; asserts nothing.
 
     .venv/bin/python benchmarks/scale.py                         # default sizes
-    .venv/bin/python benchmarks/scale.py --sizes 117x1032 3000x30000 --years 5 --model phased
+    .venv/bin/python benchmarks/scale.py --sizes 117x1007 3000x30000 --years 5 --model phased
 
 Each size runs in its own process (so peak memory is per size): generate the dataset (benchmarks/
 make_dataset.py, except the default), load it, build candidates and the Pyomo model, hand it to HiGHS,
@@ -27,13 +27,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def dataset(size: str, where: Path) -> Path:
-    """The dataset of ``size`` (COUNTIESxPLANTS): the embedded one for 117x1032, else generated into ``where``."""
+    """The dataset of ``size`` (COUNTIESxPLANTS): the embedded one for 117x1007, else generated into ``where``."""
     from make_dataset import make
 
     from model.inputs import DEFAULT_INPUTS
 
     counties, plants = (int(x) for x in size.split("x"))
-    return DEFAULT_INPUTS if (counties, plants) == (117, 1032) else make(counties, plants, where)
+    return DEFAULT_INPUTS if (counties, plants) == (117, 1007) else make(counties, plants, where)
 
 
 def scaled_scenario(size: str, years: int = 5, mip_gap: float = 1e-3, model: str = "phased", milestone: bool = False):
@@ -136,7 +136,7 @@ def one(size: str, years: int, mip_gap: float, milestone: bool = False, model: s
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", nargs="+", default=["117x1032", "500x5000", "1500x15000", "3000x30000"],
+    ap.add_argument("--sizes", nargs="+", default=["117x1007", "500x5000", "1500x15000", "3000x30000"],
                     help="COUNTIESxPLANTS")
     ap.add_argument("--years", type=int, default=5)
     ap.add_argument("--mip-gap", type=float, default=1e-3)

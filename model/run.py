@@ -14,14 +14,13 @@ from typing import Callable
 
 import pandas as pd
 
-from .build import BuiltModel, build_model
-from .candidates import build_candidates
+from .build import BuiltModel
 from .diagnose import diagnose
-from .inputs import load_dataset
-from .resolve import ModelData, resolve
+from .pipeline import Pipeline
+from .resolve import ModelData
 from .results import Results, make_results, manifest, summary
 from .rundir import GEOMETRY, default_out_dir, files_sha256, write_atomically, write_csv, write_geometry, write_json
-from .scenario import LoadedScenario, load_scenario
+from .scenario import LoadedScenario
 from .solve import Solution, solve
 
 Progress = Callable[[str], None]
@@ -51,21 +50,20 @@ def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: P
     timings: dict[str, float] = {}
     t = time.perf_counter()
     progress("load")
-    loaded = load_scenario(path, overrides)
-    md = resolve(load_dataset(inputs), loaded)
-    sc = md.scenario
+    pipe = Pipeline.load(path, overrides or [], inputs)
+    loaded, md = pipe.loaded, pipe.md
     timings["load_s"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("build")
-    cands = build_candidates(md)
-    bm = build_model(md, cands)
+    cands, bm = pipe.candidates, pipe.model
     timings["build_s"] = time.perf_counter() - t
     if write_model is not None:
         bm.write(write_model)
     t = time.perf_counter()
     progress("solve")
-    sol = solve(bm, time_limit=sc.solver.time_limit_s if time_limit is None else time_limit,
-                mip_gap=sc.solver.mip_gap if mip_gap is None else mip_gap, highs_options=sc.solver.highs_options)
+    s = md.solver  # the command line's --time-limit and --mip-gap win over the scenario's
+    sol = solve(bm, time_limit=s.time_limit_s if time_limit is None else time_limit,
+                mip_gap=s.mip_gap if mip_gap is None else mip_gap, highs_options=s.highs_options)
     timings["solve_s"] = time.perf_counter() - t
     timings["solver_only_s"] = sol.seconds.get("solve", 0.0)
     diagnosis = None

@@ -134,12 +134,12 @@ def test_unknown_highs_option_is_named(tmp_path):
 
 
 def test_internal_error_is_one_line_unless_debug(monkeypatch, tmp_path):
-    import model.run
+    import model.inputs
 
     def boom(*a, **k):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(model.run, "load_dataset", boom)
+    monkeypatch.setattr(model.inputs, "load_dataset", boom)  # read when the pipeline loads
     res = CliRunner().invoke(cli.main, ["run", BASE, "--out", str(tmp_path / "o")])
     assert res.exit_code == 1
     assert "internal error: RuntimeError: simulated bug" in res.output and "Traceback" not in res.output

@@ -128,12 +128,12 @@ def test_validate_names_files_and_bad_names_with_markup_as_typed(tmp_path):
 
 
 def test_internal_error_with_markup_in_its_message(monkeypatch, tmp_path):
-    import model.run
+    import model.inputs
 
     def boom(*a, **k):
         raise RuntimeError("bad [/x] [bold]thing")
 
-    monkeypatch.setattr(model.run, "load_dataset", boom)
+    monkeypatch.setattr(model.inputs, "load_dataset", boom)  # read when the pipeline loads
     out = clean(invoke("run", scenario(tmp_path, "d", "l"), "--out", tmp_path / "o"), 1)
     assert "internal error: RuntimeError: bad [/x] [bold]thing" in out
     assert not (tmp_path / "o").exists()

@@ -16,15 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 from .. import limits
-from ..build import build_model
-from ..candidates import build_candidates
-from ..inputs import load_dataset
-from ..resolve import resolve
+from ..pipeline import Pipeline
 from ..results import make_results
 from ..run import RunOutcome, write_results
 from ..rundir import write_atomically
-from ..scenario import ScenarioError, load_scenario
-from ..solve import Solver
+from ..scenario import ScenarioError
 from .compare import Comparison, compare_runs, write_comparison
 
 
@@ -36,12 +32,11 @@ def generate_alternatives(path: Path, slack: float, count: int, inputs: Path | N
         raise ScenarioError(f"alternatives: slack must be a fraction from 0 to {limits.MAX_SLACK:g} and count 1 to "
                             f"{limits.MAX_ALTERNATIVES}, got {slack!r} and {count!r}")
     progress("optimum")
-    loaded = load_scenario(path, overrides)
-    if loaded.scenario.objective != "min_cost":
+    pipe = Pipeline.load(path, overrides or [], inputs)
+    loaded, md = pipe.loaded, pipe.md
+    if md.objective != "min_cost":
         raise ScenarioError("alternatives need objective: min_cost (the cost of the optimum is what is relaxed)")
-    md = resolve(load_dataset(inputs), loaded)
-    bm = build_model(md, build_candidates(md))
-    solver = Solver.from_scenario(bm)
+    bm, solver = pipe.model, pipe.solver
     sol = solver.solve(shadow_prices=True)
     best = RunOutcome(loaded, md, bm, sol, make_results(bm, sol) if sol.ok else None,
                       {"solve_s": sol.seconds.get("solve", 0.0)})

@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..candidates import annual_cost_cny, build_candidates, measure_names, siding_annual_cost_cny
+from ..candidates import annual_cost_cny, measure_names, siding_annual_cost_cny
 from ..names import TARGET_POLLUTANTS, pollutant_name
+from ..pipeline import Pipeline
 from ..resolve import ModelData
 from ..rundir import write_atomically, write_csv
 from ..scenario import ScenarioError, pollutant_key
@@ -50,7 +51,7 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
         target = md.target(p)
     except ScenarioError:
         target = None
-    c = build_candidates(md).all()
+    c = Pipeline(md).candidates.all()
     if target is not None:
         c = c[c["region_code"].isin(target.members)]
     c = c[c[col] > 0].copy()

@@ -12,26 +12,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..build import build_model
-from ..candidates import build_candidates
 from ..names import EFFECTS, pollutant_name
+from ..pipeline import Pipeline
 from ..resolve import ModelData
 from ..results import totals
 from ..rules import RULES
 from ..rundir import write_atomically, write_csv
 from ..scenario import ScenarioError
-from ..solve import Solver
 
 #: what the table reports for each solve
 FIGURES = ["objective_discounted_cny", "capex_cny", "total_annual_cost_cny", *[f"reduction_{p}" for p in EFFECTS]]
 
 
-def _solve(md: ModelData, cands) -> dict:
-    bm = build_model(md, cands)
-    sol = Solver.from_scenario(bm).solve(shadow_prices=False)
+def _solve(pipe: Pipeline) -> dict:
+    sol = pipe.solver.solve(shadow_prices=False)
     if not sol.ok:
         return {"status": sol.status}
-    return {"status": sol.status, **{k: v for k, v in totals(bm, sol).items() if k in FIGURES}}
+    return {"status": sol.status, **{k: v for k, v in totals(pipe.model, sol).items() if k in FIGURES}}
 
 
 def active_rules(md: ModelData) -> list[str]:
@@ -49,18 +46,19 @@ def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
     Money in CNY (discounted objective; capex; annual cost once built, CNY/yr), tonnes in t/yr in the end year.
     """
     keys = active_rules(md)
-    cands = build_candidates(md)  # the candidates do not depend on the rules: one set serves every solve
+    base = Pipeline(md)  # the candidates do not depend on the rules: one set serves every solve
     solved = {}
     for key in [None, *keys]:
         progress("every rule in force" if key is None else f"without {key}")
-        solved[key] = _solve(md if key is None else md.relaxed(rule=key), cands)
+        solved[key] = _solve(base if key is None else base.varied(md.relaxed(rule=key)))
     return rules_table(solved)
 
 
 def rule_task(key: str | None, shared: ModelData) -> tuple[str | None, dict]:
     """One solve of a parallel rules-cost: the resolved scenario (sent once per worker) with rule ``key`` lifted,
     or with every rule in force for ``key=None``."""
-    return key, _solve(shared if key is None else shared.relaxed(rule=key), build_candidates(shared))
+    base = Pipeline(shared)
+    return key, _solve(base if key is None else base.varied(shared.relaxed(rule=key)))
 
 
 def rules_cost_parallel(md: ModelData, run) -> pd.DataFrame:

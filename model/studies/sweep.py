@@ -29,10 +29,9 @@ import numpy as np
 import pandas as pd
 
 from .. import limits
-from ..build import build_model
-from ..candidates import build_candidates
 from ..diagnose import max_achievable
 from ..names import EFFECTS, pollutant_name
+from ..pipeline import Pipeline
 from ..resolve import ModelData
 from ..results import totals
 from ..rundir import files_sha256, write_atomically, write_csv, write_json
@@ -63,10 +62,11 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
     t0 = time.perf_counter()
     md = md.hardening(md.target(pollutant).pollutant)
     target = md.target(pollutant)
-    bm = build_model(md, build_candidates(md))
+    pipe = Pipeline(md)
+    bm = pipe.model
     t_build = time.perf_counter() - t0
     k = target.key
-    solver = Solver.from_scenario(bm)
+    solver = pipe.solver
     relaxed = bm.relaxed()
     lp_solver = Solver(relaxed, None, None)
 

@@ -132,11 +132,9 @@ def nominal_value(spec: dict, ds, sc) -> float | None:
 def sample_task(args: tuple, shared) -> dict:
     """Solve sample ``i`` (or, for ``i == BASE``, the scenario as written); returns its values, status, costs
     and the projects it chose."""
-    from ..build import build_model
-    from ..candidates import build_candidates
+    from ..pipeline import Pipeline
     from ..resolve import resolve
     from ..results import make_results, objective_key, project_key, project_names
-    from ..solve import Solver
 
     params, seed, i = args
     md = shared  # the scenario as written, resolved by the client; a sample resolves its own changed data
@@ -147,8 +145,8 @@ def sample_task(args: tuple, shared) -> dict:
         rng = np.random.default_rng([seed, i])
         values = [draw(p, rng) for p in params]
         md = resolve(*apply_sample(ds, sc, params, values))  # the sample's data: its CO2 row and prices differ
-    bm = build_model(md, build_candidates(md))
-    sol = Solver.from_scenario(bm).solve(shadow_prices=False)
+    pipe = Pipeline(md)
+    bm, sol = pipe.model, pipe.solver.solve(shadow_prices=False)
     out = {"sample": i, "status": sol.status, "values": values}
     if sol.ok:
         res = make_results(bm, sol)

@@ -47,12 +47,20 @@ def run_scenario(path: Path | str, overrides: list[str] | None = None, inputs: P
                  progress: Progress = lambda _msg: None, write_model: Path | None = None,
                  always_diagnose: bool = False) -> RunOutcome:
     """Load, build and solve a scenario file; returns everything needed to report and write results."""
-    timings: dict[str, float] = {}
     t = time.perf_counter()
     progress("load")
     pipe = Pipeline.load(path, overrides or [], inputs)
+    return run_pipeline(pipe, {"load_s": time.perf_counter() - t}, time_limit, mip_gap, progress, write_model,
+                        always_diagnose)
+
+
+def run_pipeline(pipe: Pipeline, timings: dict[str, float] | None = None, time_limit: float | None = None,
+                 mip_gap: float | None = None, progress: Progress = lambda _msg: None,
+                 write_model: Path | None = None, always_diagnose: bool = False) -> RunOutcome:
+    """Build and solve a loaded pipeline (:func:`run_scenario` after loading; a cluster worker from the resolved
+    data the client sent)."""
+    timings = dict(timings or {})
     loaded, md = pipe.loaded, pipe.md
-    timings["load_s"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("build")
     cands, bm = pipe.candidates, pipe.model
@@ -115,9 +123,18 @@ def write_results(outcome: RunOutcome, out_dir: Path, force: bool = False, plots
     return outcome.out_dir
 
 
-def run_and_write(args: tuple) -> str:
-    """Run a scenario file and write it under ``root/<name>/<timestamp>`` (a unit of parallel work)."""
-    path, inputs, root = args
-    outcome = run_scenario(path, inputs=inputs)
-    out = write_results(outcome, default_out_dir(Path(root), outcome.name), plots=False, unique=True)
-    return str(out)
+@dataclass(frozen=True)
+class BuiltRules:
+    """What the result files need of a built model (its rules' names): all a worker sends back of it, since a
+    Pyomo model does not travel."""
+
+    rules: list[str]
+
+
+def run_resolved(item: tuple) -> RunOutcome:
+    """A unit of parallel work: solve a scenario the client loaded and resolved (``(loaded, md)``); the client
+    writes the files. The worker reads no file."""
+    loaded, md = item
+    outcome = run_pipeline(Pipeline(md, loaded=loaded))
+    outcome.built = BuiltRules(list(outcome.built.rules))
+    return outcome

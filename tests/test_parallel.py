@@ -30,7 +30,8 @@ def test_two_worker_sweep_equals_serial(tiny, tmp_path):
 def test_a_worker_in_an_empty_folder_needs_no_file_of_the_client(tiny, tmp_path, monkeypatch):
     """A real `dask scheduler` and `dask worker` started in empty folders; the client names its scenario and
     dataset by relative paths the worker cannot see. The client resolves once and sends the data: the sweep, the
-    rules-cost and the uncertainty study run there and give what the serial path gives."""
+    rules-cost, the uncertainty study and a comparison of two scenario files run there and give what the serial
+    path gives (the comparison's runs are written by the client)."""
     import json
     import shutil
     import subprocess
@@ -75,6 +76,12 @@ def test_a_worker_in_an_empty_folder_needs_no_file_of_the_client(tiny, tmp_path,
         mc_remote = CliRunner().invoke(cli.main, ["uncertainty", *common, "--out", "mc2", "--scheduler", address])
         assert mc_serial.exit_code == 0 and mc_remote.exit_code == 0, mc_remote.output
         assert (client / "mc1" / "samples.csv").read_bytes() == (client / "mc2" / "samples.csv").read_bytes()
+        (client / "s2.yaml").write_text((client / "s.yaml").read_text(encoding="utf-8").replace("name: t", "name: t2")
+                                        .replace("reduction: 1000", "reduction: 1200"), encoding="utf-8")
+        cmp = CliRunner().invoke(cli.main, ["compare", "s.yaml", "s2.yaml", "--inputs", "data", "--out", "cmp",
+                                            "--scheduler", address])
+        assert cmp.exit_code == 0, cmp.output
+        assert (client / "cmp" / "comparison.csv").exists() and len(list((client / "results").iterdir())) == 2
         assert list(worker_dir.iterdir()) == [] or all(p.name.startswith("dask-") for p in worker_dir.iterdir())
     finally:
         for p in procs[::-1]:

@@ -172,12 +172,17 @@ def _has_any(folder: Path, *names: str) -> bool:
 
 
 def compare_items(items: list[Path], inputs: Path | None, run) -> Comparison:
-    """Compare ``items`` (scenario files are run first, with ``run`` from model.studies.parallel, and written
-    under results/), keeping the order they were given in."""
-    from ..run import run_and_write
+    """Compare ``items`` (scenario files are loaded here, solved with ``run`` from model.studies.parallel, which
+    needs none of their files on a worker, and written here under results/), keeping the order they were given in."""
+    from ..pipeline import Pipeline
+    from ..rundir import default_out_dir
+    from ..run import run_resolved, write_results
 
     files, _, sweeps = split_items(items)
-    ran = dict(zip(files, run(run_and_write, [(str(f), inputs, "results") for f in files]))) if files else {}
+    pipes = [Pipeline.load(f, inputs=inputs) for f in files]
+    outcomes = run(run_resolved, [(p.loaded, p.md) for p in pipes]) if files else []
+    ran = {f: str(write_results(o, default_out_dir(Path("results"), o.name), plots=False, unique=True))
+           for f, o in zip(files, outcomes)}
     runs = [Path(ran[Path(i)]) if Path(i) in ran else Path(i) for i in items if Path(i) not in set(sweeps)]
     return compare_runs(runs, sweeps)
 

@@ -259,8 +259,8 @@ def _apply_stated_projects(ds: Dataset, cand: pd.DataFrame) -> None:
     if p.empty:
         return
     stated = p.groupby(["enterprise_id", "measure_id"]).agg(
-        capex_cny=("capex_cny", "sum"), nox_cut_t=("nox_cut_t", "max"), so2_cut_t=("so2_cut_t", "max"),
-        pm_cut_t=("pm_cut_t", "max"), vocs_cut_t=("vocs_cut_t", "max"), project_id=("project_id", "first"))
+        capex_cny=("capex_cny", "sum"), **{f"{q}_cut_t": (f"{q}_cut_t", "max") for q in AIR_POLLUTANTS},
+        project_id=("project_id", "first"))
     key = pd.MultiIndex.from_arrays([cand["enterprise_id"], cand["measure_id"]])
     hit = key.isin(stated.index)
     if not hit.any():
@@ -426,7 +426,7 @@ def wastewater_candidates(md: ModelData) -> pd.DataFrame:
         "ule_compliant": False, "vocs_efficiency_after": np.nan, "named": ~w["programme"],
         "pool": pools["pool"], "pool_units": pools["pool_units"], "pool_draw": pools["pool_draw"],
     })
-    for p in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t"):
+    for p in EFFECTS:  # treatment cuts water pollutants only
         out[p] = 0.0
     out["cod_t"] = load_t(w["influent_cod_mg_l"] - w["effluent_cod_mg_l"], treated_m3)
     out["nh3n_t"] = load_t(w["influent_nh3n_mg_l"] - w["effluent_nh3n_mg_l"], treated_m3)

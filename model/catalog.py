@@ -9,7 +9,7 @@ import pandas as pd
 
 from .errors import did_you_mean
 from .inputs import Dataset
-from .domain import AIR_POLLUTANTS, PROVINCE_CODE
+from .domain import AIR_POLLUTANTS, EFFECTS, PROVINCE_CODE
 from .resolve import region_code
 
 
@@ -140,7 +140,7 @@ SECTOR_GROUPS = {"power": "coal power", "captive_power": "coal power", "steel": 
                  "cement": "cement", "kiln": "kilns", "boiler": "industrial boilers", "chemical": "VOC industry",
                  "coating": "VOC industry", "other_voc": "VOC industry", "coal_mine": "coal mines",
                  "logistics": "logistics", "other_industry": "other industry"}
-BASELINE_COLUMNS = ["nox_t", "so2_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "co2_t"]
+BASELINE_COLUMNS = list(EFFECTS)  # every pollutant of the registry, in its order
 
 
 def _named_share(plants: pd.DataFrame) -> float:

@@ -11,11 +11,13 @@ The file is only read, never written, and nothing in it is run: a hostile list c
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
+from .domain import PLANT_EFFECTS
 from .errors import did_you_mean
 from .inputs import (CAPACITY_UNITS, TABLES, Col, Dataset, InputDataError, InputIssue, _check_header, _not_a_data_file,
                      _parse_column, _read_csv)
@@ -41,6 +43,7 @@ class Replacement:
     path: Path
     table: pd.DataFrame  # city, sector, default_rows, default_capacity, list_rows, list_capacity, capacity_unit
     projects_dropped: list[str]
+    sha256: str = ""  # of the file as it was read (the manifest records it)
 
 
 def read_plant_list(path: Path, ds: Dataset) -> pd.DataFrame:
@@ -78,6 +81,7 @@ def read_plant_list(path: Path, ds: Dataset) -> pd.DataFrame:
 
 def replace_plants(ds: Dataset, path: Path) -> tuple[Dataset, Replacement]:
     """``ds`` with the plant list at ``path`` in place of the default plants of its sectors in its cities."""
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).is_file() else ""
     rows = read_plant_list(path, ds)
     city = ds.regions["city_code"]
     e = ds.enterprises
@@ -97,7 +101,8 @@ def replace_plants(ds: Dataset, path: Path) -> tuple[Dataset, Replacement]:
                       "default_capacity": float(old["capacity"].sum()), "list_rows": len(new),
                       "list_capacity": float(new["capacity"].sum()), "capacity_unit": new["capacity_unit"].iloc[0]})
     return (replace(ds, enterprises=enterprises, projects=projects),
-            Replacement(Path(path), pd.DataFrame(table), [f"{r.project_id} {r.name_zh}" for r in dropped.itertuples()]))
+            Replacement(Path(path), pd.DataFrame(table), [f"{r.project_id} {r.name_zh}" for r in dropped.itertuples()],
+                        digest))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -185,9 +190,8 @@ def _as_enterprises(t: pd.DataFrame, ds: Dataset, path: Path) -> pd.DataFrame:
         "sector": t["sector"].to_numpy(), "process": process, "county_code": t["county_code"].to_numpy(),
         "capacity": t["capacity"].to_numpy(), "capacity_unit": t["capacity_unit"].to_numpy(),
         "output": t["output"].to_numpy(), "output_unit": t["output_unit"].to_numpy(),
-        **{c: t[c].to_numpy() for c in ("nox_t", "so2_t", "pm_t", "vocs_t", "co2_t", "ule_status",
-                                         "voc_treatment_eff", "boiler_t_per_h", "bulk_freight_kt_per_yr",
-                                         "rail_share", "has_siding", "road_haul_km")},
+        **{c: t[c].to_numpy() for c in (*PLANT_EFFECTS, "ule_status", "voc_treatment_eff", "boiler_t_per_h",
+                                         "bulk_freight_kt_per_yr", "rail_share", "has_siding", "road_haul_km")},
         "latitude": lat.to_numpy(), "longitude": lon.to_numpy(), "coord_source": coord.to_numpy(),
         "plant_identity": "named", "tracker_id": t["permit_id"].to_numpy(), "blocks": 1, "source": source,
     }, index=ids)

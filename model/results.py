@@ -332,6 +332,6 @@ def manifest(loaded, md: ModelData, sol: Solution, rules: list[str], timings: di
         "scope_cities": list(md.scope_cities),
         "prices_cny_per_unit": dict(sorted(md.prices.items())),
         "plant_list": None if md.plant_list is None else {
-            "file": str(md.plant_list.path), "sha256": sha256(md.plant_list.path),
+            "file": str(md.plant_list.path), "sha256": md.plant_list.sha256,
             "replaced": md.plant_list.table.to_dict("records"), "projects_dropped": md.plant_list.projects_dropped},
     }

@@ -19,7 +19,7 @@ from .diagnose import diagnose
 from .pipeline import Pipeline
 from .resolve import ModelData
 from .results import Results, make_results, manifest, summary
-from .rundir import GEOMETRY, default_out_dir, files_sha256, write_atomically, write_csv, write_geometry, write_json
+from .rundir import GEOMETRY, files_sha256, write_atomically, write_csv, write_geometry, write_json
 from .scenario import LoadedScenario
 from .solve import Solution, solve
 

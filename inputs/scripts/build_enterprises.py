@@ -24,13 +24,12 @@ What is SOURCED (seed plans, checked line by line against the raw seed text)
   (2024-11-28); 117 county units (140171, 140271, 140671, 140971 dropped). Development zones are
   mapped to their host county: 阳泉经济技术开发区 and 阳泉高新区 -> 郊区 140311 (dist/streets.csv
   lists street unit 140311400 "开发区" under 郊区).
-* Coal power plants: GPPD v1.3.0 (Global Power Plant Database, WRI et al., CC BY 4.0), the 59 plants kept in
-  scripts/data/shanxi_coal_plants.csv (56 public, 54,887 MW; 3 captive, 1,605 MW; keep/drop, duplicate and match
-  reasons in shanxi_coal_plants.README.md). Each is a real row (synthetic=false) with the GPPD capacity, county and
-  position (coord_source "GPPD v1.3.0 (WRI, CC BY 4.0)"); name_zh is the curated Chinese name where the file gives
-  one, otherwise "<county>燃煤电厂（GPPD: <GPPD name>）", a description and not a company name. The seed plants the
-  file matches (神头一电厂 E0029, 国电霍州 E0039, 兆光 E0040, 侯马 E0041; high/medium confidence) keep their seed
-  name and id and take the GPPD capacity, county and position (GPPD_MATCH).
+* Real plants from Global Energy Monitor's trackers (CC BY 4.0; research/gem/, built by build_gem.py, read through
+  gem_plants.py): the 23 steel plants operating in 2020, the 189 coal units of the 2020 fleet (one row each; a
+  plant's freight and siding on its first unit) and the 615 coal mines opened by 2020, at their own positions and in
+  the county polygon they fall in. Seed plants the trackers list keep their seed name and id and take the
+  tracker's facts (GEM_POWER_MATCH, GEM_MINE_MATCH). The GPPD plants used before are only reconciled
+  (reconcile_power -> research/gem/power_reconciliation.csv).
 * A few web facts outside the seeds, cited in the row's source: 永鑫 siding (sxrb 2024-07-03, via
   parameters.md §3), 洪洞恒富 siding opened 2020-01-16 (lfxww.com/hongtong/2626010.html),
   谭坪煤矿 8 Mt/yr started 2022 (dajao.cn/news-67.html), 太原煤气化临汾新能源 in 浮山, 3 Mt/yr coke,
@@ -50,14 +49,13 @@ What is ESTIMATED (marked "estimate:" in the row's source)
 * Of the real power plants: 4300 full-load hours (captive 5500), the process (CFB for gangue/waste-coal plants by
   name, pulverised coal otherwise), ULE done for the 3 GPPD captive units (000:L310, 000:L101).
 
-What is SYNTHETIC (synthetic=true, name "合成<sector>-NNN（synthetic）", never a real company)
---------------------------------------------------------------------------------------------
-All other plants: generated to close the calibration gaps, with counties drawn from the host
-cities/counties named in the seeds and shanxi-statistics.md §1. Coal power: one synthetic row per city for the MW
-its real plants leave of CITY_POWER_MW (7 rows, 6,663 MW) and 21 captive rows (3,845 MW). The siding status, rail
-share and road haul of the GPPD plants are drawn too (not known for any plant) and say so in `source`. The power
-rows draw from their own stream (SEED + 2); skip_pre_gppd_power_draws() keeps the main stream where it was, so the
-sectors after power keep their plants.
+What is a REMAINDER (plant_identity=remainder, named "<city>市 <what>（未列明企业）", never a real company)
+------------------------------------------------------------------------------------------------------
+The capacity no public list names: the seed scopes and statistics (31 coking plants / 44.28 Mt, 44 clinker plants
+/ 158,000 t/d, 300 boilers, ...) less the named plants, split over host cities by drawing typical plants (rng seed
+SEED, as before) and merging them per city and process (merge_into_remainders): ``blocks`` = the number of typical
+plants, the unit a measure is taken in. The siding status and rail share of the tracker plants are drawn too (not
+known for any plant) and say so in `source`.
 
 Emissions
 ---------
@@ -621,7 +619,7 @@ NAMED = [
      "power", "coal_cfb_low_calorific", "140311", 700, "MW", 700 * 4300, "power_coal", "done", None, 0.6, True, 20,
      "001:L768, L772 (西上庄低热值煤发电项目 CHP, 郊区); plant name 001:L498; estimate: 2 x 350 MW CFB, 4300 h; "
      "ULE done (001:L80); siding/belt share 0.6 estimate; no GPPD v1.3.0 row (none of the Yangquan coal rows is "
-     "西上庄, scripts/data/shanxi_coal_plants.README.md), so it keeps its county centroid"),
+     "西上庄, scripts/data/shanxi_coal_plants.README.md); the Global Coal Plant Tracker lists it (GEM_POWER_MATCH)"),
     ("xishangzhuang_mine", "西上庄煤矿", "Xishangzhuang coal mine", "coal_mine", "underground", "140311",
      3_000_000, "t_per_yr", 2_700_000, "coal_mine", "", None, 0.7, True, 25,
      "001:L766 (西上庄煤矿瓦斯利用工程, 郊区); estimate: 3.0 Mt/yr, 90 % load; rail share 0.7 (Yangquan rail freight "
@@ -638,16 +636,16 @@ NAMED = [
      "001:L330 (key VOC target, Yangquan); estimate: county not stated -- placed in 平定县; 0.9 Mt/yr capacity; "
      "VOC treatment 0.4"),
     # ---------------- Shuozhou 表11-1 (002:L772-825) ----------------
-    # capacity, county and output None: taken from the GPPD plant it is matched to (GPPD_MATCH, build_named)
+    # the power plants take their first unit's capacity, county and position from the tracker (GEM_POWER_MATCH)
     ("shentou1", "朔州神头一电厂", "Shentou No.1 power plant", "power", "coal_pc", None,
      None, "MW", None, "power_coal", "done", None, 0.9, True, 20,
      "002:L807 (表11-1 #29; the seed's project row names 朔城区, the old 神头 site); one of Shuozhou's 10 ULE thermal "
      "enterprises (002:L95); the earlier estimate was 2,000 MW in 朔城区"),
     ("shentou2", "国家能源集团山西神头第二发电厂", "Shentou No.2 power plant", "power", "coal_pc", "140602",
      1000, "MW", 1000 * 4300, "power_coal", "done", None, 0.9, True, 20,
-     "002:L808 (表11-1 #30, 朔城区; full name 002:L99); estimate: 2 x 500 MW, 4300 h; no GPPD v1.3.0 row matches "
-     "by owner (GPPD's 'Datang Shentou' is 山西大唐国际神头发电有限责任公司, a separate company in 002:L99-101; "
-     "scripts/data/shanxi_coal_plants.README.md), so it keeps its county centroid"),
+     "002:L808 (表11-1 #30, 朔城区; full name 002:L99); the Global Coal Plant Tracker's 神华国能神头第二发电厂 (2 x 500 "
+     "MW; GPPD v1.3.0 had no row for it: its 'Datang Shentou' is 山西大唐国际神头发电有限责任公司, a separate company "
+     "in 002:L99-101)"),
     ("yishun", "易顺煤业", "Yishun coal mine", "coal_mine", "underground", "140603", 1_200_000, "t_per_yr",
      1_080_000, "coal_mine", "", None, 0.0, False, 45,
      "002:L811 (表11-1 #31, 平鲁区); estimate: 1.2 Mt/yr; assumed one of the 12 平鲁/朔城 mines without siding (002:L820)"),
@@ -877,6 +875,9 @@ CRUDE_STEEL_2020_T = 66.0e6
 #: makes min(1, iron / (0.9 x steel)) of its steel in converters, the rest in EAFs
 HOT_METAL_PER_T_BOF = 0.9
 STEEL_PROCESS = "sinter+pellet+bf+converter"
+#: estimate: a typical stand-alone pellet line (1.2-2.4 Mt/yr shaft furnaces and grate-kilns), the block a pellet
+#: remainder is retrofitted in
+PELLET_LINE_T = 2.0e6
 #: estimate: the 2020 ULE state of a steel plant without a plant-specific record (research/steel_ule_2020.csv)
 STEEL_ULE_DEFAULT = ("organised", "estimate: Shanxi's steel plants were to bring organised (stack) emissions to the ULE "
                      "limits by the end of 2020 (provincial campaign, issue 22); 22 steel complexes completed ULE in 2021 "
@@ -946,6 +947,7 @@ def build_steel(rng):
                 "(plants not listed)", sector="steel", process="pellet", county_code=county(city, pool[0]),
                 capacity=cap, capacity_unit="t_per_yr", output=out, ef="pellet", ule_status="none", rail_share=0.0,
                 has_siding=False, road_haul_km=45, synthetic=False, identity="remainder",
+                blocks=max(1, round(cap / PELLET_LINE_T)),
                 source=f"estimate: stand-alone pellet capacity in {city} (003:L262 names stand-alone pellet plants in the "
                        "steel ULE scope; no public list of them found); the total 10.8 Mt/yr keeps the 10.8 Mt/yr the "
                        "earlier per-plant draws held, split over the pellet host cities; placed in the county "
@@ -1025,7 +1027,6 @@ def build_cement(rng):
                     source=f"{SYN_SRC}; calibrated so the 44 clinker plants sum to 15.8万t/d (000:L693){extra}")
 
 
-THERMAL_MW = 68_700  # shanxi-statistics.md §1: 66.2 % x 10,380万kW of thermal capacity (coal, gas, CBM, waste heat)
 CAPTIVE_COAL_MW = 5_450  # estimate (kept from the dataset before issue 22): captive coal units, all sizes
 # Captive coal capacity no public list gives, per host city (estimate: aluminium, coking and chemical host cities;
 # the 5,450 MW less the tracker's 11 captive units, split in the proportions the earlier captive rows had).
@@ -1052,12 +1053,21 @@ def build_power(rng):
         if has:
             share = round(float(rng.uniform(0.6, 1.0)), 2)
         road = road_km(rng)
-        if loc in matched:  # unit 1 is the seed-named row; the others take its name
+        # A plant ships its coal and ash as one: its first unit's row carries the plant's whole freight and siding
+        # (one siding to build, counted once by the siding rule), the other units none.
+        freight_note = (f"; bulk freight: the plant's {fr:,.0f} kt/yr ({plant_mw:,.0f} MW) sits on its first unit's "
+                        "row, the other units carry none")
+        if loc in matched:  # unit 1 is the seed-named row (its seed siding stands for the plant); the others take its name
             base_zh, base_en = SEED_PLANT_NAME[matched[loc]]
+            first = ENTS[int(KEY2ID[matched[loc]][1:]) - 1]
+            first["bulk_freight_kt_per_yr"] = fr
+            first["source"] += freight_note
             units = units[1:]
+            carry = False
         else:
             base_zh = units[0]["plant_name_zh"] or f"{units[0]['county_name_zh']}燃煤电厂"
             base_en = units[0]["plant_name_en"]
+            carry = True
         for u in units:
             low_cal = u["coal_type"] == "waste coal"
             process = "coal_captive" if captive else ("coal_cfb_low_calorific" if low_cal else "coal_pc")
@@ -1072,8 +1082,10 @@ def build_power(rng):
             add_ent(name_zh=f"{base_zh} {gem.unit_label(u['unit_name'])}", name_en=f"{base_en} {u['unit_name']}",
                     sector="captive_power" if captive else "power", process=process, county_code=u["county_code"],
                     capacity=u["mw"], capacity_unit="MW", output=u["mw"] * hours, ef=ef, ule_status=ule[0],
-                    rail_share=share, has_siding=has, road_haul_km=road, synthetic=False, siding_drawn=True,
-                    tracker_id=u["gem_unit_id"], source=src, **gem_position(u["latitude"], u["longitude"]))
+                    rail_share=share if carry else 0.0, has_siding=has and carry, road_haul_km=road,
+                    synthetic=False, siding_drawn=carry, freight_kt=fr if carry else 0.0,
+                    tracker_id=u["gem_unit_id"], source=src + freight_note, **gem_position(u["latitude"], u["longitude"]))
+            carry = False
     listed = sum(u["mw"] for u in gem.coal_units() if u["is_captive"])
     rest = CAPTIVE_COAL_MW - listed
     weights = sum(CAPTIVE_REMAINDER_SHARE.values())
@@ -1685,10 +1697,12 @@ PROCESS_ZH = {"refractory": "耐火材料", "ceramics": "陶瓷", "lime": "石�
 
 
 def merge_into_remainders() -> None:
-    """Replace the per-plant draws of the sectors no public list covers by one remainder row per city, process,
-    ULE state and VOC treatment (the seed's Shuozhou groups stay apart): capacity, output, emissions and freight
-    are the sums of the draws, the county the one holding most of it, and ``blocks`` the number of draws, so a
-    measure is taken in blocks of a typical plant of the city. Ids are renumbered; KEY2ID follows."""
+    """Replace the per-plant draws of the sectors no public list covers by one remainder row per city and process
+    (the seed's Shuozhou groups, and there each VOC treatment level, stay apart): capacity, output, emissions and
+    freight are the sums of the draws, the ULE state the one most of the capacity had, the county the one holding
+    most of it, a siding if any part had one (the rail share is the freight-weighted mean), and ``blocks`` the
+    number of draws, so a measure is taken in blocks of a typical plant of the city. Ids are renumbered; KEY2ID
+    follows."""
     groups: dict[tuple, list[dict]] = {}
     order: list[dict | tuple] = []
     for e in ENTS:
@@ -1718,7 +1732,7 @@ def merge_into_remainders() -> None:
         if fr:
             first["rail_share"] = round(sum(p_["bulk_freight_kt_per_yr"] * (p_["rail_share"] or 0) for p_ in parts) / fr, 2)
             first["road_haul_km"] = round(sum(p_["bulk_freight_kt_per_yr"] * (p_["road_haul_km"] or 0) for p_ in parts) / fr)
-            first["has_siding"] = all(p_["has_siding"] for p_ in parts)
+            first["has_siding"] = any(p_["has_siding"] for p_ in parts)  # part of it already ships by rail
         effs = [p_["voc_treatment_eff"] for p_ in parts if p_["voc_treatment_eff"] is not None]
         if effs:  # the treatment of the whole: raw VOCs weighted
             raw = [(p_["vocs_t"] / (1 - p_["voc_treatment_eff"]), p_["voc_treatment_eff"]) for p_ in parts]

@@ -19,7 +19,7 @@ from .diagnose import diagnose
 from .pipeline import Pipeline
 from .resolve import ModelData
 from .results import Results, make_results, manifest, summary
-from .rundir import GEOMETRY, files_sha256, write_atomically, write_csv, write_geometry, write_json
+from .rundir import GEOMETRY, RUN_TABLES, files_sha256, write_atomically, write_csv, write_geometry, write_json
 from .scenario import LoadedScenario
 from .solve import Solution, solve
 
@@ -92,14 +92,12 @@ def run_pipeline(pipe: Pipeline, timings: dict[str, float] | None = None, time_l
 def fill_run(outcome: RunOutcome, tmp: Path, plots: bool = True) -> None:
     """Write every file of a run into the (empty, temporary) directory ``tmp``."""
     r, md = outcome.results, outcome.md
-    if outcome.diagnosis is not None:
-        write_csv(outcome.diagnosis, tmp / "diagnosis.csv")
-    if r is not None:
-        write_csv(r.portfolio, tmp / "portfolio.csv")
-        write_csv(r.targets, tmp / "targets.csv")
-        write_csv(r.county_summary, tmp / "county_summary.csv")
-        write_csv(r.measure_summary, tmp / "measure_summary.csv")
-        write_csv(r.candidates, tmp / "candidates.csv")
+    # the run's tables (rundir.RUN_TABLES): a Results field of that name, or the outcome's diagnosis
+    for name in RUN_TABLES:
+        table = getattr(r, name, None) if r is not None else None
+        table = outcome.diagnosis if name == "diagnosis" else table
+        if table is not None:
+            write_csv(table, tmp / f"{name}.csv")
     write_json(summary(outcome.name, md, outcome.solution, r), tmp / "summary.json")
     # the counties of the scope travel with the run, so figures and exports need nothing else (a dataset
     # without geometry gives runs without maps)

@@ -47,8 +47,9 @@ class Replacement:
 
 
 def read_plant_list(path: Path, ds: Dataset) -> pd.DataFrame:
-    """The plant list at ``path`` as enterprises.csv rows (ids U0001...), or :class:`InputDataError` naming every
-    bad row and column."""
+    """The plant list at ``path`` as enterprises.csv rows, or :class:`InputDataError` naming every bad row and
+    column. Ids are ``U<6 hex of the file's sha256>-<row>`` (U3fa2c1-0001 ...): two lists never share an id, so a
+    comparison of runs on different lists does not take their plants for the same."""
     path = Path(path)
     fname = path.name
     issues: list[InputIssue] = []
@@ -173,7 +174,8 @@ def _default_processes(ds: Dataset) -> dict[str, str]:
 
 
 def _as_enterprises(t: pd.DataFrame, ds: Dataset, path: Path) -> pd.DataFrame:
-    ids = [f"U{i + 1:04d}" for i in range(len(t))]
+    tag = hashlib.sha256(path.read_bytes()).hexdigest()[:6]
+    ids = [f"U{tag}-{i + 1:04d}" for i in range(len(t))]
     default_process = _default_processes(ds)
     process = [p or default_process.get(s, "") for p, s in zip(t["process"], t["sector"])]
     has_position = t["latitude"].notna() & t["longitude"].notna()

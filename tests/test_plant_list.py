@@ -4,6 +4,7 @@ and nothing is written."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -37,13 +38,15 @@ def test_a_list_replaces_its_sectors_in_its_cities_only(ds):
     new, rep = replace_plants(ds, GOOD)
     assert len(city_sector(ds, LINFEN, "steel")) == 8 and city_sector(ds, LINFEN, "steel")["capacity"].sum() == 19e6
     got = city_sector(new, LINFEN, "steel")
-    assert list(got.index) == ["U0001", "U0002"] and got["capacity"].sum() == 4e6
+    tag = hashlib.sha256(GOOD.read_bytes()).hexdigest()[:6]  # ids: U<the file's hash>-<row>
+    u1, u2 = f"U{tag}-0001", f"U{tag}-0002"
+    assert list(got.index) == [u1, u2] and got["capacity"].sum() == 4e6
     assert (got["plant_identity"] == "named").all() and (got["blocks"] == 1).all()
-    assert got.loc["U0001", "tracker_id"] == "91141000TEST0001" and got.loc["U0001", "county_code"] == "141023"
-    assert got.loc["U0002", "county_code"] == "141002"  # '临汾市 尧都区'
-    assert got.loc["U0002", "process"] == "sinter+pellet+bf+converter"  # left empty: the sector's commonest
-    assert got.loc["U0002", "coord_source"].startswith("county centroid")  # no coordinates given: inside 尧都区
-    assert 35.9 < got.loc["U0002", "latitude"] < 36.3 and 111.3 < got.loc["U0002", "longitude"] < 111.8
+    assert got.loc[u1, "tracker_id"] == "91141000TEST0001" and got.loc[u1, "county_code"] == "141023"
+    assert got.loc[u2, "county_code"] == "141002"  # '临汾市 尧都区'
+    assert got.loc[u2, "process"] == "sinter+pellet+bf+converter"  # left empty: the sector's commonest
+    assert got.loc[u2, "coord_source"].startswith("county centroid")  # no coordinates given: inside 尧都区
+    assert 35.9 < got.loc[u2, "latitude"] < 36.3 and 111.3 < got.loc[u2, "longitude"] < 111.8
     assert len(new.enterprises) == len(ds.enterprises) - 8 + 2
     others = ds.enterprises.index.difference(city_sector(ds, LINFEN, "steel").index)
     pd.testing.assert_frame_equal(new.enterprises.loc[others], ds.enterprises.loc[others])
@@ -55,9 +58,9 @@ def test_a_list_replaces_its_sectors_in_its_cities_only(ds):
 def test_an_xlsx_list_reads_as_the_csv(ds, tmp_path):
     path = tmp_path / "register.xlsx"
     pd.read_csv(GOOD, dtype=str, keep_default_na=False).to_excel(path, index=False)
-    named = ["source", "coord_source"]  # they name the file
-    pd.testing.assert_frame_equal(read_plant_list(path, ds).drop(columns=named),
-                                  read_plant_list(GOOD, ds).drop(columns=named))
+    named = ["enterprise_id", "source", "coord_source"]  # they name the file (the ids carry its hash)
+    pd.testing.assert_frame_equal(read_plant_list(path, ds).drop(columns=named).reset_index(drop=True),
+                                  read_plant_list(GOOD, ds).drop(columns=named).reset_index(drop=True))
 
 
 def test_seed_projects_at_replaced_plants_are_dropped_and_named(ds, tmp_path):
@@ -83,7 +86,7 @@ def test_run_with_plants_prints_what_it_replaced_and_records_the_file(tmp_path):
     assert man["plant_list"]["file"] == str(GOOD.resolve()) and len(man["plant_list"]["sha256"]) == 64
     port = pd.read_csv(out / "portfolio.csv", dtype=str)
     steel = port[port["enterprise_id"].str.startswith("U", na=False)]
-    assert set(steel["enterprise_id"]) <= {"U0001", "U0002"}
+    assert steel["enterprise_id"].str.fullmatch(r"U[0-9a-f]{6}-000[12]").all()
     assert not port["enterprise_name"].fillna("").str.contains("山西建邦|晋南钢铁").any()  # replaced plants
 
 
@@ -95,7 +98,8 @@ def test_the_scenario_key_is_relative_to_the_file_that_sets_it(ds, tmp_path):
     loaded = load_scenario(sc)
     assert loaded.plant_list_path() == tmp_path / "lists" / "steel.csv"
     md = resolve(ds, loaded)
-    assert md.plant_list is not None and set(city_sector(md.dataset, LINFEN, "steel").index) == {"U0001", "U0002"}
+    ids = city_sector(md.dataset, LINFEN, "steel").index
+    assert md.plant_list is not None and len(ids) == 2 and ids.str.fullmatch(r"U[0-9a-f]{6}-000[12]").all()
 
 
 def _bad(tmp_path: Path, edit) -> Path:

@@ -38,7 +38,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from .candidates import Candidates, annual_cost_cny, siding_annual_cost_cny
+from .candidates import Candidates, annual_cost_cny, numeric_column, siding_annual_cost_cny
 from .domain import EFFECTS
 from .resolve import ModelData, TargetRow
 from .rules import RowGroup, active
@@ -126,11 +126,6 @@ class BuiltModel:
 def linear(coefs, variables) -> LinearExpression:
     """sum(coef * var) built in one step (several times faster than a generator of products)."""
     return LinearExpression(linear_coefs=[float(a) for a in coefs], linear_vars=list(variables))
-
-
-def _column(c: pd.DataFrame, name: str) -> np.ndarray:
-    """A numeric candidate column as floats; 0 where the column is absent or empty."""
-    return c[name].fillna(0).to_numpy(dtype=float) if name in c else np.zeros(len(c))
 
 
 @dataclass(frozen=True)
@@ -266,7 +261,7 @@ def define_source_constraints(m: pyo.ConcreteModel, c: pd.DataFrame, x: InPlace)
     rows: dict[str, list[int]] = defaultdict(list)
     for i, k in zip(drawn.index, drawn["pool"]):
         rows[k].append(int(i))
-    draw = _column(c, "pool_draw")
+    draw = numeric_column(c, "pool_draw")
     units = drawn.groupby("pool")["pool_units"].first().to_dict()
     # one candidate alone that cannot exceed its source needs no row
     shared = sorted(k for k, v in rows.items() if len(v) > 1 or draw[v[0]] > units[k] * (1 + 1e-9))
@@ -341,7 +336,7 @@ def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFra
     """Caps on capex (undiscounted, in the build year): in total, per year, per city."""
     budget = md.budget
     capex = c["capex_cny"].to_numpy(dtype=float)
-    siding_capex = _column(c, "siding_capex_cny")[x.sidings] if x.sidings else np.zeros(0)
+    siding_capex = numeric_column(c, "siding_capex_cny")[x.sidings] if x.sidings else np.zeros(0)
     city_of = c["city_code"].to_numpy()
     shipper_city = city_of[x.sidings] if x.sidings else np.zeros(0, dtype=object)
 

@@ -70,12 +70,12 @@ COAL_CARRIERS = ("coal_raw", "coal_power", "coal_briquette")
 def annual_cost_cny(c: pd.DataFrame) -> np.ndarray:
     """The one formula for what a candidate costs a year once built: its annualised capex plus O&M and energy
     (CNY/yr); 0 where a column is absent or empty. The objective, the tables, the MACC and ``show`` all use it."""
-    return _numbers(c, "annualised_capex_cny") + _numbers(c, "annual_cost_cny")
+    return numeric_column(c, "annualised_capex_cny") + numeric_column(c, "annual_cost_cny")
 
 
 def siding_annual_cost_cny(c: pd.DataFrame) -> np.ndarray:
     """The same for the rail siding a freight candidate may need (0 for every other candidate)."""
-    return _numbers(c, "siding_annualised_cny") + _numbers(c, "siding_annual_cost_cny")
+    return numeric_column(c, "siding_annualised_cny") + numeric_column(c, "siding_annual_cost_cny")
 
 
 def annualised_capex_cny(capex_cny: pd.Series, lifetime_yr: pd.Series, md: ModelData) -> pd.Series:
@@ -83,7 +83,9 @@ def annualised_capex_cny(capex_cny: pd.Series, lifetime_yr: pd.Series, md: Model
     return capex_cny * md.crf(lifetime_yr.astype(float))
 
 
-def _numbers(c: pd.DataFrame, name: str) -> np.ndarray:
+def numeric_column(c: pd.DataFrame, name: str) -> np.ndarray:
+    """A numeric candidate column as floats; 0 where the column is absent or empty (a candidate without a siding,
+    a kind without pools)."""
     return c[name].fillna(0).to_numpy(dtype=float) if name in c else np.zeros(len(c))
 
 
@@ -163,8 +165,6 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
     out["blocks"] = e["blocks"].reindex(out["enterprise_id"]).fillna(1).astype(int).to_numpy() if len(out) else []
     return out
 
-
-#: reduction columns of a plant's own emissions (COD and NH3-N are not emitted by the plants' stacks)
 
 
 def combine_at_plants(cand: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .errors import did_you_mean
 from .inputs import Dataset
-from .domain import AIR_POLLUTANTS, EFFECTS, PROVINCE_CODE
+from .domain import AIR_POLLUTANTS, EFFECTS, PLANT_EFFECTS, PROVINCE_CODE, WATER_POLLUTANTS
 from .resolve import region_code
 
 
@@ -168,7 +168,7 @@ def baseline_by_group(ds: Dataset, region_code: str | None = None) -> pd.DataFra
     rows = []
     for group, part in e.assign(group=e["sector"].map(SECTOR_GROUPS)).groupby("group", sort=False):
         rows.append({"group": group, "kind": "plants", "units": f"{len(part)} plants",
-                     **part[BASELINE_COLUMNS[:4] + ["co2_t"]].sum().to_dict(), "cod_t": 0.0, "nh3n_t": 0.0,
+                     **part[PLANT_EFFECTS].sum().to_dict(), **{f"{q}_t": 0.0 for q in WATER_POLLUTANTS},
                      "named_share": _named_share(part)})
     for (cat, unit), part in s.groupby(["category", "activity_unit"], sort=False):
         rows.append({"group": CATEGORIES.get(cat, cat) + f" ({cat})", "kind": "sources",

@@ -106,7 +106,7 @@ TABLES: dict[str, list[Col]] = {
         Col("exclusive_group", required=False), Col("unit"), Col("ule_compliant", "bool", required=False),
         *[Col(f"{p}_removal", "float", required=False, min=-1, max=1) for p in AIR_POLLUTANTS],
         Col("co2_removal", "float", required=False, min=-5, max=1),
-        *[Col(f"{p}_removal", "float", required=False, min=0, max=1) for p in ("cod", "nh3n")],
+        *[Col(f"{p}_removal", "float", required=False, min=0, max=1) for p in WATER_POLLUTANTS],
         Col("max_share", "float", required=False, min=0, max=1),
         Col("vocs_efficiency_after", "float", required=False, min=0, max=1),
         *[Col(f"{p}_t_per_unit", "float", required=False) for p in AIR_POLLUTANTS + ("co2",) + WATER_POLLUTANTS],

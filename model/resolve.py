@@ -44,7 +44,6 @@ from .scenario import LoadedScenario, Scenario, ScenarioError, pollutant_key
 if TYPE_CHECKING:
     from .plant_list import Replacement
 
-PROVINCE = PROVINCE_CODE
 #: how a command names the CO2-intensity row (ersim sweep --target CO2-intensity)
 CO2_NAMES = ("co2-intensity", "co2", "co2-intensity-target")
 
@@ -151,12 +150,12 @@ class ModelData:
     @property
     def scope_region(self) -> str:
         """The region whose reductions a ``max_reduction`` objective counts: the one city, else the province."""
-        return self.scope_cities[0] if len(self.scope_cities) == 1 else PROVINCE
+        return self.scope_cities[0] if len(self.scope_cities) == 1 else PROVINCE_CODE
 
     @property
     def scope_name(self) -> str:
         """The scope in words: the province, or its cities (临汾市、运城市)."""
-        codes = self.scope_cities or (PROVINCE,)
+        codes = self.scope_cities or (PROVINCE_CODE,)
         return "、".join(self.dataset.regions.loc[c, "name_zh"] for c in codes)
 
     def in_scope(self, county_codes: pd.Series) -> pd.Series:

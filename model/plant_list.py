@@ -58,6 +58,7 @@ def read_plant_list(path: Path, ds: Dataset) -> pd.DataFrame:
         problem = f"is {path.stat().st_size / 1e6:,.0f} MB; a plant list is at most {MAX_BYTES / 1e6:.0f} MB"
     if problem:
         raise InputDataError([InputIssue(fname, problem)])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()  # once, after the checks: a huge file is never read
     warnings: list[str] = []
     raw = _read_xlsx(path, issues) if path.suffix.lower() == ".xlsx" else _read_csv(path, issues, warnings)
     if raw is not None and len(raw) > MAX_ROWS:
@@ -77,12 +78,13 @@ def read_plant_list(path: Path, ds: Dataset) -> pd.DataFrame:
     _check_units(fname, typed, ds, issues)
     if issues:
         raise InputDataError(issues)
-    return _as_enterprises(typed, ds, path)
+    rows = _as_enterprises(typed, ds, path, digest)
+    rows.attrs["sha256"] = digest  # the manifest records the bytes that were read
+    return rows
 
 
 def replace_plants(ds: Dataset, path: Path) -> tuple[Dataset, Replacement]:
     """``ds`` with the plant list at ``path`` in place of the default plants of its sectors in its cities."""
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).is_file() else ""
     rows = read_plant_list(path, ds)
     city = ds.regions["city_code"]
     e = ds.enterprises
@@ -103,7 +105,7 @@ def replace_plants(ds: Dataset, path: Path) -> tuple[Dataset, Replacement]:
                       "list_capacity": float(new["capacity"].sum()), "capacity_unit": new["capacity_unit"].iloc[0]})
     return (replace(ds, enterprises=enterprises, projects=projects),
             Replacement(Path(path), pd.DataFrame(table), [f"{r.project_id} {r.name_zh}" for r in dropped.itertuples()],
-                        digest))
+                        rows.attrs["sha256"]))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -173,9 +175,8 @@ def _default_processes(ds: Dataset) -> dict[str, str]:
     return {s: part["process"].value_counts().index[0] for s, part in e.groupby("sector") if len(part)}
 
 
-def _as_enterprises(t: pd.DataFrame, ds: Dataset, path: Path) -> pd.DataFrame:
-    tag = hashlib.sha256(path.read_bytes()).hexdigest()[:6]
-    ids = [f"U{tag}-{i + 1:04d}" for i in range(len(t))]
+def _as_enterprises(t: pd.DataFrame, ds: Dataset, path: Path, digest: str) -> pd.DataFrame:
+    ids = [f"U{digest[:6]}-{i + 1:04d}" for i in range(len(t))]
     default_process = _default_processes(ds)
     process = [p or default_process.get(s, "") for p, s in zip(t["process"], t["sector"])]
     has_position = t["latitude"].notna() & t["longitude"].notna()

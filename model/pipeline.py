@@ -19,15 +19,16 @@ class Pipeline:
     depend on rules or target levels); ``loaded``: the scenario as read, when this pipeline read it."""
 
     @classmethod
-    def load(cls, scenario: Path | str, overrides: list[str] | tuple = (), inputs: Path | str | None = None
-             ) -> "Pipeline":
-        """Read the scenario (with ``extends:`` and ``--set``) and the dataset, and resolve them."""
+    def load(cls, scenario: Path | str, overrides: list[str] | tuple = (), inputs: Path | str | None = None,
+             dataset=None) -> "Pipeline":
+        """Read the scenario (with ``extends:`` and ``--set``) and the dataset (``dataset``: one already read, for
+        several scenarios on the same data), and resolve them."""
         from .inputs import load_dataset
         from .resolve import resolve
         from .scenario import load_scenario
 
         loaded = load_scenario(scenario, list(overrides))
-        return cls(resolve(load_dataset(inputs), loaded), loaded=loaded)
+        return cls(resolve(dataset if dataset is not None else load_dataset(inputs), loaded), loaded=loaded)
 
     def __init__(self, md: ModelData, given_candidates=None, loaded=None):
         self.md, self.given_candidates, self.loaded = md, given_candidates, loaded

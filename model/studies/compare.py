@@ -174,12 +174,14 @@ def _has_any(folder: Path, *names: str) -> bool:
 def compare_items(items: list[Path], inputs: Path | None, run) -> Comparison:
     """Compare ``items`` (scenario files are loaded here, solved with ``run`` from model.studies.parallel, which
     needs none of their files on a worker, and written here under results/), keeping the order they were given in."""
+    from ..inputs import load_dataset
     from ..pipeline import Pipeline
     from ..rundir import default_out_dir
     from ..run import run_resolved, write_results
 
     files, _, sweeps = split_items(items)
-    pipes = [Pipeline.load(f, inputs=inputs) for f in files]
+    ds = load_dataset(inputs) if files else None  # read once for every scenario file
+    pipes = [Pipeline.load(f, dataset=ds) for f in files]
     outcomes = run(run_resolved, [(p.loaded, p.md) for p in pipes]) if files else []
     ran = {f: str(write_results(o, default_out_dir(Path("results"), o.name), plots=False, unique=True))
            for f, o in zip(files, outcomes)}

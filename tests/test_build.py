@@ -184,7 +184,7 @@ def assert_matches_golden(bm, golden: Path, tmp_path: Path) -> None:
     import os
 
     path = tmp_path / golden.name
-    bm.model.write(str(path), io_options={"symbolic_solver_labels": True})
+    bm.write(path)
     text = path.read_text(encoding="utf-8")
     if os.environ.get("ERSIM_UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)

@@ -154,8 +154,8 @@ def enterprise_candidates(md: ModelData) -> pd.DataFrame:
         out[f"{p}_t"] = pairs[f"{p}_removal"].fillna(0.0) * pairs[f"{p}_t"]
     voc_tier_cut = (pairs["vocs_efficiency_after"] - eff0) / (1 - eff0) * pairs["vocs_t"]
     out["vocs_t"] = np.where(is_voc_tier, voc_tier_cut, pairs["vocs_removal"].fillna(0.0) * pairs["vocs_t"])
-    out["cod_t"] = 0.0
-    out["nh3n_t"] = 0.0
+    for col in (p.column for p in POLLUTANTS.values() if not p.at_plants):  # water: plants' discharges are not in
+        out[col] = 0.0  # enterprises.csv (their wastewater is the wastewater table's)
     _catalogue_costs(out, pairs, qty, md)
     out["annual_cost_cny"] += pairs["var_om_cny_per_t_output"].fillna(0) * pairs["output"]
     _apply_stated_projects(ds, out)

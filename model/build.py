@@ -53,13 +53,10 @@ class BuiltModel:
     model: pyo.ConcreteModel
     md: ModelData
     candidates: pd.DataFrame  # every candidate, row position = index i of ``built``
+    years: list[int] = field(default_factory=list)  # build years (model_years: the requirement years or all)
     rules: list[str] = field(default_factory=list)  # one line per active rule and budget (for the manifest)
     mandatory: set[int] = field(default_factory=set)  # candidates in a rule's "one of these" set
     early: np.ndarray | None = None  # reduced build years: candidates built in the first year (they save money)
-
-    @property
-    def years(self) -> list[int]:
-        return self.md.years
 
     @property
     def targets(self) -> list[TargetRow]:
@@ -243,8 +240,7 @@ def define_exclusive_constraints(m: pyo.ConcreteModel, c: pd.DataFrame, x: InPla
 
 def define_siding_constraints(m: pyo.ConcreteModel, x: InPlace) -> None:
     """Tonnage shifts to rail only once the shipper's siding is in place."""
-    m.shift_needs_siding = pyo.Constraint(m.S, m.Y, rule=lambda _m, i, y: _m.built[i, y] <= _m.siding[i, y]
-                                          if not x.early[i] else _m.built[i, x.years[0]] <= _m.siding[i, y])
+    m.shift_needs_siding = pyo.Constraint(m.S, m.Y, rule=lambda _m, i, y: _m.built[i, y] <= _m.siding[i, y])
 
 
 def define_household_constraints(m: pyo.ConcreteModel, c: pd.DataFrame, x: InPlace) -> None:
@@ -365,7 +361,7 @@ def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFra
         m.budget_total = pyo.Constraint(expr=spend(None, None) <= budget.total.cny)
         texts.append(f"budget: total capex <= {budget.total.value:g} {budget.total.unit}")
     if budget.per_year is not None:
-        jpos = {y: j for j, y in enumerate(md.years)}
+        jpos = {y: j for j, y in enumerate(x.years)}
         m.budget_year = pyo.Constraint(m.Y, rule=lambda _m, y: spend(None, jpos[y]) <= budget.per_year.cny)
         texts.append(f"budget: capex per year <= {budget.per_year.value:g} {budget.per_year.unit}")
     if md.city_budgets_cny:
@@ -376,6 +372,32 @@ def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFra
     return texts
 
 
+def define_programme_pace_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: InPlace
+                                      ) -> list[str]:
+    """At most ``max_per_year`` of a programme built in each year (``pace.programmes``): the quantity of its
+    candidates (family, unit, sector) built that year, or the sidings built that year (unit ``siding``)."""
+    paces = md.programme_paces
+    if not paces:
+        return []
+    maxq = c["max_quantity"].to_numpy(dtype=float)
+    rows = []
+    for p in paces:
+        if p.unit == "siding":
+            rows.append((np.arange(len(x.sidings)), np.ones(len(x.sidings)), True))
+            continue
+        match = (c["family"] == p.family) & (c["unit"] == p.unit)
+        if p.sector is not None:
+            match &= c["sector"] == p.sector
+        idx = np.flatnonzero(match.to_numpy())
+        rows.append((idx, maxq[idx], False))
+    jpos = {y: j for j, y in enumerate(x.years)}
+    m.PP = pyo.Set(initialize=[k for k, r in enumerate(rows) if len(r[0])])
+    m.programme_pace = pyo.Constraint(m.PP, m.Y, rule=lambda _m, k, y: x.new_in(
+        rows[k][0], jpos[y], rows[k][1], sidings=rows[k][2]) <= paces[k].max_per_year)
+    return [f"pace: at most {p.max_per_year:,.0f} {p.unit} of {p.family}{' (' + p.sector + ')' if p.sector else ''}"
+            " a year" for p in paces]
+
+
 def define_pace_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: InPlace) -> list[str]:
     """At most ``pace.households_per_year`` households converted per year in a city."""
     caps = md.households_per_year
@@ -384,7 +406,7 @@ def define_pace_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame
     hh = (c["kind"] == "household").to_numpy()
     city_of, maxq = c["city_code"].to_numpy(), c["max_quantity"].to_numpy(dtype=float)
     rows = {cc: np.flatnonzero(hh & (city_of == cc)) for cc in sorted(caps)}
-    jpos = {y: j for j, y in enumerate(md.years)}
+    jpos = {y: j for j, y in enumerate(x.years)}
     m.PC = pyo.Set(initialize=sorted(caps))
     m.household_pace = pyo.Constraint(m.PC, m.Y, rule=lambda _m, cc, y: x.new_in(rows[cc], jpos[y], maxq[rows[cc]])
                                       <= caps[cc])
@@ -398,11 +420,11 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: In
     A project built in year y pays (annualised capex + running cost) in every year from y to the evaluation end,
     discounted (``ModelData.cost_weight``). In place by build year y_j but not by y_{j-1} means built in y_j, so
     the cost is sum_j (cost_weight(y_j) - cost_weight(y_{j+1})) x built[i, y_j] (the discounted years from y_j to
-    the next build year). With reduced build years (``ModelData.years_reduced``) money-saving projects stand
-    for the first year of the horizon: the whole horizon's weight on their single variable.
+    the next build year). With reduced build years (:func:`model_years`) money-saving projects stand for the
+    first year of the horizon: the whole horizon's weight on their single variable.
     A soft row's shortfall costs its penalty per tonne and year over the years the row stands for.
     """
-    years = md.years
+    years = x.years
     annual = annual_cost_cny(c)
     siding_annual = siding_annual_cost_cny(c)[x.sidings] if x.sidings else np.zeros(0)
     served = np.array([md.cost_weight(y) for y in years] + [0.0])
@@ -428,15 +450,36 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: In
         m.obj = pyo.Objective(expr=gain - 1e-9 * m.cost, sense=pyo.maximize)
 
 
+def model_years(md: ModelData, c: pd.DataFrame) -> tuple[list[int], np.ndarray]:
+    """The model's build years and its early candidates (money-saving ones that stand for the first year).
+
+    ``md.years`` (the requirement years, :func:`model.resolve.build_years`) are exact when every money-saving
+    candidate is best built in the first year: it then raises no pollutant that a row counts before the end year
+    (in place early, it would count against that row: it might be best built after it) and needs no siding of
+    its own (the pair may cost money, best built at a requirement year). Where a money-saving candidate fails
+    that, the model keeps every year of the horizon and no candidate is early. tests/test_build_years.py checks
+    the reduced and the every-year model agree where this holds, and that the every-year optimum needs a
+    year in between where it fails."""
+    none = np.zeros(len(c), dtype=bool)
+    if md.years == md.horizon_years:
+        return md.years, none
+    saving = annual_cost_cny(c) < 0
+    counted_early = sorted({t.column for t in md.targets if t.year < md.years[-1]})
+    raises = (c[counted_early].to_numpy(dtype=float) < 0).any(axis=1) if counted_early else none
+    siding = ((c["kind"] == "freight") & c["needs_siding"].fillna(False).astype(bool)).to_numpy() \
+        if "needs_siding" in c else none
+    if (saving & (raises | siding)).any():
+        return md.horizon_years, none
+    return md.years, saving
+
+
 def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     """The Pyomo model of the resolved scenario ``md`` over candidate projects ``cands``."""
     c = cands.all()
-    years = md.years
+    years, early = model_years(md, c)
     m = pyo.ConcreteModel(name=md.name)
     define_variables(m, c, years)
-    annual = annual_cost_cny(c)
     # money-saving projects stand for the first year (one variable, the first kept year's): see define_objective
-    early = (annual < 0) if md.years_reduced else np.zeros(len(c), dtype=bool)
     for i in np.flatnonzero(early):
         for y in years[1:]:
             m.built[int(i), y].fix(0)  # unused: the first year's variable stands for every year
@@ -451,5 +494,6 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     rules, mandatory = define_rule_constraints(m, md, c, x)
     rules += define_budget_constraints(m, md, c, x)
     rules += define_pace_constraints(m, md, c, x)
+    rules += define_programme_pace_constraints(m, md, c, x)
     define_objective(m, md, c, x, reduction)
-    return BuiltModel(model=m, md=md, candidates=c, rules=rules, mandatory=mandatory, early=early)
+    return BuiltModel(model=m, md=md, candidates=c, years=years, rules=rules, mandatory=mandatory, early=early)

@@ -88,19 +88,15 @@ class ModelData:
     scope_counties: frozenset[str]
     prices: dict[str, float]
     horizon_years: list[int]
-    years: list[int]  # the model's build years: the requirement years, or the horizon (see build_years)
+    years: list[int]  # the build years the model may keep: the requirement years, or the horizon (see build_years);
+    # the model keeps these only where that is exact for its candidates (BuiltModel.years)
     discount: dict[int, float]  # year -> factor to the base year, from the start year to the evaluation end
     targets: list[TargetRow]
     co2_context: dict = field(default_factory=dict)
     city_budgets_cny: dict[str, float] = field(default_factory=dict)
     households_per_year: dict[str, float] = field(default_factory=dict)  # city code -> cap on conversions a year
+    programme_paces: list = field(default_factory=list)  # scenario.ProgrammePace, checked against the measures
     plant_list: "Replacement | None" = None  # what a planner's plant list replaced (scenario key plants)
-
-    @property
-    def years_reduced(self) -> bool:
-        """True when the model keeps only the requirement years (money-saving projects then stand for the first
-        year: their build variable sits in the first kept year, with the whole horizon's cost weight)."""
-        return self.years != self.horizon_years
 
     @property
     def discount_rate(self) -> float:
@@ -251,28 +247,36 @@ def milestones_t(sc: Scenario, target) -> list[tuple[int, tuple[float, str]]]:
     phasing shares (hard targets only; ``linear`` fills every year before the end)."""
     own = {y: (v, "") for y, v in target.milestones_t().items()}
     if target.kind == "hard":
-        h, ph = sc.horizon, sc.phasing
-        shares = {y: (y - h.base_year) / (target.year - h.base_year)
-                  for y in range(h.start_year, target.year)} if ph.linear else {}
-        shares.update({y: s for y, s in ph.milestones.items() if y < target.year})
-        for y, s in shares.items():
+        for y, s in phasing_shares(sc, target.year).items():
             own.setdefault(y, (s * target.reduction_t, f", {s:.0%} phasing"))
     return sorted(own.items())
 
 
-def build_years(sc: Scenario, rows: list[TargetRow]) -> list[int]:
-    """The build years the model needs: the years something is required (every target, milestone and the CO2
-    row, every rule deadline, the end year), or the whole horizon when a budget or pace caps single years.
+def phasing_shares(sc: Scenario, year: int) -> dict[int, float]:
+    """year -> share of a requirement due in ``year`` that the scenario's phasing asks for before it: the straight
+    line from the base year (``linear``), and the ``milestones`` shares where they name a year."""
+    h, ph = sc.horizon, sc.phasing
+    shares = {y: (y - h.base_year) / (year - h.base_year) for y in range(h.start_year, year)} if ph.linear else {}
+    shares.update({y: s for y, s in ph.milestones.items() if y < year})
+    return dict(sorted(shares.items()))
 
-    Exact (the optimum is the same as with every year): only requirement years make a build count, and a
-    project's cost falls the later it is built (``cost_weight`` decreases), so a positive-cost project built
-    in year y can move to the next requirement year at no loss (everything that counted it still does; a
-    siding and the shift behind it move together, so a shift never precedes its siding), and a money-saving
-    one to the first year (the build model gives those the whole horizon's weight, :func:`model.build.
-    define_objective`). Only a per-year budget or pace cap sees the difference, so then every year is kept.
+
+def build_years(sc: Scenario, rows: list[TargetRow]) -> list[int]:
+    """The build years the model may keep: the years something is required (every target, milestone and the CO2
+    row, every rule deadline, the end year), or the whole horizon when a budget or pace caps single years (or
+    the scenario asks for every year, ``horizon.build_years: every``).
+
+    Why requirement years suffice when they do: only requirement years make a build count, and a project's cost
+    falls the later it is built (``cost_weight`` decreases), so a project that costs money built in year y can
+    move to the next requirement year at no loss (every row that counted it still does, none more). A
+    money-saving one is best built as early as possible *if* being in place earlier never hurts a row: the
+    build model checks that on the candidates (:func:`model.build.model_years`: no money-saving candidate raises
+    a pollutant a row counts before the end year, none needs a siding) and keeps every year where it fails.
+    Only a per-year budget or pace cap sees single years, so then every year is kept.
     """
     horizon = sc.horizon.years
-    if sc.budget.per_year is not None or sc.pace.households_per_year:
+    if (sc.horizon.build_years == "every" or sc.budget.per_year is not None or sc.pace.households_per_year
+            or sc.pace.programmes):
         return horizon
     need = {horizon[-1]} | {r.year for r in rows}
     need |= {getattr(sc.rules, spec.key).by_year for spec in RULES if getattr(sc.rules, spec.key).enabled}
@@ -315,11 +319,13 @@ def _window(discount: dict[int, float], first: int, last: int) -> float:
 
 
 def co2_requirement(ds: Dataset, sc: Scenario, code: str, key: int, discount: dict[int, float]
-                    ) -> tuple[TargetRow, dict]:
-    """CO2 cut (t) the projects must deliver in the target year for the intensity target.
+                    ) -> tuple[list[TargetRow], dict]:
+    """CO2 cut (t) the projects must deliver in the target year for the intensity target, and on its path.
 
     intensity_T <= (1 - x) intensity_0  with  CO2_T = BAU_T - cut  and GDP_T = GDP_0 (1 + g)^n:
     cut >= BAU_0 (1 + b)^n - (1 - x) CO2_0 (1 + g)^n. GDP is a parameter, so this stays linear.
+    The scenario's phasing applies to the intensity, hard or soft (China assesses CO2 per unit GDP every year):
+    a year with share s requires intensity_y <= (1 - s x) intensity_0, one milestone row after the target row.
     """
     ci = sc.co2_intensity
     base = sc.horizon.base_year
@@ -332,20 +338,31 @@ def co2_requirement(ds: Dataset, sc: Scenario, code: str, key: int, discount: di
     co2_0, gdp_0 = float(co2.iloc[0]), float(gdp.iloc[0])
     g = ci.gdp_growth_pct_per_yr if ci.gdp_growth_pct_per_yr is not None else float(
         ds.regions.loc[code, "gdp_growth_pct_per_yr"])
-    n = ci.year - base
-    gdp_t = gdp_0 * (1 + g / 100) ** n
-    bau_t = co2_0 * (1 + ci.bau_co2_growth_pct_per_yr / 100) ** n
-    allowed_t = (1 - ci.reduction_pct / 100) * co2_0 / gdp_0 * gdp_t
-    cut = max(0.0, bau_t - allowed_t)
+
+    def cut_t(year: int, pct: float) -> tuple[float, float, float, float]:
+        """(required cut, GDP, BAU CO2, allowed CO2) in ``year`` for an intensity ``pct`` % below the base year."""
+        n = year - base
+        gdp_t = gdp_0 * (1 + g / 100) ** n
+        bau_t = co2_0 * (1 + ci.bau_co2_growth_pct_per_yr / 100) ** n
+        allowed_t = (1 - pct / 100) * co2_0 / gdp_0 * gdp_t
+        return max(0.0, bau_t - allowed_t), gdp_t, bau_t, allowed_t
+
+    cut, gdp_t, bau_t, allowed_t = cut_t(ci.year, ci.reduction_pct)
     name = ds.regions.loc[code, "name_zh"]
     ctx = dict(region_code=code, co2_base_t=co2_0, gdp_base_cny=gdp_0, gdp_target_year_cny=gdp_t,
                bau_co2_target_year_t=bau_t, allowed_co2_target_year_t=allowed_t, required_cut_t=cut,
                intensity_base_t_per_cny=co2_0 / gdp_0, reduction_pct=ci.reduction_pct, year=ci.year,
                gdp_growth_pct_per_yr=g, bau_co2_growth_pct_per_yr=ci.bau_co2_growth_pct_per_yr)
-    row = TargetRow(key, f"CO2 intensity -{ci.reduction_pct:g}% {name} {ci.year}", "co2", code, name,
-                    frozenset(members(ds, code)), ci.year, cut, ci.kind, ci.penalty_cny_per_t, "co2_intensity",
-                    _window(discount, ci.year, sc.horizon.evaluation_end_year))
-    return row, ctx
+    label = f"CO2 intensity -{ci.reduction_pct:g}% {name} {ci.year}"
+    inside, end = frozenset(members(ds, code)), sc.horizon.evaluation_end_year
+    rows = [TargetRow(key, label, "co2", code, name, inside, ci.year, cut, ci.kind, ci.penalty_cny_per_t,
+                      "co2_intensity", _window(discount, ci.year, end))]
+    steps = list(phasing_shares(sc, ci.year).items())
+    for (y, s), nxt in zip(steps, [*(y for y, _ in steps[1:]), ci.year]):
+        rows.append(TargetRow(key + len(rows), f"{label} (milestone {y}, {s:.0%} phasing)", "co2", code, name,
+                              inside, y, cut_t(y, s * ci.reduction_pct)[0], ci.kind, ci.penalty_cny_per_t,
+                              "milestone", _window(discount, y, nxt - 1)))
+    return rows, ctx
 
 
 def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
@@ -379,6 +396,18 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
             names.problem(("rules", "ule_mandatory", "sectors", i), f"unknown sector '{sector}'"
                                                                     f"{did_you_mean(sector, SECTORS)}; sectors: "
                                                                     f"{', '.join(SECTORS)}")
+    units = ds.measures.groupby("family")["unit"].agg(lambda u: sorted(set(u) | {"kt_per_yr"} - {"kt_km"}
+                                                                      if "siding" in set(u) else set(u)))
+    for i, pace in enumerate(sc.pace.programmes):
+        where = ("pace", "programmes", i)
+        if pace.family not in units.index:
+            names.problem((*where, "family"), f"unknown family '{pace.family}'"
+                                              f"{did_you_mean(pace.family, list(units.index))}")
+        elif pace.unit not in units[pace.family]:
+            names.problem((*where, "unit"), f"'{pace.unit}' is not a unit of {pace.family} measures; use one of "
+                                            f"{', '.join(units[pace.family])}")
+        if pace.sector is not None and pace.sector not in SECTORS:
+            names.problem((*where, "sector"), f"unknown sector '{pace.sector}'{did_you_mean(pace.sector, SECTORS)}")
     carriers = set(ds.prices["carrier"])
     for k in sc.prices:
         if k not in carriers:
@@ -410,8 +439,8 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                                   y, v, t.kind, t.penalty_cny_per_t, "milestone", _window(discount, y, nxt - 1)))
     co2_ctx: dict = {}
     if co2_code is not None:
-        co2_row, co2_ctx = co2_requirement(ds, sc, co2_code, len(rows), discount)
-        rows.append(co2_row)
+        co2_rows, co2_ctx = co2_requirement(ds, sc, co2_code, len(rows), discount)
+        rows += co2_rows
 
     prices = ds.prices["price_cny_per_unit"].to_dict()
     prices.update(sc.prices)
@@ -421,5 +450,6 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                      discount=discount, targets=rows, co2_context=co2_ctx,
                      city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()},
                      households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()},
+                     programme_paces=list(sc.pace.programmes),
                      plant_list=plant_list)
 

@@ -85,6 +85,9 @@ class Horizon(_Strict):
     evaluation_end_year: int = Field(2050, ge=2000, le=2200, description=(
         "costs count from a project's build year to this year: its equivalent annual cost every year (a life "
         "running past it leaves salvage, a shorter one is renewed); the end year itself counts only the plan"))
+    build_years: Literal["auto", "every"] = Field("auto", description=(
+        "auto: the model keeps only the years something is required where that is exact (README: build years), "
+        "else every year; every: every year of the horizon (the same optimum, a larger model)"))
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -182,11 +185,23 @@ class Budget(_Strict):
     per_city: dict[str, Money] = Field(default_factory=dict, description="city: total capex cap")
 
 
+class ProgrammePace(_Strict):
+    """At most ``max_per_year`` of a programme built in any one year, in the unit of its measures (households,
+    MW, vehicle, t_per_yr of capacity ...; ``siding`` for the rail sidings built), optionally in one sector."""
+
+    family: str
+    unit: str
+    sector: str | None = None
+    max_per_year: float = Field(gt=0)
+    source: str = Field("", description="where the pace comes from (a seed line, a record, or 'estimate: why')")
+
+
 class Pace(_Strict):
-    """How much can be done per year, where a source says so (none does yet for Shanxi: no default)."""
+    """How much can be done per year: the delivery capacity of each programme (see scenarios/base.yaml)."""
 
     households_per_year: dict[str, float] = Field(
         default_factory=dict, description="city: rural households converted to clean heating per year at most")
+    programmes: list[ProgrammePace] = Field(default_factory=list, description="province-wide caps per year")
 
 
 class Scope(_Strict):

@@ -152,11 +152,18 @@ def test_budget_caps_capex(tiny, tmp_path):
 def test_co2_intensity_requirement_by_hand(ds):
     sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
     md = resolve(ds, sc)
-    row, ctx = md.targets[-1], md.co2_context
+    row, ctx = md.targets[-2], md.co2_context
+    assert row.source == "co2_intensity"
     co2_0, g_bau, g_gdp = 560e6, 0.02, 0.05
     expected = co2_0 * (1 + g_bau) ** 5 - (1 - 0.18) * co2_0 * (1 + g_gdp) ** 5
     assert row.required_t == pytest.approx(expected, rel=1e-9)
     assert ctx["gdp_target_year_cny"] == pytest.approx(17651.93e8 * 1.05 ** 5)
+    # base's phasing (60 % by 2023) applies to the intensity: 2023 at 0.6 x 18 = 10.8 % below 2020
+    mid = md.targets[-1]
+    assert (mid.source, mid.year, mid.kind) == ("milestone", 2023, "soft")
+    expected = co2_0 * (1 + g_bau) ** 3 - (1 - 0.108) * co2_0 * (1 + g_gdp) ** 3
+    assert mid.required_t == pytest.approx(expected, rel=1e-9)
+    assert mid.weight == pytest.approx(1.08 ** -3 + 1.08 ** -4)  # 2023 and 2024, then the 2025 row
 
 
 @pytest.mark.slow

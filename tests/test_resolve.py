@@ -23,22 +23,26 @@ def test_target_rows_carry_their_region_members_year_and_discount(ds):
 
 def test_base_rows_in_model_order_with_the_co2_row_last(ds):
     md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
-    # each hard target is followed by its 2023 milestone, 60 % of it (phasing); SO2 is soft, CO2 last
+    # each hard target is followed by its 2023 milestone, 60 % of it (phasing); SO2 is soft; CO2 last, its
+    # intensity phased too (soft or hard: China assesses CO2 per unit GDP every year)
     assert [(t.pollutant, t.source) for t in md.targets] == [
         ("nox", "target"), ("nox", "milestone"), ("vocs", "target"), ("vocs", "milestone"), ("cod", "target"),
-        ("cod", "milestone"), ("nh3n", "target"), ("nh3n", "milestone"), ("so2", "target"), ("co2", "co2_intensity")]
+        ("cod", "milestone"), ("nh3n", "target"), ("nh3n", "milestone"), ("so2", "target"), ("co2", "co2_intensity"),
+        ("co2", "milestone")]
     assert md.targets[1].required_t == pytest.approx(0.6 * 80_100) and md.targets[1].year == 2023
     # the milestone row stands for 2023 and 2024, the target for 2025..2050
     assert md.targets[1].weight == pytest.approx(1.08 ** -3 + 1.08 ** -4)
-    assert md.targets[-1].source == "co2_intensity" and md.co2_context["reduction_pct"] == 18
+    assert md.targets[-2].source == "co2_intensity" and md.co2_context["reduction_pct"] == 18
     assert len(md.targets[0].members) == 117
     # only the requirement years are build years (exact: a later build is cheaper and still counts)
-    assert md.years_reduced and md.years == [2023, 2025] and md.horizon_years == [2021, 2022, 2023, 2024, 2025]
+    assert md.years == [2023, 2025] and md.horizon_years == [2021, 2022, 2023, 2024, 2025]
     flat = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]))
     assert flat.years == [2025]  # nothing couples the years without the milestone
     per_year = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml",
                                          ["budget.per_year={value: 500, unit: 亿元}"]))
-    assert not per_year.years_reduced  # a cap on single years sees every year
+    assert per_year.years == per_year.horizon_years  # a cap on single years sees every year
+    every = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["horizon.build_years=every"]))
+    assert every.years == [2021, 2022, 2023, 2024, 2025]
     assert md.cost_weight(2025) == pytest.approx(sum(1 / 1.08 ** k for k in range(5, 31)))
     assert md.cost_weight(2021) == pytest.approx(sum(1 / 1.08 ** k for k in range(1, 31)))
     assert md.cost_weight(2021) / md.cost_weight(2025) == pytest.approx(1.417, abs=1e-3)  # not 5.9 (plan years)

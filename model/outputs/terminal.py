@@ -179,3 +179,22 @@ def print_run_summary(outcome) -> None:
     port = r.portfolio
     if len(port):
         print_table(projects_per_city(port), "projects chosen per city and family", named=True)
+        print_annual_plan(port)
+
+
+def print_annual_plan(port) -> None:
+    """Investment per city and build year (亿元), and each year's share and projects: the annual plan."""
+    from ..results import investment_by_year
+
+    names = importlib.import_module("model.names")
+    wide = investment_by_year(port)
+    years = [c for c in wide.columns if c not in ("city", "total")]
+    shown = wide.copy()
+    shown.loc[shown["city"] == "total", "city"] = "合计 total"
+    labels = {y: names.Column(f"{y}年", y, "亿元") for y in years} | {"total": names.Column("合计", "total", "亿元")}
+    print_table(shown, "annual plan: investment per city and build year (the year a project is built)", named=True,
+                labels=labels)
+    total = wide.loc[wide["city"] == "total", years].iloc[0]
+    count = port.groupby("year").size()
+    console.print("per year: " + "; ".join(f"{y} {total[y] / total.sum():.0%} of investment, "
+                                           f"{count.get(int(y), 0)} projects" for y in years))

@@ -194,7 +194,10 @@ def workbook_sheets(run: Run, lang: str = "zh") -> dict[str, tuple[pd.DataFrame,
     sheets = {"summary": (summary, [None] * 3, summary_rows)}
     tables = {}
     if run.solved:
-        tables = {"targets": run["targets"], "portfolio": run["portfolio"], "per city": per_city(run["portfolio"]),
+        from ..results import annual_plan
+
+        tables = {"targets": run["targets"], "annual plan": annual_plan(run["portfolio"]),
+                  "portfolio": run["portfolio"], "per city": per_city(run["portfolio"]),
                   "per county": run["county_summary"], "measures": run["measure_summary"]}
     if "diagnosis" in run:
         tables["diagnosis"] = run["diagnosis"]

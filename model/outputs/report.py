@@ -172,6 +172,14 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
                 f"{r['intensity_reached_pct']:+.1f} % (met: {ok})", lang)) + "</p>")
     else:
         parts.append(f"<p>{say('本情景未设目标。', 'This scenario sets no targets.', lang)}</p>")
+    from ..results import annual_plan
+
+    plan = annual_plan(t["portfolio"])
+    by_year = plan.groupby("year")[["projects", "capex_cny", *EFFECTS]].sum().reset_index()
+    parts += [f"<h2>{say('年度计划（按建设年份）', 'Annual plan (by the year projects are built)', lang)}</h2>",
+              _table(by_year, lang),
+              f"<h3>{say('各市年度计划', 'Annual plan per city', lang)}</h3>",
+              _table(plan.drop(columns=["city_code"]), lang)]
     for name, zh, en in FIGURES:
         if run.figure(name) is not None:
             parts += [f"<h2>{say(zh, en, lang)}</h2>", _img(run.figure(name), say(zh, en, lang))]

@@ -171,8 +171,11 @@ def print_run_summary(outcome) -> None:
         print_table(tg[["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow]],
                     f"targets (reduction versus 2020; shadow price = {meaning})", named=True)
         for row in tg[tg["source"] == "co2_intensity"].itertuples():
-            console.print(f"CO2 per unit GDP {row.year}: required {row.intensity_required_pct:+.1f} %, reached "
-                          f"{row.intensity_reached_pct:+.1f} % ({'met' if row.met else '[red]NOT MET[/red]'})")
+            # two decimals where one would print the same figure for a row not met (-18.0 % vs -18.0 %)
+            d = 1 if row.met or f"{row.intensity_required_pct:.1f}" != f"{row.intensity_reached_pct:.1f}" else 2
+            short = "met" if row.met else f"[red]NOT MET[/red]: {row.required_t - row.achieved_t:,.0f} t CO2 short"
+            console.print(f"CO2 per unit GDP {row.year}: required {row.intensity_required_pct:+.{d}f} %, reached "
+                          f"{row.intensity_reached_pct:+.{d}f} % ({short})")
 
     else:
         console.print("no targets in this scenario")

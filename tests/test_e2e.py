@@ -276,7 +276,7 @@ def test_every_output_says_first_what_is_not_met(tmp_path):
                                         "--set", "co2_intensity.reduction_pct=25"])
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
-    assert lines[2].startswith("1 of 10 targets NOT met: CO2 intensity -25%")  # right after the status line
+    assert lines[2].startswith("1 of 11 targets NOT met: CO2 intensity -25%")  # right after the status line
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert list(summary)[:4] == ["scenario", "status", "termination", "not_met"]
     (miss,) = summary["not_met"]
@@ -285,7 +285,7 @@ def test_every_output_says_first_what_is_not_met(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     # the report's first words after the description, the CO2-intensity row in % per unit GDP
     headline = page.split("</p>", 1)[1]
-    assert headline.startswith('<div class="missed headline"><p>1 项目标未达成（共 10 项）：</p><ul><li>单位GDP二氧化碳排放 -25% '
+    assert headline.startswith('<div class="missed headline"><p>1 项目标未达成（共 11 项）：</p><ul><li>单位GDP二氧化碳排放 -25% '
                                '山西省 2025：达到 ')
     assert "，要求 -25.0 %</li>" in headline
 

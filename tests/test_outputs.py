@@ -65,7 +65,7 @@ def test_export_workbook_matches_portfolio_and_geojson_has_117_counties(base_run
     res = CliRunner().invoke(cli.main, ["export", str(out), "--format", "all", "--out", str(dst)])
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(dst / "base.xlsx", read_only=True)
-    assert wb.sheetnames == ["汇总", "目标", "项目清单", "各市汇总", "各区县汇总", "措施汇总", "假设与参数"]
+    assert wb.sheetnames == ["汇总", "目标", "年度计划", "项目清单", "各市汇总", "各区县汇总", "措施汇总", "假设与参数"]
     port = pd.read_csv(out / "portfolio.csv")
     sheet = pd.DataFrame(wb["项目清单"].values)
     header, rows = list(sheet.iloc[0]), sheet.iloc[1:]
@@ -118,14 +118,15 @@ def test_html_report_renders_in_headless_chromium(base_run, tiny, tmp_path):
     text = rendered_text(out / "report.html", tmp_path)
     lines = [line for line in text.splitlines() if line.strip()]
     assert lines[0] == "ersim：base"
-    assert re.fullmatch(r"全部 10 项目标达成|\d+ 项目标未达成（共 10 项）：", lines[2])  # right after the description
+    assert re.fullmatch(r"全部 11 项目标达成|\d+ 项目标未达成（共 11 项）：", lines[2])  # right after the description
     for label in ("目标（相对2020年的减排量）", "要求\n(万吨)", "影子价格\n(元/吨·年)", "措施汇总", "超低排放改造", "公转铁",
                   "清洁取暖", "挥发性有机物治理", "污水处理", "钢铁超低排放改造（完成剩余工程）", "氨氮减排量"):
         assert label in text, label
     # years as years (2023, never 2,023): in the targets table (NOx: 8.01 万吨 by 2025, 000:L191) ...
     assert re.search(r"^氮氧化物 山西省 2025\t硬约束\t2025\t8\.010\t", text, re.M)
     # ... and as the first cell of each portfolio row
-    first = re.findall(r"^(\d{1,2},?\d{3}|\d{4})\t", text, re.M)
+    first = re.findall(r"^(\d{1,2},?\d{3}|\d{4})\t", text.split("项目清单（", 1)[1], re.M)
+    assert re.search(r"^年度计划（按建设年份）", text, re.M)  # the annual plan comes before the project list
     assert len(first) == len(pd.read_csv(out / "portfolio.csv")) and set(first) <= {str(y) for y in range(2021, 2026)}
     assert not re.search(r"\b(capex|nox|total_annual_cost)_", text)  # no column ids
     # a run that misses a target names it, with what it reached and what it needed
@@ -166,7 +167,7 @@ def test_the_workbook_speaks_chinese_with_units_number_formats_and_the_targets_f
     res = CliRunner().invoke(cli.main, ["export", str(out), "--format", "xlsx"])
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(out / "export" / "t.xlsx")
-    assert wb.sheetnames == ["汇总", "目标", "项目清单", "各市汇总", "各区县汇总", "措施汇总", "假设与参数"]
+    assert wb.sheetnames == ["汇总", "目标", "年度计划", "项目清单", "各市汇总", "各区县汇总", "措施汇总", "假设与参数"]
     # the summary's first line: the target not met, in 万吨 like the plan (1,416.1 of 2,000 t; 583.9 t short)
     header, rows = cells(wb["汇总"])
     assert header == ["条目", "数值", "单位"]
@@ -219,7 +220,7 @@ def test_lang_en_gives_english_headers_in_the_terminal_the_workbook_and_the_repo
     res = CliRunner().invoke(cli.main, ["--lang", "en", "export", str(out), "--format", "xlsx"])
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(out / "export" / "t.xlsx")
-    assert wb.sheetnames == ["summary", "targets", "portfolio", "per city", "per county", "measures", "assumptions"]
+    assert wb.sheetnames == ["summary", "targets", "annual plan", "portfolio", "per city", "per county", "measures", "assumptions"]
     header, (row,) = cells(wb["targets"])
     assert {"target", "required (万吨)", "achieved (万吨)", "shadow price (CNY per t and year)", "met"} <= set(header)
     assert [row["pollutant"].value, row["kind"].value, row["met"].value] == ["NOx", "soft", "no"]

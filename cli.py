@@ -585,6 +585,10 @@ def macc_cmd(scenario: Path, pollutant: str, out: Path | None, svg: bool, inputs
     t = m.table
     print_table(t[["measure_id", "measure_name", "family", "candidates", "reduction_t", "cny_per_t", "cumulative_t"]],
                 f"{pollutant_name(m.pollutant, current_lang())} MACC in {m.region} ({ALLOCATION_RULE})", named=True)
+    if m.model_marginal_cny_per_t is not None:
+        console.print(f"the scenario's marginal cost of its {pollutant_name(m.pollutant)} target (one more tonne, its "
+                      f"milestones moving with it; as in `ersim run` and the cost curve): "
+                      f"{m.model_marginal_cny_per_t:,.0f} CNY per t and year")
     console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 

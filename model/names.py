@@ -157,6 +157,9 @@ COLUMNS: dict[str, Column] = {
     "met": Column("达标", "met"),
     "shadow_price_cny_per_t": Column("影子价格", "shadow price", "元/吨·年"),
     "shadow_price_weighted_t_per_t": Column("影子价格", "shadow price", "加权吨/吨"),
+    # one more tonne of a target with its milestones moving with it (model/results.py target_marginal)
+    "marginal_cny_per_t": Column("边际成本", "marginal cost", "元/吨·年"),
+    "marginal_weighted_t_per_t": Column("边际成本", "marginal cost", "加权吨/吨"),
     "intensity_required_pct": Column("碳强度要求", "CO2 intensity required", "%"),
     "intensity_reached_pct": Column("碳强度达到", "CO2 intensity reached", "%"),
     "note": Column("说明", "note"),

@@ -21,7 +21,7 @@ from .candidates import annual_cost_cny, measure_names
 from .inputs import Dataset
 from .domain import EFFECTS
 from .names import pollutant_name
-from .resolve import ModelData
+from .resolve import ModelData, TargetRow
 from .rundir import sha256
 from .solve import Solution
 
@@ -43,6 +43,24 @@ class Results:
 def shadow_column(objective_unit: str) -> str:
     """Name of the targets table's dual column: CNY per t (min_cost) or weighted t per t (max_reduction)."""
     return "shadow_price_cny_per_t" if objective_unit == "cny" else "shadow_price_weighted_t_per_t"
+
+
+def marginal_column(objective_unit: str) -> str:
+    """Name of the targets table's marginal-cost column (see :func:`target_marginal`)."""
+    return "marginal_cny_per_t" if objective_unit == "cny" else "marginal_weighted_t_per_t"
+
+
+def target_marginal(md: ModelData, shadow: dict[int, float], t: TargetRow) -> float:
+    """The marginal cost of one more tonne of requirement row ``t``: the one ersim reports in a run, a sweep and
+    on the MACC. Its milestones move with it, each the same share of it (as a sweep and a re-run with that target
+    set them), so it is the sum over those rows of dual x share, per tonne and year of ``t``:
+    (shadow_t w_t + sum_m s_m shadow_m w_m) / w_t, with ``shadow`` per row in CNY per t and year (the dual over
+    the discounted years ``w`` the row stands for). A milestone's own is its shadow price. nan without duals."""
+    ms = md.milestones_of(t) if t.source != "milestone" and t.required_t > 0 else []
+    total = shadow.get(t.key, np.nan) * t.weight
+    for m in ms:
+        total += m.required_t / t.required_t * shadow.get(m.key, np.nan) * m.weight
+    return float(total / t.weight)
 
 
 def objective_key(objective_unit: str) -> str:
@@ -184,11 +202,13 @@ def targets_table(bm: BuiltModel, sol: Solution, portfolio: pd.DataFrame) -> pd.
             target=t.label, pollutant=pollutant_name(t.pollutant), region_code=t.region_code,
             region=t.region_name, year=t.year, kind=t.kind, required_t=t.required_t, achieved_t=achieved,
             slack_t=achieved - t.required_t, shortfall_t=sol.short.get(t.key, 0.0), met=met, shadow=shadow,
+            marginal=_clean(target_marginal(md, sol.shadow, t)),
             intensity_required_pct=md.co2_intensity_change_pct(t.required_t) if co2 else np.nan,
             intensity_reached_pct=md.co2_intensity_change_pct(achieved) if co2 else np.nan,
             note=_target_note(t, met, shadow, sol.status), source=t.source))
-    cols = [*TARGET_COLUMNS, "shadow", "intensity_required_pct", "intensity_reached_pct", "note", "source"]
-    return pd.DataFrame(rows, columns=cols).rename(columns={"shadow": shadow_column(sol.objective_unit)})
+    cols = [*TARGET_COLUMNS, "shadow", "marginal", "intensity_required_pct", "intensity_reached_pct", "note", "source"]
+    return pd.DataFrame(rows, columns=cols).rename(columns={"shadow": shadow_column(sol.objective_unit),
+                                                            "marginal": marginal_column(sol.objective_unit)})
 
 
 def county_summary(md: ModelData, portfolio: pd.DataFrame) -> pd.DataFrame:

@@ -424,6 +424,13 @@ def test_what_the_rules_already_deliver():
                           "marginal_cny_per_t": [0.0], "lp_marginal_cny_per_t": [32_953.2]})
     assert rules_deliver_t(lumpy) is None
     assert rules_deliver_t(_flat_then_rising_curve().iloc[2:]) is None  # binding from the first level
+    # the curve (a sweep that read only the end-year row's dual): duals 0 while the cost rises. The band
+    # stops where the cost starts rising, and is not drawn when it rises from the first level
+    rising = _flat_then_rising_curve().assign(achieved_t=98_153.9, marginal_cny_per_t=0.0, lp_marginal_cny_per_t=0.0)
+    rising.loc[2, "level_t"] = 80_000.0
+    assert rules_deliver_t(rising) == pytest.approx(56_070.0)
+    rising["objective_cny_per_yr"] = [2.40e10, 2.41e10, 2.42e10]
+    assert rules_deliver_t(rising) is None
 
 
 def test_cost_curve_says_what_the_rules_deliver_and_which_column_it_plots(tmp_path, monkeypatch):

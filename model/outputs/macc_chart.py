@@ -69,7 +69,7 @@ def target_crossing(table: pd.DataFrame, target_t: float | None) -> int | None:
 
 
 def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None, rule: str, title: str,
-               path: Path, svg: bool = False) -> list[Path]:
+               path: Path, svg: bool = False, model_marginal_cny_per_t: float | None = None) -> list[Path]:
     """Bars as wide as each measure's reduction and as high as its cost per tonne (万元/吨), coloured by family,
     numbered, with a key of the measures' Chinese names; very dear measures get an upper panel of their own."""
     use_cjk_font()
@@ -141,6 +141,14 @@ def macc_chart(table: pd.DataFrame, pollutant_name: str, target_t: float | None,
                 if k_target is not None else f"目标 target {line:.2f} 万吨\n超出全部潜力 beyond the potential")
         low.annotate(said, (line, 1.0), xycoords=("data", "axes fraction"), xytext=(5, -5), textcoords="offset points",
                      ha="left", va="top", fontsize=8, color="#c44e52", path_effects=HALO)
+    if model_marginal_cny_per_t is not None and np.isfinite(model_marginal_cny_per_t):
+        mc = cny_to_wan(model_marginal_cny_per_t)
+        if floor <= mc <= top:
+            low.axhline(mc, color="#55a868", lw=1.5, ls="-.")
+        low.annotate(f"模型边际成本 model's marginal cost {_money(mc)} 万元/吨·年\n(与运行、成本曲线相同 as in the run "
+                     "and the cost curve)", (0.01, min(max(mc, floor), top)), xycoords=("axes fraction", "data"),
+                     xytext=(0, 3), textcoords="offset points", ha="left", va="bottom", fontsize=8, color="#2e6b3a",
+                     path_effects=HALO)
     _macc_key(fig, outer[1], table, cost, width, k_target)
     return _save(fig, path, svg, [f"Rule: {rule}. Bars numbered cheapest first; the key gives each measure's cost "
                                   "(万元/吨) and reduction potential (万吨/年)."])

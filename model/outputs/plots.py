@@ -48,7 +48,18 @@ def rules_deliver_t(curve: pd.DataFrame) -> float | None:
     # a dual below a thousandth of a yuan per tonne is solver noise, not a price
     duals = [first["marginal_cny_per_t"], first.get("lp_marginal_cny_per_t", 0.0)]
     free = all(pd.notna(d) and abs(d) < 1e-3 for d in duals)
-    return float(first["achieved_t"]) if slack and free else None
+    if not (slack and free):
+        return None
+    if "objective_cny_per_yr" not in ok:
+        return float(first["achieved_t"])
+    # only as far as the curve is flat: a level whose cost rises is not delivered for free, whatever the duals
+    cost = ok["objective_cny_per_yr"].to_numpy(dtype=float)
+    flat = np.isclose(cost, cost[0], rtol=1e-6, atol=1.0).cumprod().astype(bool)
+    within = ok["level_t"].to_numpy(dtype=float) <= first["achieved_t"]
+    if (flat | ~within).all():
+        return float(first["achieved_t"])
+    last = float(ok["level_t"].to_numpy(dtype=float)[flat & within].max())
+    return last if last > first["level_t"] else None  # rising from the first level: no band
 
 
 def cost_curve(curve: pd.DataFrame, title: str, max_achievable_t: float | None, path: Path,

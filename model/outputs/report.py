@@ -162,7 +162,13 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
     shadow = run.shadow_column
     parts.append(f"<h2>{say('目标（相对2020年的减排量）', 'Targets (reductions versus 2020)', lang)}</h2>")
     if len(targets):
-        parts.append(_table(targets[[*TARGET_COLUMNS, shadow, "note"]], lang))
+        marginal = [c for c in ("marginal_cny_per_t", "marginal_weighted_t_per_t") if c in targets]  # runs before 0.1
+        parts.append(_table(targets[[*TARGET_COLUMNS, shadow, *marginal, "note"]], lang))
+        parts.append("<p>" + html.escape(say(
+            "影子价格：仅该行多减一吨的成本；边际成本：目标多减一吨、其阶段目标按同一比例随之提高时的成本（运行、成本曲线与MACC用同一定义）。",
+            "Shadow price: one more tonne of that row alone; marginal cost: one more tonne of the target with its "
+            "milestones rising in proportion (the definition the run, the cost curve and the MACC share).", lang))
+            + "</p>")
         for r in targets[targets["source"] == "co2_intensity"].to_dict("records"):
             ok = value_name("met", bool(r["met"]), lang)
             parts.append("<p>" + html.escape(say(

@@ -138,7 +138,7 @@ def print_run_summary(outcome) -> None:
         f" [yellow](stopped by {esc(sol.termination.removeprefix('k'))}: best found, not proven optimal)[/yellow]"
     console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
     r = outcome.results
-    from ..results import not_met, projects_per_city, shadow_column
+    from ..results import marginal_column, not_met, projects_per_city, shadow_column
 
     missed = not_met(r.targets)
     # the one headline every output starts with (model/names.py); the terminal's prose stays English
@@ -166,10 +166,12 @@ def print_run_summary(outcome) -> None:
     if len(tg):
         shadow = shadow_column(sol.objective_unit)
         in_cny = sol.objective_unit == "cny"
-        meaning = ("CNY per tonne and year that one more tonne costs" if in_cny
-                   else "weighted tonnes given up per tonne more of this target")
-        print_table(tg[["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow]],
-                    f"targets (reduction versus 2020; shadow price = {meaning})", named=True)
+        meaning = ("CNY per tonne and year: shadow price = one more tonne of this row alone; marginal cost = one "
+                   "more tonne of the target with its milestones moving with it" if in_cny
+                   else "weighted tonnes given up per tonne more of this row; marginal: with its milestones")
+        print_table(tg[["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow,
+                        marginal_column(sol.objective_unit)]],
+                    f"targets (reduction versus 2020; {meaning})", named=True)
         for row in tg[tg["source"] == "co2_intensity"].itertuples():
             # two decimals where one would print the same figure for a row not met (-18.0 % vs -18.0 %)
             d = 1 if row.met or f"{row.intensity_required_pct:.1f}" != f"{row.intensity_reached_pct:.1f}" else 2

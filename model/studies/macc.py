@@ -14,6 +14,11 @@ Rules, stated on the figure and in the README:
   scenario's scope when it has no such target.
 * Bars are as wide as the measure's total reduction and sorted by CNY per tonne, so the x position is the
   cumulative reduction available; the scenario's target is drawn as a vertical line.
+* **The marginal cost** drawn across the bars is the scenario's own (a solve: one more tonne of the target with
+  its milestones moving with it, :func:`model.results.target_marginal`), the figure ``ersim run`` and the cost
+  curve report. The bars are engineering costs per tonne and year of each measure alone; the model's margin
+  also counts the rules, the other targets and the years projects must be in place, so it need not equal the
+  bar the target line crosses.
 """
 
 from __future__ import annotations
@@ -41,6 +46,22 @@ class Macc:
     table: pd.DataFrame
     target_t: float | None
     region: str  # name of the region the curve covers
+    # the scenario's marginal cost of the target (CNY per t and year, milestones moving with it): the run's and
+    # the cost curve's figure, drawn across the bars; None without a target or a cost objective
+    model_marginal_cny_per_t: float | None = None
+
+
+def model_marginal(pipe: Pipeline, pollutant: str) -> float | None:
+    """The marginal cost of the scenario's ``pollutant`` target from a solve of the scenario
+    (:func:`model.results.target_marginal`): what ``ersim run`` reports in its targets table. None without a
+    min_cost objective or an optimal solve."""
+    from ..results import target_marginal
+
+    md = pipe.md
+    if md.objective != "min_cost":
+        return None
+    sol = pipe.solver.solve(shadow_prices=True)
+    return target_marginal(md, sol.shadow, md.target(pollutant)) if sol.status == "optimal" else None
 
 
 def build_macc(md: ModelData, pollutant: str) -> Macc:
@@ -51,7 +72,8 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
         target = md.target(p)
     except ScenarioError:
         target = None
-    c = Pipeline(md).candidates.all()
+    pipe = Pipeline(md)
+    c = pipe.candidates.all()
     if target is not None:
         c = c[c["region_code"].isin(target.members)]
     c = c[c[col] > 0].copy()
@@ -72,7 +94,8 @@ def build_macc(md: ModelData, pollutant: str) -> Macc:
     table = table.sort_values("cny_per_t").rename_axis("measure_id").reset_index()
     table["cumulative_t"] = table["reduction_t"].cumsum()
     region = target.region_name if target is not None else md.scope_name
-    return Macc(p, table, None if target is None else target.required_t, region)
+    marginal = model_marginal(pipe, p) if target is not None else None
+    return Macc(p, table, None if target is None else target.required_t, region, marginal)
 
 
 def write_macc(m: Macc, scenario_name: str, out_dir: Path, svg: bool = False, force: bool = False,
@@ -85,6 +108,7 @@ def write_macc(m: Macc, scenario_name: str, out_dir: Path, svg: bool = False, fo
     def fill(tmp: Path) -> None:
         write_csv(m.table, tmp / "macc.csv")
         macc_chart(m.table, name, m.target_t, ALLOCATION_RULE,
-                   f"{scenario_name}: {name} 边际减排成本曲线 MACC ({m.region})", tmp / "macc", svg)
+                   f"{scenario_name}: {name} 边际减排成本曲线 MACC ({m.region})", tmp / "macc", svg,
+                   model_marginal_cny_per_t=m.model_marginal_cny_per_t)
 
     return write_atomically(out_dir, fill, force, unique)

@@ -3,8 +3,10 @@
 For each level the target row's level is changed and the persistent HiGHS instance re-solves the MILP (the
 exact, lumpy curve of real projects), tightest level first, each started from the portfolio of the level above
 (it meets the lower level too: a feasible incumbent near the optimum); a relaxed copy (integers continuous) is
-solved at the same level for the smooth LP frontier. Marginal costs are the duals of the target row: of the LP with the MILP's integer
-choices fixed (``marginal_cny_per_t``) and of the relaxation (``lp_marginal_cny_per_t``). Past the largest
+solved at the same level for the smooth LP frontier. Marginal costs are one more tonne of the target with its
+milestones moving with it (:func:`model.results.target_marginal`, the run's and the MACC's definition): from the
+duals of the LP with the MILP's integer choices fixed (``marginal_cny_per_t``) and of the relaxation
+(``lp_marginal_cny_per_t``). Past the largest
 achievable reduction points are infeasible: the curve stops at the first of them; the maximum is computed and
 reported.
 Columns follow EPA CoST's Least Cost Curve Summary. The swept row is the scenario's target for the
@@ -33,7 +35,7 @@ from ..diagnose import max_achievable
 from ..names import EFFECTS, pollutant_name
 from ..pipeline import Pipeline
 from ..resolve import ModelData
-from ..results import totals
+from ..results import target_marginal, totals
 from ..rundir import files_sha256, write_atomically, write_csv, write_json
 from ..scenario import ScenarioError
 from ..solve import Solver
@@ -101,8 +103,25 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
             # the largest level the sweep could reach: its milestones moving with it, as they do at every level
             max_ach = max_achievable(bm, k, linked=phased)
             break
+    # the rules-only reference: the swept target (and its milestones) at 0, everything else as in the scenario
+    set_level(0.0)
+    ref = solver.solve(shadow_prices=False)
+    curve = with_incremental_average(pd.DataFrame(rows), totals(bm, ref) if ref.ok else None, target.column)
     seconds = {"build_s": t_build, "solve_all_s": time.perf_counter() - t_solve}
-    return SweepResult(pd.DataFrame(rows), target.label, target.pollutant, target.required_t, max_ach, seconds)
+    return SweepResult(curve, target.label, target.pollutant, target.required_t, max_ach, seconds)
+
+
+def with_incremental_average(curve: pd.DataFrame, reference: dict | None, column: str) -> pd.DataFrame:
+    """``average_incremental_cny_per_t``: the money (annualised capital + O&M and energy, per year) a level costs
+    beyond the rules-only portfolio (the swept target at 0, ``reference``), per tonne it cuts beyond it. Not the
+    whole programme's cost over the target's tonnes: the rules and the other targets are paid for anyway."""
+    if reference is None or "total_annual_cost_cny" not in curve:
+        curve["average_incremental_cny_per_t"] = np.nan
+        return curve
+    extra_t = curve["achieved_t"] - reference[f"reduction_{column}"]
+    extra_cny = curve["total_annual_cost_cny"] - reference["total_annual_cost_cny"]
+    curve["average_incremental_cny_per_t"] = (extra_cny / extra_t).where(extra_t > 1e-6)
+    return curve
 
 
 def _point(level: float, bm, sol, target, lp_solver: Solver | None) -> dict:
@@ -122,15 +141,15 @@ def _point(level: float, bm, sol, target, lp_solver: Solver | None) -> dict:
         "total_capex_cny": tot["capex_cny"], "objective_discounted_cny": sol.objective,
         "objective_cny_per_yr": sol.objective / target.weight,
         "penalties_cny_per_yr": tot["penalties_discounted_cny"] / target.weight,
-        "average_cny_per_t": tot["total_annual_cost_cny"] / achieved if achieved else np.nan,
-        "marginal_cny_per_t": sol.shadow.get(target.key, np.nan), "mip_gap": sol.gap,
+        # one more tonne with the milestones moving with it (results.target_marginal: as in a run and on the MACC)
+        "marginal_cny_per_t": target_marginal(bm.md, sol.shadow, target), "mip_gap": sol.gap,
         **{f"co_{p}": tot[f"reduction_{p}"] for p in EFFECTS},
     })
     lp = lp_solver.solve(shadow_prices=True)
     if lp.ok:
         row["lp_objective_discounted_cny"] = lp.objective
         row["lp_objective_cny_per_yr"] = lp.objective / target.weight
-        row["lp_marginal_cny_per_t"] = lp.shadow.get(target.key, np.nan)
+        row["lp_marginal_cny_per_t"] = target_marginal(bm.md, lp.shadow, target)
     return row
 
 

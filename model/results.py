@@ -176,13 +176,15 @@ def _clean(x: float) -> float:
     return 0.0 if x == x and abs(x) < 1e-6 else x
 
 
-def _target_note(t, met: bool, shadow: float, status: str) -> str:
+def _target_note(t, met: bool, shadow: float, status: str, marginal: float = 0.0) -> str:
     """What a planner should read into a row: not met, and why the price is what it is."""
     if not met:
         return "NOT MET: the penalty binds (its shadow price is the penalty)" if t.kind == "soft" else "NOT MET"
     if shadow != shadow:  # nan: no optimal portfolio to price (stopped by the time limit), or no duals asked
         return ("met; price not available (time limit: the portfolio is not proven optimal)" if status != "optimal"
                 else "met; price not available")
+    if shadow == 0 and marginal:
+        return "met; its milestones bind (the marginal cost counts them)"
     if shadow == 0:
         return "met; not binding (other rows or rules deliver it)"
     return "met; binding"
@@ -198,14 +200,15 @@ def targets_table(bm: BuiltModel, sol: Solution, portfolio: pd.DataFrame) -> pd.
         met = achieved >= t.required_t * (1 - 1e-6) - 1e-6
         shadow = _clean(sol.shadow.get(t.key, np.nan))
         co2 = t.source == "co2_intensity"
+        marginal = _clean(target_marginal(md, sol.shadow, t))
         rows.append(dict(
             target=t.label, pollutant=pollutant_name(t.pollutant), region_code=t.region_code,
             region=t.region_name, year=t.year, kind=t.kind, required_t=t.required_t, achieved_t=achieved,
             slack_t=achieved - t.required_t, shortfall_t=sol.short.get(t.key, 0.0), met=met, shadow=shadow,
-            marginal=_clean(target_marginal(md, sol.shadow, t)),
+            marginal=marginal,
             intensity_required_pct=md.co2_intensity_change_pct(t.required_t) if co2 else np.nan,
             intensity_reached_pct=md.co2_intensity_change_pct(achieved) if co2 else np.nan,
-            note=_target_note(t, met, shadow, sol.status), source=t.source))
+            note=_target_note(t, met, shadow, sol.status, marginal), source=t.source))
     cols = [*TARGET_COLUMNS, "shadow", "marginal", "intensity_required_pct", "intensity_reached_pct", "note", "source"]
     return pd.DataFrame(rows, columns=cols).rename(columns={"shadow": shadow_column(sol.objective_unit),
                                                             "marginal": marginal_column(sol.objective_unit)})

@@ -746,7 +746,7 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
 @click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
 def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...], inputs: Path | None,
                    force: bool, workers: int, scheduler: str | None) -> None:
-    """What each policy rule costs: SCENARIO solved with each active rule lifted in turn."""
+    """What each target and each policy rule costs and buys: SCENARIO solved with each lifted in turn."""
     check_out(out, force)
     from model.studies.parallel import executor
     from model.studies.rules_cost import headline, rules_cost, rules_cost_parallel, write_rules_cost
@@ -755,7 +755,7 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
         loaded = load_scenario(scenario, list(overrides))
         md = resolve(load_dataset(inputs), loaded)
         if workers > 1 or scheduler:
-            with console.status("solving the rules in parallel ..."), executor(workers, scheduler) as run:
+            with console.status("solving the targets and rules in parallel ..."), executor(workers, scheduler) as run:
                 table = rules_cost_parallel(md, run)
         else:
             with console.status("solving ...") as status:
@@ -763,8 +763,8 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
         name = md.name
         target = write_rules_cost(table, out or default_out_dir(Path("results"), f"{name}-rules-cost"), force,
                                   unique=out is None)
-    print_table(headline(table), "what each rule costs (with it minus without it) and what it buys beyond the "
-                                 "targets alone (0: the rule does not bind)")
+    print_table(headline(table), "what each target and rule costs (with it minus without it: a target at 0 t with "
+                                 "its milestones, a rule off) and what it buys beyond the rest (0: it does not bind)")
     console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 

@@ -219,6 +219,12 @@ class ModelData:
             out.append(t)
         return out
 
+    def without_target(self, key: int) -> "ModelData":
+        """A copy in which requirement row ``key`` and its milestones require 0 t (the target lifted, for pricing
+        it: model/studies/rules_cost.py)."""
+        lifted = {key} | {m.key for m in self.milestones_of(self.targets[key])}
+        return replace(self, targets=[replace(t, required_t=0.0) if t.key in lifted else t for t in self.targets])
+
     def hardening(self, pollutant: str) -> "ModelData":
         """A copy in which every row (target and milestones) of ``pollutant`` (an id, e.g. 'nox') is hard."""
         sc = self.scenario.model_copy(deep=True)

@@ -211,10 +211,13 @@ def test_validate_checks_uncertain_parameters(tmp_path, monkeypatch, param, frag
         res.output
 
 
-def test_rules_cost_without_rules_is_a_clear_mistake(tiny, tmp_path, monkeypatch):
-    """Every rule is off unless a scenario enables it: rules-cost then has nothing to price (it was a KeyError)."""
+def test_rules_cost_without_rules_or_targets_is_a_clear_mistake(tiny, tmp_path, monkeypatch):
+    """Every rule is off unless a scenario enables it: with no target either, rules-cost has nothing to price
+    (it was a KeyError)."""
     monkeypatch.chdir(tmp_path)
-    from conftest import cement_yaml
+    from conftest import ONLY_CEMENT, write_yaml
 
-    res = invoke(["rules-cost", str(cement_yaml(tmp_path, 500)), "--inputs", str(tiny)], tmp_path)
-    assert res.exit_code == 2 and "has no rule in force, so there is nothing to price" in res.output, res.output
+    path = write_yaml(tmp_path, f"name: t\n{ONLY_CEMENT}")
+    res = invoke(["rules-cost", str(path), "--inputs", str(tiny)], tmp_path)
+    assert res.exit_code == 2 and "has no target and no rule in force, so there is nothing to price" in res.output, \
+        res.output

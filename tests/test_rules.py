@@ -59,10 +59,13 @@ def test_the_cost_of_a_rule_by_brute_force(tiny, tmp_path):
                                 "rules: {ule_mandatory: {enabled: true, sectors: [cement]}}\n")
     ds = load_dataset(tiny)
     table = rules_cost(resolve(ds, load_scenario(path)))
-    (row,) = table.to_dict("records")
+    target, row = table.to_dict("records")
     without, choice = brute_force(ds, 300.0)
     with_rule = brute_force(ds, 0.85 * sum(nox for *_, nox in PLANTS))[0]  # full ULE everywhere
-    assert row["rule"] == "ule_mandatory"
+    # the 300 t target costs nothing beside the rule: full ULE cuts 1,445 t whether it is asked or not
+    assert (target["kind"], target["label"]) == ("target", "NOx 山西省 2025")
+    assert target["objective_discounted_cny_cost"] == pytest.approx(0, abs=1e-3) and target["buys_nox_t"] == 0
+    assert (row["kind"], row["item"]) == ("rule", "ule_mandatory")
     assert row["objective_discounted_cny_cost"] == pytest.approx(with_rule - without, rel=1e-6)
     bought = 0.85 * sum(nox for *_, nox in PLANTS) - sum(
         ds.measures.loc[m, "nox_removal"] * nox for (eid, *_, nox) in PLANTS for e, m in choice.items() if e == eid)

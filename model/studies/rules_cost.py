@@ -1,9 +1,10 @@
-"""The price of each policy rule: the scenario solved with each active rule lifted in turn.
+"""The price of each target and each policy rule: the scenario solved with each lifted in turn.
 
-For every enabled rule of :data:`model.rules.RULES` the scenario is solved again without it, with the same
-candidates, targets and budgets. The difference to the scenario with every rule is what the rule costs (money,
-discounted and per year once built) and what it buys (tonnes of each pollutant beyond what the targets alone
-would have chosen). A rule with a cost of 0 does not bind: the targets make the same choices anyway.
+For every target (with its milestones; the CO2-intensity requirement too) and every enabled rule of
+:data:`model.rules.RULES` the scenario is solved again without it (a target at 0 t, a rule switched off), with the
+same candidates, the other targets, rules and budgets. The difference to the scenario as it is, is what the item
+costs (money, discounted and per year once built, and investment) and what it buys (tonnes of each pollutant
+beyond what the rest would have chosen). An item with a cost of 0 does not bind: the rest makes the same choices.
 """
 
 from __future__ import annotations
@@ -31,53 +32,60 @@ def _solve(pipe: Pipeline) -> dict:
     return {"status": sol.status, **{k: v for k, v in totals(pipe.model, sol).items() if k in FIGURES}}
 
 
-def active_rules(md: ModelData) -> list[str]:
-    """The enabled rules' keys; a scenario with none has nothing to price (a user's mistake, said before solving)."""
-    keys = [spec.key for spec in RULES if getattr(md.rules, spec.key).enabled]
-    if not keys:
-        raise ScenarioError(f"rules-cost: scenario '{md.name}' has no rule in force, so there is nothing to "
-                            "price; enable one under rules: (e.g. ule_mandatory: {enabled: true})")
-    return keys
+def priced_items(md: ModelData) -> list[tuple[str, str, str]]:
+    """(kind, key, label) of everything priced: each target row that is not a milestone (``target:<row>``), then
+    each enabled rule. A scenario with neither has nothing to price (a user's mistake, said before solving)."""
+    items = [("target", f"target:{t.key}", t.label) for t in md.targets if t.source != "milestone"]
+    items += [("rule", spec.key, spec.label) for spec in RULES if getattr(md.rules, spec.key).enabled]
+    if not items:
+        raise ScenarioError(f"rules-cost: scenario '{md.name}' has no target and no rule in force, so there is "
+                            "nothing to price; add a target or enable a rule (e.g. ule_mandatory: {enabled: true})")
+    return items
+
+
+def lifted(md: ModelData, key: str) -> ModelData:
+    """The scenario without item ``key``: a target row (and its milestones) at 0 t, or a rule switched off."""
+    return md.without_target(int(key.split(":", 1)[1])) if key.startswith("target:") else md.relaxed(rule=key)
 
 
 def rules_cost(md: ModelData, progress=lambda _msg: None) -> pd.DataFrame:
-    """One row per enabled rule: its cost and what it buys against the scenario with every rule in force.
+    """One row per target and enabled rule: its cost and what it buys against the scenario as it is.
 
     Money in CNY (discounted objective; capex; annual cost once built, CNY/yr), tonnes in t/yr in the end year.
     """
-    keys = active_rules(md)
-    base = Pipeline(md)  # the candidates do not depend on the rules: one set serves every solve
+    items = priced_items(md)
+    base = Pipeline(md)  # the candidates do not depend on rules or target levels: one set serves every solve
     solved = {}
-    for key in [None, *keys]:
-        progress("every rule in force" if key is None else f"without {key}")
-        solved[key] = _solve(base if key is None else base.varied(md.relaxed(rule=key)))
-    return rules_table(solved)
+    for key in [None, *(k for _, k, _ in items)]:
+        progress("the scenario as it is" if key is None else f"without {key}")
+        solved[key] = _solve(base if key is None else base.varied(lifted(md, key)))
+    return rules_table(solved, items)
 
 
 def rule_task(key: str | None, shared: ModelData) -> tuple[str | None, dict]:
-    """One solve of a parallel rules-cost: the resolved scenario (sent once per worker) with rule ``key`` lifted,
-    or with every rule in force for ``key=None``."""
+    """One solve of a parallel rules-cost: the resolved scenario (sent once per worker) without item ``key``,
+    or as it is for ``key=None``."""
     base = Pipeline(shared)
-    return key, _solve(base if key is None else base.varied(shared.relaxed(rule=key)))
+    return key, _solve(base if key is None else base.varied(lifted(shared, key)))
 
 
 def rules_cost_parallel(md: ModelData, run) -> pd.DataFrame:
     """:func:`rules_cost` with its solves spread over ``run`` (:func:`model.studies.parallel.executor`)."""
-    return rules_table(dict(run(rule_task, [None, *active_rules(md)], shared=md)))
+    items = priced_items(md)
+    return rules_table(dict(run(rule_task, [None, *(k for _, k, _ in items)], shared=md)), items)
 
 
-def rules_table(solved: dict[str | None, dict]) -> pd.DataFrame:
-    """The table of :func:`rules_cost` from the solves (key None = every rule in force)."""
+def rules_table(solved: dict[str | None, dict], items: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """The table of :func:`rules_cost` from the solves (key None = the scenario as it is)."""
     base = solved[None]
-    labels = {spec.key: spec.label for spec in RULES}
     rows = []
-    for key in [k for k in solved if k is not None]:
-        lifted = solved[key]
-        row = {"rule": key, "label": labels[key], "status_without": lifted["status"]}
-        if base["status"] != "infeasible" and lifted["status"] != "infeasible":
+    for kind, key, label in items:
+        without = solved[key]
+        row = {"kind": kind, "item": key, "label": label, "status_without": without["status"]}
+        if base["status"] != "infeasible" and without["status"] != "infeasible":
             for k in FIGURES:
                 row[f"{k}_cost" if not k.startswith("reduction_") else k.replace("reduction_", "buys_")] = (
-                    base[k] - lifted[k])
+                    base[k] - without[k])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -91,13 +99,13 @@ def headline(table: pd.DataFrame) -> pd.DataFrame:
     from ..units import cny_to_yi, t_to_wan_t
 
     if "objective_discounted_cny_cost" not in table:
-        return table[["rule", "status_without"]]
-    out = pd.DataFrame({"rule": table["rule"],
+        return table[["label", "status_without"]]
+    out = pd.DataFrame({"item": table["label"],
                         "objective_亿元": cny_to_yi(table["objective_discounted_cny_cost"]),
                         "investment_亿元": cny_to_yi(table["capex_cny_cost"]),
                         "annual_cost_亿元_per_yr": cny_to_yi(table["total_annual_cost_cny_cost"])})
     for p in ("nox", "so2", "vocs", "co2"):
         out[f"buys_{pollutant_name(p)}_万吨"] = t_to_wan_t(table[f"buys_{p}_t"])
-    numbers = out.columns.drop("rule")
+    numbers = out.columns.drop("item")
     out[numbers] = out[numbers].where(out[numbers].abs() > 1e-6, 0.0)  # solver noise, not a cost
     return out

@@ -379,6 +379,8 @@ def validate_cmd(scenario: Path, inputs: Path | None, overrides: tuple[str, ...]
         with console.status("checking the scenario, the inputs and the model ..."):
             checked = _lazy("model.check", "check_scenario")(scenario, list(overrides), inputs, not no_model)
     loaded, sc = checked.loaded, checked.loaded.scenario
+    for w in checked.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
     chain = " -> ".join(p.name for p in loaded.files)
     console.print(f"[green]ok[/green]: {esc(sc.name)} ({esc(chain)}): {len(sc.targets)} targets, objective "
                   f"{sc.objective}, horizon {sc.horizon.start_year}-{sc.horizon.end_year}; inputs "

@@ -24,6 +24,7 @@ class Checked:
     candidates: int
     columns: int
     rows: int
+    warnings: tuple[str, ...] = ()  # ModelData.warnings: what a run would say before solving
 
 
 def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs: Path | None = None,
@@ -42,7 +43,7 @@ def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs:
 
         check_parameters([p.model_dump() for p in block.parameters], ds, loaded.resolved, loaded)
     if not model:
-        return Checked(loaded, ds, 0, 0, 0)
+        return Checked(loaded, ds, 0, 0, 0, tuple(md.warnings))
     from .build import build_model  # Pyomo and HiGHS: only when the model is built
     from .candidates import build_candidates
     from .solve import Solver
@@ -50,4 +51,4 @@ def check_scenario(path: Path | str, overrides: list[str] | None = None, inputs:
     cands = build_candidates(md)
     bm = build_model(md, cands)
     solver = Solver.from_scenario(bm)
-    return Checked(loaded, ds, len(bm.candidates), solver.n_cols, solver.n_rows)
+    return Checked(loaded, ds, len(bm.candidates), solver.n_cols, solver.n_rows, tuple(md.warnings))

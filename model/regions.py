@@ -35,8 +35,29 @@ def resolve_region(ds: Dataset, text: str | int, levels: tuple[str, ...] = ("pro
     if len(codes) > 1:
         names = ", ".join(f"{c} ({ds.regions.loc[ds.regions.loc[c, 'city_code'], 'name_zh']})" for c in codes)
         raise ValueError(f"region '{text}' is ambiguous: {names}; use the 6-digit code")
-    raise ValueError(f"unknown region '{text}'{did_you_mean(key, idx)}; use a code (e.g. 141000), a Chinese name (临汾) or pinyin "
-                     f"(Linfen); `ersim list regions` shows them all")
+    raise ValueError(f"unknown region '{text}'{suggest_region(key, idx)}; use a code (e.g. 141000), a Chinese name (临汾) "
+                     f"or pinyin (Linfen); `ersim list regions` shows them all")
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def suggest_region(key: str, idx: dict[str, list[str]]) -> str:
+    """' (did you mean ...?)' for a region name typed wrong. Chinese names are short, so one wrong character of
+    two is already half the name: by characters they match at a ratio of 0.5 (临份 -> 临汾, 太园 -> 太原); a
+    homophone typed with the wrong character (the usual input-method slip) matches by its pinyin (临份 = linfen)."""
+    if not _cjk(key):
+        return did_you_mean(key.lower(), idx)
+    from pypinyin import lazy_pinyin  # a runtime dependency: only an unknown Chinese name needs it
+
+    names = [k for k in idx if _cjk(k)]
+    spelled = "".join(lazy_pinyin(key)).lower()
+    codes = idx.get(spelled, [])
+    if codes:  # the same sound first: 临份 reads linfen, 临汾's pinyin (临猗 shares only a character)
+        zh = sorted({k for k in names if set(idx[k]) & set(codes)}, key=len)
+        return f" (did you mean '{zh[0] if zh else spelled}'? it reads {spelled})"
+    return did_you_mean(key, names, cutoff=0.5) or did_you_mean(spelled, [k for k in idx if not _cjk(k)])
 
 
 def members(ds: Dataset, region_code: str) -> pd.Index:

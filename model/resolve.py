@@ -96,6 +96,7 @@ class ModelData:
     city_budgets_cny: dict[str, float] = field(default_factory=dict)
     households_per_year: dict[str, float] = field(default_factory=dict)  # city code -> cap on conversions a year
     programme_paces: list = field(default_factory=list)  # scenario.ProgrammePace, checked against the measures
+    warnings: list[str] = field(default_factory=list)  # said before solving (a target far below its baseline)
     plant_list: "Replacement | None" = None  # what a planner's plant list replaced (scenario key plants)
 
     @property
@@ -267,6 +268,38 @@ def phasing_shares(sc: Scenario, year: int) -> dict[int, float]:
     return dict(sorted(shares.items()))
 
 
+def baseline_t(ds: Dataset, counties: frozenset[str], column: str) -> float:
+    """2020 emissions (t/yr) of ``column`` in ``counties``: the plants of enterprises.csv and the sources of
+    sources.csv (what ``ersim check-inputs`` totals)."""
+    total = 0.0
+    for table in (ds.enterprises, ds.sources):
+        if column in table and len(table):
+            total += float(table.loc[table["county_code"].isin(counties), column].sum())
+    return total
+
+
+def _check_levels(ds: Dataset, sc: Scenario, codes: list, inside: dict, names: "_Names") -> list[str]:
+    """Each target against its region's 2020 baseline, before any solve: a reduction above the baseline is a
+    mistake (most often t for 万吨, or the plan's 2025 emissions for its cut), one below 0.1 % of it a warning
+    (万吨 typed as t). Returns the warnings; the mistakes join ``names.problems``."""
+    warnings = []
+    for i, (t, code) in enumerate(zip(sc.targets, codes)):
+        if code is None:
+            continue
+        base = baseline_t(ds, inside[code], POLLUTANTS[t.pollutant].column)
+        said = f"{t.reduction:g} {t.unit} = {t.reduction_t:,.0f} t"
+        where = f"{ds.regions.loc[code, 'name_zh']}'s 2020 {POLLUTANTS[t.pollutant].label} baseline"
+        if base <= 0:  # a dataset without that pollutant's inventory (the golden tests' wastewater): no yardstick
+            continue
+        if t.reduction_t > base:
+            names.problem(("targets", i, "reduction"), f"{said} is more than {where} ({base:,.0f} t/yr): a cut "
+                                                       "cannot exceed the emissions; check the unit (t, 万吨)")
+        elif 0 < t.reduction_t < 1e-3 * base:
+            warnings.append(f"{names.place(('targets', i, 'reduction'))}: targets.{i}.reduction: {said} is below "
+                            f"0.1 % of {where} ({base:,.0f} t/yr); was 万吨 meant (unit: 万吨)?")
+    return warnings
+
+
 def build_years(sc: Scenario, rows: list[TargetRow]) -> list[int]:
     """The build years the model may keep: the years something is required (every target, milestone and the CO2
     row, every rule deadline, the end year), or the whole horizon when a budget or pace caps single years (or
@@ -428,6 +461,7 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
             names.problem(("targets", i, "region"), f"{t.region} lies outside the scenario's scope "
                                                     f"({', '.join(sc.scope.cities)}); add its city to scope.cities or "
                                                     "drop the target")
+    warnings = _check_levels(ds, sc, target_codes, inside, names)
     if names.problems:
         raise ScenarioError("\n".join(names.problems))
 
@@ -456,6 +490,6 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                      discount=discount, targets=rows, co2_context=co2_ctx,
                      city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()},
                      households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()},
-                     programme_paces=list(sc.pace.programmes),
+                     programme_paces=list(sc.pace.programmes), warnings=warnings,
                      plant_list=plant_list)
 

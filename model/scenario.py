@@ -106,7 +106,7 @@ class Target(_Strict):
 
     pollutant: str
     reduction: float = Field(ge=0, description="required reduction, in ``unit``")
-    unit: Literal["t", "kt", "万吨", "wan_t", "Mt"] = "t"
+    unit: Literal["t", "吨", "kt", "万吨", "wan_t", "Mt"] = "t"
     region: str = Field(PROVINCE_CODE, description="region code, Chinese name or pinyin")
     year: int | None = Field(None, description="default: the horizon's end year")
     kind: Literal["hard", "soft"] = "hard"

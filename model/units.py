@@ -8,7 +8,7 @@ through this module.
 from __future__ import annotations
 
 #: multiplier to the internal unit, keyed by the unit names a scenario or report may use
-MASS_TO_T: dict[str, float] = {"t": 1.0, "kt": 1e3, "wan_t": 1e4, "万吨": 1e4, "Mt": 1e6}
+MASS_TO_T: dict[str, float] = {"t": 1.0, "吨": 1.0, "kt": 1e3, "wan_t": 1e4, "万吨": 1e4, "Mt": 1e6}
 MONEY_TO_CNY: dict[str, float] = {"CNY": 1.0, "yuan": 1.0, "元": 1.0, "wan_cny": 1e4, "万元": 1e4,
                                   "yi_cny": 1e8, "亿元": 1e8}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pandas as pd
@@ -68,6 +69,19 @@ def test_bad_set_override_is_reported_as_override():
     assert res.exit_code == 2 and "write KEY.PATH=VALUE" in res.output
 
 
+def test_a_target_above_its_baseline_is_refused_before_solving(tiny, tmp_path):
+    """The three kilns emit 1,700 t NOx: a 2,000 t cut is a unit or copying mistake, said with the baseline beside
+    it and before any solve; a cut below 0.1 % of it (1 t) is a warning; 吨 is a unit."""
+    path = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 2000, unit: 吨}\n")
+    res = CliRunner().invoke(cli.main, ["validate", str(path), "--inputs", str(tiny), "--no-model"])
+    assert res.exit_code == 2
+    assert "s.yaml:4:22: targets.0.reduction: 2000 吨 = 2,000 t is more than 山西省's 2020 NOx baseline (1,700 t/yr)" \
+        in res.output
+    res = CliRunner().invoke(cli.main, ["validate", str(path), "--inputs", str(tiny), "--no-model", "--set",
+                                        "targets.0.reduction=1"])
+    assert res.exit_code == 0 and "below 0.1 % of 山西省's 2020 NOx baseline (1,700 t/yr)" in res.output
+
+
 def test_bad_input_table_via_cli(inputs_copy):
     p = inputs_copy / "enterprises.csv"
     df = pd.read_csv(p, dtype=str, keep_default_na=False)
@@ -79,7 +93,7 @@ def test_bad_input_table_via_cli(inputs_copy):
 
 
 def test_infeasible_run_exits_3_with_diagnosis(tiny, tmp_path):
-    path = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 2000, unit: t}\n"
+    path = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1600, unit: t}\n"
                     "  - {pollutant: SO2, reduction: 1, unit: t, kind: soft}\n")
     out = tmp_path / "out"
     res = CliRunner().invoke(cli.main, ["run", str(path), "--inputs", str(tiny), "--out", str(out), "--no-plots"])
@@ -87,7 +101,7 @@ def test_infeasible_run_exits_3_with_diagnosis(tiny, tmp_path):
     d = pd.read_csv(out / "diagnosis.csv")
     nox = d[d["item"].str.startswith("NOx")].iloc[0]
     assert nox["achievable_t"] == pytest.approx(0.85 * 1700, rel=1e-6)  # full ULE everywhere
-    assert nox["shortfall_t"] == pytest.approx(2000 - 0.85 * 1700, rel=1e-6)
+    assert nox["shortfall_t"] == pytest.approx(1600 - 0.85 * 1700, rel=1e-6)
     assert not (out / "portfolio.csv").exists()
 
 
@@ -200,3 +214,13 @@ def test_two_runs_at_once_do_not_collide(tiny, tmp_path):
     for d in landed:
         assert (target.parent / d / "portfolio.csv").exists()
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+@pytest.mark.parametrize("typed, meant", [("临份", "'临汾'? it reads linfen"), ("太园", "'太原'? it reads taiyuan"),
+                                          ("临汾县", "'临汾'?"), ("Linfn", "'linfen'?")])
+def test_a_region_typed_wrong_gets_a_did_you_mean_by_sound_and_by_characters(ds, typed, meant):
+    """An input method's homophone (份 for 汾) by its pinyin; a wrong or extra character by characters."""
+    from model.regions import resolve_region
+
+    with pytest.raises(ValueError, match=re.escape(f"did you mean {meant}")):
+        resolve_region(ds, typed)

@@ -125,6 +125,8 @@ def print_plant_list(rep) -> None:
 def print_run_summary(outcome) -> None:
     sol, sc, t = outcome.solution, outcome.loaded.scenario, outcome.timings
     console.print(f"[bold]{esc(sc.name)}[/bold]: {esc(sc.description.strip())}")
+    for w in outcome.md.warnings:  # found before the solve (a target far below its baseline)
+        console.print(f"[yellow]warning:[/yellow] {esc(w)}")
     print_plant_list(outcome.md.plant_list)
     timing = ", ".join(f"{k.removesuffix('_s')} {v:.1f}s" for k, v in t.items())
     if sol.status == "infeasible":

@@ -587,12 +587,24 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Loade
         _apply_override(data, keys, value, text)
         overridden[tuple(keys)] = text
     _check_text(data, (), where, path, overridden)
+    if overridden and ("name",) not in overridden:
+        data = label_what_if(data, list(overrides or []))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(_format_validation(err, where, path, overridden)) from None
     return LoadedScenario(scenario=scenario, files=files, resolved=scenario.model_dump(mode="json"),
                           overrides=list(overrides or []), where=where, overridden=overridden)
+
+
+def label_what_if(data: dict, overrides: list[str]) -> dict:
+    """A scenario changed on the command line is not the file's: its name says so (``base-whatif``, so its
+    results folder, report heading, workbook and figure titles do) and its description starts with the changes.
+    A ``--set name=...`` names it instead."""
+    name = str(data.get("name", ""))
+    said = "; ".join(f"--set {o}" for o in overrides)
+    return {**data, "name": f"{name}-whatif",
+            "description": f"What-if of {name}: {said}\n{data.get('description', '') or ''}"}
 
 
 def scenario_list(folder: Path):

@@ -135,18 +135,18 @@ def test_html_report_renders_in_headless_chromium(base_run, tiny, tmp_path):
     assert res.exit_code == 0, res.output
     text = rendered_text(miss / "report.html", tmp_path)
     lines = [line for line in text.splitlines() if line.strip()]
-    assert lines[1:3] == ["1 项目标未达成（共 1 项）：", "氮氧化物 山西省 2025：达到 0.142 万吨，要求 0.200 万吨，差 0.058 万吨"]
+    assert lines[1:3] == ["1 项目标未达成（共 1 项）：", "氮氧化物 山西省 2025：达到 0.142 万吨，要求 0.160 万吨，差 0.018 万吨"]
     assert "✘ 否" in text and "未达成：按罚金计（影子价格即罚金）" in text
 
 
 # --------------------------------------------------------------------------- Chinese first, units right (issue 13)
 def soft_miss_run(tiny, tmp_path, *options: str) -> Path:
-    """A run of the ``tiny`` instance (three cement plants, 1,700 t NOx) asked for 2,000 t NOx as a soft target
+    """A run of the ``tiny`` instance (three cement plants, 1,700 t NOx) asked for 1,600 t NOx as a soft target
     (penalty 100,000 CNY/t): SCR at all three plants cuts 0.833 x 1,700 = 1,416.1 t, 0.142 万吨, and the other
-    583.9 t (0.058 万吨) are charged the penalty. ``options`` go before ``run`` (``--lang en``)."""
+    183.9 t (0.018 万吨) are charged the penalty. ``options`` go before ``run`` (``--lang en``)."""
     from conftest import ONLY_CEMENT, write_yaml
 
-    scenario = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 2000, "
+    scenario = write_yaml(tmp_path, "name: t\n" + ONLY_CEMENT + "targets:\n  - {pollutant: NOx, reduction: 1600, "
                                     "unit: t, kind: soft, penalty_cny_per_t: 100000}\n", "miss.yaml")
     out = tmp_path / "miss"
     res = CliRunner().invoke(cli.main, [*options, "run", str(scenario), "--inputs", str(tiny), "--out", str(out),
@@ -168,11 +168,11 @@ def test_the_workbook_speaks_chinese_with_units_number_formats_and_the_targets_f
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(out / "export" / "t.xlsx")
     assert wb.sheetnames == ["汇总", "目标", "年度计划", "项目清单", "各市汇总", "各区县汇总", "措施汇总", "假设与参数"]
-    # the summary's first line: the target not met, in 万吨 like the plan (1,416.1 of 2,000 t; 583.9 t short)
+    # the summary's first line: the target not met, in 万吨 like the plan (1,416.1 of 1,600 t; 183.9 t short)
     header, rows = cells(wb["汇总"])
     assert header == ["条目", "数值", "单位"]
     assert [rows[0]["条目"].value, rows[0]["数值"].value] == [
-        "目标达成情况", "1 项目标未达成（共 1 项）：氮氧化物 山西省 2025：达到 0.142 万吨，要求 0.200 万吨，差 0.058 万吨"]
+        "目标达成情况", "1 项目标未达成（共 1 项）：氮氧化物 山西省 2025：达到 0.142 万吨，要求 0.160 万吨，差 0.018 万吨"]
     by_item = {r["条目"].value: r for r in rows}
     port = pd.read_csv(out / "portfolio.csv")
     capex = by_item["投资"]
@@ -188,7 +188,7 @@ def test_the_workbook_speaks_chinese_with_units_number_formats_and_the_targets_f
                            "缺口 (万吨)", "达标"]
     assert "影子价格 (元/吨·年)" in header
     assert [row[h].value for h in ("目标", "污染物", "类型", "达标")] == ["氮氧化物 山西省 2025", "氮氧化物", "软约束", "否"]
-    assert (row["要求 (万吨)"].value, row["要求 (万吨)"].number_format) == (pytest.approx(0.2), "#,##0.000")
+    assert (row["要求 (万吨)"].value, row["要求 (万吨)"].number_format) == (pytest.approx(0.16), "#,##0.000")
     assert (row["年份"].value, row["年份"].number_format) == (2025, "0")
     assert row["影子价格 (元/吨·年)"].value == pytest.approx(100_000)  # the penalty binds: its price is the penalty
     assert row["影子价格 (元/吨·年)"].number_format == "#,##0"
@@ -227,8 +227,8 @@ def test_lang_en_gives_english_headers_in_the_terminal_the_workbook_and_the_repo
     header, _ = cells(wb["portfolio"])
     assert {"family", "measure", "investment (亿元)", "NOx reduction (t/yr)"} <= set(header)
     summary = [[c.value for c in r] for r in wb["summary"].iter_rows(max_row=2)]
-    assert summary == [["item", "value", "unit"], ["targets", "1 of 1 targets NOT met: NOx 山西省 2025: 0.142 of 0.200 "
-                                                              "万吨, short 0.058 万吨", None]]
+    assert summary == [["item", "value", "unit"], ["targets", "1 of 1 targets NOT met: NOx 山西省 2025: 0.142 of 0.160 "
+                                                              "万吨, short 0.018 万吨", None]]
     rep = CliRunner().invoke(cli.main, ["--lang", "en", "report", str(out)])
     page = (out / "report.html").read_text(encoding="utf-8")
     assert rep.exit_code == 0 and '<html lang="en">' in page and "1 of 1 targets NOT met" in page

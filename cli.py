@@ -657,11 +657,18 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
                                                                                   f"{name}-uncertainty"),
                                    force, unique=out is None)
     s = summarise(table, freq)
-    console.print(f"{meta['solved']} of {meta['samples']} samples solved; annual cost once built 亿元/yr: "
-                  f"5 % {units.cny_to_yi(s['p05_cny']):,.1f}, median {units.cny_to_yi(s['median_cny']):,.1f}, "
+    for w in meta["warnings"]:
+        err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
+    console.print(f"{meta['solved']} of {meta['samples']} samples solved (Latin hypercube); annual cost once built "
+                  f"亿元/yr: 5 % {units.cny_to_yi(s['p05_cny']):,.1f}, median {units.cny_to_yi(s['median_cny']):,.1f}, "
                   f"95 % {units.cny_to_yi(s['p95_cny']):,.1f}")
+    console.print(f"{meta['all_targets_met_share']:.0%} of the samples meet every target")
     console.print(f"{s['always']} projects chosen in every sample; {s['sometimes']} only in some")
     print_table(s["not_always"], "projects not always chosen (most frequent first)")
+    from model.studies.uncertainty import drivers
+
+    print_table(drivers(table, meta["parameters"]), "what drives the spread: Spearman rank correlation of each input "
+                                                    "with the annual cost (drivers.csv, drivers.png)")
     console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 

@@ -66,7 +66,7 @@ LEGACY_OUTPUTS = {
     "MACC": ({"macc.csv"}, ("macc.png", "macc.svg")),
     "rules-cost": ({"rules_cost.csv"}, ()),
     "uncertainty": ({"uncertainty.json", "samples.csv"}, ("project_frequency.csv", "uncertainty.png",
-                                                          "uncertainty.svg")),
+                                                          "uncertainty.svg", "drivers.csv", "drivers.png")),
     "alternatives": ({"optimum", "comparison"}, ("alt-*",)),
 }
 #: folders of a run ersim wrote before the marker existed: name -> what they may hold

@@ -35,6 +35,12 @@ def test_uncertainty_serial_and_parallel_agree(tiny, tmp_path):
     s = pd.read_csv(tmp_path / "a" / "samples.csv")
     assert len(s) == 6 and (s["status"] == "optimal").all()
     assert s["measures.cement_scr.nox_removal"].between(0.70, 0.90).all()
+    # a Latin hypercube: the six SCR removals fall one in each sixth of 0.70-0.90
+    strata = ((s["measures.cement_scr.nox_removal"] - 0.70) / (0.20 / 6)).astype(int)
+    assert sorted(strata) == list(range(6))
+    # six samples are too few for quantiles: said; every sample here meets the 1,100 t target (SCR >= 70 %)
+    assert "6 samples: below 30" in a.output and "100% of the samples meet every target" in a.output
+    assert s["all_targets_met"].all() and (tmp_path / "a" / "drivers.png").exists()
     f = pd.read_csv(tmp_path / "a" / "project_frequency.csv")
     assert f["share"].between(0, 1).all() and (f["chosen_in"] <= 6).all()
     assert (tmp_path / "a" / "uncertainty.png").exists()
@@ -83,3 +89,16 @@ def test_distribution_needs_its_arguments(tmp_path):
                       "    - {param: prices.natural_gas, dist: normal, mean: 3}\n")
     with pytest.raises(ScenarioError, match="normal distribution of prices.natural_gas needs sd"):
         load_scenario(scen)
+
+
+def test_drivers_rank_the_inputs_by_their_rank_correlation_with_cost():
+    """A cost that rises with one input (rank correlation 1) and falls with another (-1, weaker inputs below),
+    and an input that does not vary (no correlation to speak of: nan, last)."""
+    from model.studies.uncertainty import drivers
+
+    t = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [5, 3, 4, 2, 1], "c": [7.0] * 5,
+                      "total_annual_cost_cny": [10.0, 20.0, 30.0, 40.0, 50.0]})
+    d = drivers(t, [{"param": "b"}, {"param": "c"}, {"param": "a"}])
+    assert d["param"].tolist() == ["a", "b", "c"]
+    assert d["rank_correlation"].iloc[0] == pytest.approx(1.0) and d["rank_correlation"].iloc[1] == pytest.approx(-0.9)
+    assert pd.isna(d["rank_correlation"].iloc[2])

@@ -443,3 +443,22 @@ def uncertainty_chart(samples: pd.DataFrame, freq: pd.DataFrame, title: str, pat
              "quantiles of the samples. Right: projects grouped by how often they were chosen; project_frequency.csv "
              "lists each one."]
     return _save(fig, path, svg, notes)
+
+
+def tornado_chart(drivers: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
+    """What drives the spread of the cost: one bar per uncertain parameter, its Spearman rank correlation with the
+    annual cost once built, strongest at the top (drivers.csv)."""
+    use_cjk_font()
+    d = drivers.dropna(subset=["rank_correlation"]).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.45 * len(d) + 1.5)))
+    if d.empty:
+        ax.text(0.5, 0.5, "没有随参数变化的成本 no parameter moves the cost", ha="center", va="center",
+                transform=ax.transAxes)
+    else:
+        colours = ["#c44e52" if v > 0 else "#4c72b0" for v in d["rank_correlation"]]
+        ax.barh(d["param"], d["rank_correlation"], color=colours)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlim(-1, 1)
+    ax.set_xlabel("与年成本的秩相关 rank correlation with the annual cost (Spearman; >0: dearer when higher)")
+    ax.set_title(title, fontsize=10)
+    return _save(fig, path, svg)

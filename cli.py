@@ -723,10 +723,18 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
                                                               f"{units.t_to_wan_t(level):.2f} 万吨")
 
                 result = sweep_scenario(md, pollutant, levels, tick)
-                bar.update(task, completed=len(levels), description="done")
+                bar.update(task, completed=len(levels), description="done" if result.interrupted is None
+                           else "interrupted")
         name = md.name
+        if result.interrupted is not None and result.curve.empty:
+            raise result.interrupted  # nothing solved yet: a plain stop
         target_dir = out or default_out_dir(Path("results"), f"{name}-sweep-{result.pollutant}")
         target_dir = write_sweep(result, target_dir, name, svg=svg, force=force, unique=out is None)
+    if result.interrupted is not None:  # the levels solved before the stop are kept: say so, exit as stopped
+        signum = getattr(result.interrupted, "signum", None) or signal.SIGINT
+        err_console.print(f"[yellow]interrupted[/yellow]: the {len(result.curve)} of {len(levels)} levels solved "
+                          f"before the stop were written to {esc(target_dir)}")
+        sys.exit(128 + signum)
     c = result.curve
     shown = pd.DataFrame({"level_%": c["level_pct"], "level_万吨": units.t_to_wan_t(c["level_t"]),
                           "status": c["status"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -143,3 +144,32 @@ def test_the_largest_achievable_level_moves_the_milestones_with_it(tiny, tmp_pat
     # three kilns (0.85 x 1,700 t): the tie is what binds above
     assert curve("{2021: 0.01}", [5_000.0]).max_achievable_t == pytest.approx(0.85 * sum(n for *_, n in PLANTS))
     assert most < 0.85 * sum(n for *_, n in PLANTS) * 0.99
+
+
+def test_ctrl_c_in_a_sweep_writes_the_levels_solved_so_far(tiny, tmp_path, monkeypatch):
+    """A stop during the third of four levels (tightest first): the two solved are written, the command says
+    so and exits 130, not a solver error."""
+    from click.testing import CliRunner
+
+    import cli
+    from model.solve import Solver
+
+    calls = {"n": 0}
+    solve = Solver.solve
+
+    def stopped_on_the_third(self, *a, **k):
+        calls["n"] += 1
+        if calls["n"] == 5:  # each level solves the MILP, then its relaxation: the 5th call is the 3rd MILP
+            raise KeyboardInterrupt
+        return solve(self, *a, **k)
+
+    monkeypatch.setattr(Solver, "solve", stopped_on_the_third)
+    out = tmp_path / "sweep"
+    res = CliRunner().invoke(cli.main, ["sweep", str(cement_yaml(tmp_path, 1000)), "--target", "NOx",
+                                        "--values", "400,600,800,1000",
+                                        "--inputs", str(tiny), "--out", str(out)])
+    assert res.exit_code == 130, res.output
+    assert "the 2 of 4 levels solved before the stop were written" in res.output
+    curve = pd.read_csv(out / "curve.csv")
+    assert curve["level_t"].tolist() == [800.0, 1000.0]  # the tightest first: 1000, then 800
+    assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["interrupted"] is True

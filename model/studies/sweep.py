@@ -49,6 +49,8 @@ class SweepResult:
     base_level_t: float
     max_achievable_t: float | None
     seconds: dict
+    # a stop (Ctrl-C, SIGTERM) that came while solving: the curve holds the levels solved before it
+    interrupted: KeyboardInterrupt | None = None
 
 
 def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
@@ -86,36 +88,42 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
     # time cold -> 12.8 s). Levels past the maximum come first and are infeasible (found in presolve, ~0.1 s).
     levels = sorted(levels_t)
     points: list[dict] = []  # tightest first
-    prev = None
-    for i, level in enumerate(reversed(levels)):
-        progress(i, len(levels), level)
-        set_level(level)
-        if prev is not None:
-            solver.start_from(prev)
-        sol = solver.solve(shadow_prices=True)
-        prev = sol if sol.ok else None
-        points.append(_point(level, bm, sol, target, lp_solver if sol.ok else None))
+    prev, stop = None, None
+    try:
+        for i, level in enumerate(reversed(levels)):
+            progress(i, len(levels), level)
+            set_level(level)
+            if prev is not None:
+                solver.start_from(prev)
+            sol = solver.solve(shadow_prices=True)
+            prev = sol if sol.ok else None
+            points.append(_point(level, bm, sol, target, lp_solver if sol.ok else None))
+    except KeyboardInterrupt as err:  # a stop: keep the levels solved so far, for the caller to write
+        stop = err
     # the curve, cheapest first, up to and including the first infeasible level (infeasibility is monotone)
     rows, max_ach = [], None
     for row in reversed(points):
         rows.append(row)
         if row["status"] == "infeasible":
             # the largest level the sweep could reach: its milestones moving with it, as they do at every level
-            max_ach = max_achievable(bm, k, linked=phased)
+            max_ach = max_achievable(bm, k, linked=phased) if stop is None else None
             break
     # the rules-only reference: the swept target (and its milestones) at 0, everything else as in the scenario
-    set_level(0.0)
-    ref = solver.solve(shadow_prices=False)
-    curve = with_incremental_average(pd.DataFrame(rows), totals(bm, ref) if ref.ok else None, target.column)
+    ref = None
+    if stop is None:
+        set_level(0.0)
+        ref = solver.solve(shadow_prices=False)
+    curve = with_incremental_average(pd.DataFrame(rows, columns=None if rows else ["level_t", "status"]),
+                                     totals(bm, ref) if ref is not None and ref.ok else None, target.column)
     seconds = {"build_s": t_build, "solve_all_s": time.perf_counter() - t_solve}
-    return SweepResult(curve, target.label, target.pollutant, target.required_t, max_ach, seconds)
+    return SweepResult(curve, target.label, target.pollutant, target.required_t, max_ach, seconds, stop)
 
 
 def with_incremental_average(curve: pd.DataFrame, reference: dict | None, column: str) -> pd.DataFrame:
     """``average_incremental_cny_per_t``: the money (annualised capital + O&M and energy, per year) a level costs
     beyond the rules-only portfolio (the swept target at 0, ``reference``), per tonne it cuts beyond it. Not the
     whole programme's cost over the target's tonnes: the rules and the other targets are paid for anyway."""
-    if reference is None or "total_annual_cost_cny" not in curve:
+    if reference is None or "total_annual_cost_cny" not in curve or "achieved_t" not in curve:
         curve["average_incremental_cny_per_t"] = np.nan
         return curve
     extra_t = curve["achieved_t"] - reference[f"reduction_{column}"]
@@ -215,6 +223,7 @@ def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: boo
         write_json({"scenario": scenario_name, "target": result.target_label, "base_level_t": result.base_level_t,
                     "max_achievable_t": result.max_achievable_t, "points": len(result.curve),
                     "infeasible_points": int((result.curve["status"] == "infeasible").sum()),
+                    "interrupted": result.interrupted is not None,  # a stop came: the levels solved before it
                     "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
                     # what was written before it, for read_sweep to check
                     "outputs_sha256": files_sha256(tmp)}, tmp / "sweep.json")

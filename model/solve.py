@@ -378,6 +378,14 @@ class Solver:
         self.set_start(np.repeat(total[:, None], years, axis=1), sidings)
 
     # ---- solving
+    def set_time_limit(self, seconds: float | None) -> None:
+        """The time limit of the next solves (None: none); a study that solves many times shares its time."""
+        import highspy
+
+        _check_limits(seconds, self.mip_gap)
+        self.time_limit = seconds
+        self._set("time_limit", float(seconds) if seconds is not None else highspy.kHighsInf)
+
     def solve(self, shadow_prices: bool = True) -> Solution:
         import highspy
 

@@ -4,7 +4,8 @@ After the least-cost optimum C* is found, the cost is capped at C* + slack x |C*
 ``count`` times with a new objective: minimise the overlap with every portfolio found so far (each
 candidate weighted by how much of it the earlier portfolios built; the Hop-Skip-Jump method of Brill et al.).
 Every alternative meets all targets and rules; it costs at most ``slack`` more and differs from the others
-as much as the cap allows. All solves happen on one persistent HiGHS instance (the cap is one added row,
+as much as the cap allows within its time (:func:`alternative_time_limit`: about three times the optimum's
+solve); one stopped by that limit is the most different portfolio found, and its status says so. All solves happen on one persistent HiGHS instance (the cap is one added row,
 each new objective a change of column costs). Each alternative is written like a run and all are compared.
 """
 
@@ -44,6 +45,10 @@ def generate_alternatives(path: Path, slack: float, count: int, inputs: Path | N
         return [best]
     c_star = sol.cost_cny
     solver.cap_cost(c_star + slack * abs(c_star))
+    # each alternative may take about three times the optimum's solve (at least ALT_MIN_TIME_S, at most the
+    # scenario's limit): the overlap objective is harder to prove than the cost, and a near-optimal, different
+    # portfolio is what is asked; one stopped by this limit says so (status best_found, its gap)
+    solver.set_time_limit(alternative_time_limit(sol.seconds.get("solve", 0.0), md.solver.time_limit_s))
     outcomes = [best]
     used = sol.u.sum(axis=1)
     for k in range(1, count + 1):
@@ -59,6 +64,16 @@ def generate_alternatives(path: Path, slack: float, count: int, inputs: Path | N
         outcomes.append(RunOutcome(alt_loaded, md, bm, alt, make_results(bm, alt),
                                    {"solve_s": alt.seconds.get("solve", 0.0)}))
     return outcomes
+
+
+#: the shortest time limit an alternative gets (a quick optimum would otherwise leave it no time at all)
+ALT_MIN_TIME_S = 10.0
+
+
+def alternative_time_limit(optimum_s: float, scenario_limit_s: float | None) -> float:
+    """Seconds an alternative may take: 3 x the optimum's solve, at least ALT_MIN_TIME_S, at most the scenario's."""
+    limit = max(3.0 * optimum_s, ALT_MIN_TIME_S)
+    return limit if scenario_limit_s is None else min(limit, scenario_limit_s)
 
 
 def write_alternatives(outcomes: list[RunOutcome], out_dir: Path, force: bool = False,

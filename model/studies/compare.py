@@ -49,7 +49,9 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
         s = run.summary
         label = _label(d, s, used)
         tot = s.get("totals", {})
-        col = {("result", "status"): s["status"], ("result", "MIP gap"): s.get("mip_gap"),
+        stopped = s["status"] != "optimal" and s.get("termination") not in (None, "", "kOptimal")
+        status = f"{s['status']} ({str(s.get('termination', '')).removeprefix('k')})" if stopped else s["status"]
+        col = {("result", "status"): status, ("result", "MIP gap"): s.get("mip_gap"),
                ("cost", "investment (亿元)"): cny_to_yi(tot.get("capex_cny", np.nan)),
                ("cost", "annual cost once built (亿元/yr)"): cny_to_yi(tot.get("total_annual_cost_cny", np.nan)),
                ("cost", "annualised capital (亿元/yr)"): cny_to_yi(tot.get("annualised_capex_cny", np.nan)),
@@ -140,7 +142,7 @@ def row_names(index: pd.MultiIndex, lang: str = "zh") -> list[str]:
     return out
 
 
-HEADLINE = [("cost", "investment (亿元)"), ("cost", "annual cost once built (亿元/yr)"),
+HEADLINE = [("result", "status"), ("cost", "investment (亿元)"), ("cost", "annual cost once built (亿元/yr)"),
             ("cost", "objective, discounted (亿元)"), ("result", "projects")]
 
 

@@ -92,7 +92,7 @@ UNITS: dict[str, str] = {
     "%": "%", "%/年": "%/yr", "户": "households", "年": "years", "人": "people", "度": "°",
 }
 #: how a value in a column's stored unit (t, CNY) becomes its display unit; units not listed are shown as stored
-SCALES = {"万吨": units.t_to_wan_t, "亿元": units.cny_to_yi, "亿元/年": units.cny_to_yi}
+SCALES = {"万吨": units.t_to_wan_t, "亿元": units.cny_to_yi, "亿元/年": units.cny_to_yi, "万元": units.cny_to_wan}
 #: decimals a unit is shown with (terminal, workbook number formats and report alike)
 DECIMALS: dict[str, int] = {"万吨": 3, "亿元": 2, "亿元/年": 2, "吨/年": 1, "吨": 0, "千吨/年": 0, "元/吨": 0,
                             "元/吨·年": 0, "加权吨/吨": 3, "元/单位": 2, "%": 1, "%/年": 1, "吨/万元": 4, "户": 0, "年": 0,
@@ -139,6 +139,7 @@ COLUMNS: dict[str, Column] = {
     "quantity": Column("规模", "quantity", decimals=1),
     "unit": Column("单位", "unit"),
     "capex_cny": Column("投资", "investment", "亿元"),
+    "project_capex_cny": Column("投资", "investment", "万元"),  # one project's: 亿元 would read 0.00 for a boiler
     "annualised_capex_cny": Column("年化投资", "annualised capital", "亿元/年"),
     "annual_cost_cny": Column("运维与能源", "O&M and energy", "亿元/年"),
     "total_annual_cost_cny": Column("建成后年成本", "annual cost once built", "亿元/年"),

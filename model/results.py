@@ -271,35 +271,6 @@ def make_results(bm: BuiltModel, sol: Solution) -> Results:
                    candidates=candidates_table(bm, sol), totals=totals(bm, sol))
 
 
-def projects_per_city(port: pd.DataFrame) -> pd.DataFrame:
-    """Projects per city (rows) and family (columns named by family id), with the city's capex (CNY): the run
-    summary's last table; model/names.py names the families and shows the capex in 亿元."""
-    fam = port.pivot_table(index="city", columns="family", values="candidate_id", aggfunc="count", fill_value=0)
-    fam["capex_cny"] = port.groupby("city")["capex_cny"].sum()
-    fam.columns.name = None
-    return fam.reset_index()
-
-
-def annual_plan(port: pd.DataFrame) -> pd.DataFrame:
-    """The plan by build year and city (the annual plans, 分年度计划, 000:L302): projects built that year, their
-    investment (CNY) and the reductions they add (t/yr), one row per year and city."""
-    cols = ["capex_cny", *EFFECTS]
-    g = port.groupby(["year", "city_code", "city"])
-    out = g[cols].sum()
-    out.insert(0, "projects", g.size())
-    return out.reset_index()
-
-
-def investment_by_year(port: pd.DataFrame) -> pd.DataFrame:
-    """Investment (CNY) per city (rows, then the total) and build year (columns, then the total): the annual plan
-    at a glance."""
-    wide = port.pivot_table(index="city", columns="year", values="capex_cny", aggfunc="sum", fill_value=0.0)
-    wide.loc["total"] = wide.sum()
-    wide["total"] = wide.sum(axis=1)
-    wide.columns = [str(c) for c in wide.columns]
-    return wide.reset_index()
-
-
 def project_key(port: pd.DataFrame) -> pd.Series:
     """A project's natural key across runs: measure @ enterprise (or @ county for household programmes)."""
     who = np.where(port["kind"] == "household", port["region_code"].astype(str), port["enterprise_id"].astype(str))

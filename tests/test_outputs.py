@@ -127,8 +127,28 @@ def test_html_report_renders_in_headless_chromium(base_run, tiny, tmp_path):
     # ... and as the first cell of each portfolio row
     first = re.findall(r"^(\d{1,2},?\d{3}|\d{4})\t", text.split("项目清单（", 1)[1], re.M)
     assert re.search(r"^年度计划（按建设年份）", text, re.M)  # the annual plan comes before the project list
-    assert len(first) == len(pd.read_csv(out / "portfolio.csv")) and set(first) <= {str(y) for y in range(2021, 2026)}
+    from model.tables import whole_units
+
+    port = pd.read_csv(out / "portfolio.csv", dtype={"city_code": str})
+    printed = whole_units(port)  # whole households and vehicles: a fraction of one is not a project to print
+    assert len(first) == len(printed) and set(first) <= {str(y) for y in range(2021, 2026)}
     assert not re.search(r"\b(capex|nox|total_annual_cost)_", text)  # no column ids
+    # a report to hand on: per city and county, the assumptions, the whole list by city (each city's count)
+    for section in ("各市汇总", "各区县汇总", "假设", "折现率", "阶段目标"):
+        assert re.search(rf"^{section}", text, re.M), section
+    for city, n in printed.groupby("city").size().items():
+        assert f"{city}（{n:,}）" in text, city
+    # printed on A4 it is a document of pages, not a scroll box cut on the right: every row is on paper. Base
+    # (about 800 projects, 117 counties) takes 30-50 pages
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    (out / "report.html").as_uri()], check=True, capture_output=True, timeout=120)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert 30 <= pages <= 50, pages
+    boxes = re.findall(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())
+    assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)  # A4 in points
     # a run that misses a target names it, with what it reached and what it needed
     miss = soft_miss_run(tiny, tmp_path)
     res = CliRunner().invoke(cli.main, ["report", str(miss)])

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from ..names import (CARRIERS, DECIMALS, EFFECTS, SHEETS, column_decimals, column_name, column_unit, display_frame,
                      is_label_column, say, targets_headline, unit_name, value_name)
 from ..rundir import NotARunError, Run, read_run
+from ..tables import annual_plan, per_city
 from ..textsafe import neutralise_frame, text_as_text, workbook_frame
 from ..units import WAN_CNY, cny_to_yi, t_to_wan_t
 
@@ -180,22 +181,12 @@ def assumptions_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[in
     return df, {i: r[3] for i, r in enumerate(rows) if r[3]}
 
 
-def per_city(portfolio: pd.DataFrame) -> pd.DataFrame:
-    cols = ["capex_cny", "total_annual_cost_cny", *EFFECTS]
-    g = portfolio.groupby(["city_code", "city"])
-    out = g[cols].sum()
-    out.insert(0, "projects", g.size())
-    return out.reset_index()
-
-
 def workbook_sheets(run: Run, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, list[str | None], dict[int, str]]]:
     """Sheet name -> (table as shown, number format per column, number format per row of the value column)."""
     summary, summary_rows = summary_sheet(run, lang)
     sheets = {"summary": (summary, [None] * 3, summary_rows)}
     tables = {}
     if run.solved:
-        from ..results import annual_plan
-
         tables = {"targets": run["targets"], "annual plan": annual_plan(run["portfolio"]),
                   "portfolio": run["portfolio"], "per city": per_city(run["portfolio"]),
                   "per county": run["county_summary"], "measures": run["measure_summary"]}

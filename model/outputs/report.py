@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..names import (EFFECTS, column_decimals, column_name, column_unit, display_frame, is_label_column, say,
+from ..names import (CARRIERS, EFFECTS, column_decimals, column_name, column_unit, display_frame, is_label_column, say,
                      not_met_items, targets_headline, unit_name, value_name)
 from ..rundir import OutputExistsError, read_run, writing_to
+from ..tables import annual_plan, per_city, whole_units
 from ..units import cny_to_yi
 
 FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-ersim.otf"
@@ -32,6 +33,12 @@ td.met,td.missed,td.nw{white-space:nowrap}
 .cards{display:flex;gap:1em;flex-wrap:wrap} .card{background:#f5f7fa;border-radius:6px;padding:.8em 1.2em}
 .card b{display:block;font-size:1.4em} img{max-width:100%;border:1px solid #eee;margin:.5em 0}
 .scroll{max-height:600px;overflow:auto} footer{margin-top:2em;font-size:.8em;color:#666}
+h3{font-size:1.05em;margin:1.2em 0 .3em}
+@media print{@page{size:A4;margin:12mm 10mm}
+ body{max-width:none;margin:0;font-size:9pt} table{font-size:7pt;margin:.3em 0} th,td{padding:.1em .3em}
+ th{position:static} .scroll{max-height:none;overflow:visible} input,.filter{display:none}
+ h2,h3{break-after:avoid} tr,img,.cards{break-inside:avoid} img{max-height:230mm;border:none}
+ thead{display:table-header-group} .newpage{break-before:page}}
 """
 
 
@@ -178,8 +185,6 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
                 f"{r['intensity_reached_pct']:+.1f} % (met: {ok})", lang)) + "</p>")
     else:
         parts.append(f"<p>{say('本情景未设目标。', 'This scenario sets no targets.', lang)}</p>")
-    from ..results import annual_plan
-
     plan = annual_plan(t["portfolio"])
     by_year = plan.groupby("year")[["projects", "capex_cny", *EFFECTS]].sum().reset_index()
     parts += [f"<h2>{say('年度计划（按建设年份）', 'Annual plan (by the year projects are built)', lang)}</h2>",
@@ -196,12 +201,43 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
                     lang)
         parts += [f"<h2>{title}</h2>", _table(st, lang)]
     parts += [f"<h2>{say('措施汇总', 'Measures', lang)}</h2>", _table(t["measure_summary"][MEASURE_COLUMNS], lang)]
-    port = t["portfolio"][PORTFOLIO_COLUMNS]
-    title = say(f"项目清单（{len(port):,} 行：每个项目及其建设年份一行）",
-                f"Portfolio ({len(port):,} rows: one per project and build year)", lang)
-    parts += [f"<h2>{title}</h2>",
-              '<div class="scroll">' + _table(port, lang, sortable=True) + "</div>"]
+    parts += [f'<h2 class="newpage">{say("各市汇总", "Per city", lang)}</h2>',
+              _table(per_city(t["portfolio"]).drop(columns=["city_code"]), lang),
+              f"<h2>{say('各区县汇总', 'Per county', lang)}</h2>", _table(t["county_summary"], lang)]
+    parts += _assumptions(man, lang)
+    port = whole_units(t["portfolio"])
+    title = say(f"项目清单（{len(port):,} 行：每个项目及其建设年份一行，按市分组；户、辆取整，投资与减排按同一比例）",
+                f"Portfolio ({len(port):,} rows: one per project and build year, by city; households and vehicles "
+                "whole, their money and cuts scaled alike)", lang)
+    parts.append(f'<h2 class="newpage">{title}</h2>')
+    for city, rows in port.groupby("city", sort=True):
+        shown = rows[PORTFOLIO_COLUMNS].rename(columns={"capex_cny": "project_capex_cny"}).drop(columns=["city"])
+        parts += [f"<h3>{html.escape(str(city))}（{len(rows):,}）</h3>", _table(shown, lang, sortable=True)]
     return _write(parts, run, man, out_path, lang)
+
+
+def _assumptions(man: dict, lang: str) -> list[str]:
+    """What the answer rests on, as a planner reads it: the scenario's own stated assumptions, the money rules,
+    the prices, the rules in force and any command-line changes (the workbook's 假设与参数 sheet has every key)."""
+    sc = man.get("scenario", {})
+    h = sc.get("horizon", {})
+    rows = [(say("折现率", "discount rate", lang), sc.get("discount_rate"), ""),
+            (say("规划期", "plan years", lang), f"{h.get('start_year')}-{h.get('end_year')}", ""),
+            (say("成本计至", "costs counted to", lang), h.get("evaluation_end_year"), ""),
+            (say("成本核算", "cost accounting", lang), man.get("cost_accounting"), ""),
+            (say("阶段目标", "phasing", lang), (sc.get("phasing") or {}).get("assumption") or "", ""),
+            (say("碳强度目标", "CO2 intensity", lang), (sc.get("co2_intensity") or {}).get("assumption") or "", ""),
+            (say("命令行覆盖", "command-line changes", lang), "; ".join(man.get("overrides", [])) or say("无", "none", lang),
+             "")]
+    rows += [(say("政策规则", "rule", lang), r, "") for r in man.get("rules", [])]
+    for k, v in (man.get("prices_cny_per_unit") or {}).items():
+        zh, en, unit = CARRIERS.get(k, (k, k, "元/单位"))
+        rows.append((say(f"价格：{zh}", f"price: {en}", lang), v, unit))
+    for p in (sc.get("pace") or {}).get("programmes", []):
+        rows.append((say(f"年度能力：{p.get('family')}", f"pace: {p.get('family')}", lang),
+                     p.get("max_per_year"), f"{p.get('unit')}/{say('年', 'yr', lang)} — {p.get('source', '')}"))
+    df = pd.DataFrame([r for r in rows if r[1] not in (None, "")], columns=["item", "value", "unit"])
+    return [f"<h2>{say('假设', 'Assumptions', lang)}</h2>", _table(df.astype({"value": str}), lang)]
 
 
 def _write(parts: list[str], run, man: dict, out_path: Path, lang: str = "zh") -> Path:

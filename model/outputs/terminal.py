@@ -140,7 +140,8 @@ def print_run_summary(outcome) -> None:
         f" [yellow](stopped by {esc(sol.termination.removeprefix('k'))}: best found, not proven optimal)[/yellow]"
     console.print(f"status [green]{sol.status}[/green]{flag}{gap} ({timing})")
     r = outcome.results
-    from ..results import marginal_column, not_met, projects_per_city, shadow_column
+    from ..results import marginal_column, not_met, shadow_column
+    from ..tables import projects_per_city
 
     missed = not_met(r.targets)
     # the one headline every output starts with (model/names.py); the terminal's prose stays English
@@ -191,7 +192,7 @@ def print_run_summary(outcome) -> None:
 
 def print_annual_plan(port) -> None:
     """Investment per city and build year (亿元), and each year's share and projects: the annual plan."""
-    from ..results import investment_by_year
+    from ..tables import investment_by_year
 
     names = importlib.import_module("model.names")
     wide = investment_by_year(port)

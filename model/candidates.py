@@ -298,6 +298,15 @@ def household_candidates(md: ModelData) -> pd.DataFrame:
     return out
 
 
+#: t-km a heavy diesel truck hauls in a year. estimate: 60,000 km a year (sources.csv, its heavy-truck rows'
+#: stated estimate) x 50 % of them loaded (an empty return trip; parameters.md, heavy truck CO2: 28 L/100 km empty
+#: return) x 30 t payload (parameters.md, same row) = 900,000 t-km. It turns freight moved to rail into the heavy
+#: trucks it idles, so the rail shift and the truck programmes draw on one fleet (build.define_truck_fleet_constraints)
+HEAVY_TRUCK_T_KM_PER_YR = 900_000.0
+#: the sources.csv category of that fleet
+HEAVY_TRUCKS = "truck_heavy_diesel"
+
+
 def freight_candidates(md: ModelData) -> pd.DataFrame:
     ds = md.dataset
     m = ds.measures[(ds.measures["applies_to"] == "freight") & ~_excluded(ds.measures, md)]
@@ -322,6 +331,7 @@ def freight_candidates(md: ModelData) -> pd.DataFrame:
         "needs_siding": ~e["has_siding"], "road_haul_km": km,
     }).reset_index(drop=True)
     kkm = (cap * km).to_numpy()  # kt-km per year at full shift
+    out["trucks_idled"] = kkm * 1e3 / HEAVY_TRUCK_T_KM_PER_YR  # heavy trucks no longer needed at full shift
     for p in EFFECTS:
         out[p] = shift[f"{p.removesuffix('_t')}_t_per_unit"] * kkm if pd.notna(
             shift[f"{p.removesuffix('_t')}_t_per_unit"]) else 0.0

@@ -124,6 +124,11 @@ class ModelData:
         return self.scenario.solver
 
     @property
+    def one_truck_fleet(self) -> bool:
+        """Rail shift and truck programmes draw on one heavy-truck fleet per city (build.define_truck_fleet_...)."""
+        return self.scenario.one_truck_fleet
+
+    @property
     def rules(self):
         return self.scenario.rules
 

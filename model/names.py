@@ -448,10 +448,12 @@ def _short_of(row: dict, target_row, lang: str) -> str:
     """One unmet target: what it reached against what it needs (CO2 intensity in %, the rest in 万吨)."""
     name = target_name(row["target"], lang)
     pct = None if target_row is None else target_row.get("intensity_reached_pct")
-    if pct is not None and pct == pct:  # the CO2-intensity row: per unit GDP, in %
+    if pct is not None and pct == pct:  # the CO2-intensity row: per unit GDP, in %, and the tonnes it misses
         req = target_row["intensity_required_pct"]
-        return say(f"{name}：达到 {pct:+.1f} %，要求 {req:+.1f} %", f"{name}: reached {pct:+.1f} %, required {req:+.1f} %",
-                   lang)
+        d = 1 if f"{pct:+.1f}" != f"{req:+.1f}" else 2  # never "reached -18.0 %, required -18.0 %" for a miss
+        short = units.t_to_wan_t(row["short_t"])
+        return say(f"{name}：达到 {pct:+.{d}f} %，要求 {req:+.{d}f} %，差 {short:,.3f} 万吨二氧化碳",
+                   f"{name}: reached {pct:+.{d}f} %, required {req:+.{d}f} %, short {short:,.3f} 万吨 CO2", lang)
     got, need, short = (units.t_to_wan_t(row[k]) for k in ("achieved_t", "required_t", "short_t"))
     return say(f"{name}：达到 {got:,.3f} 万吨，要求 {need:,.3f} 万吨，差 {short:,.3f} 万吨",
                f"{name}: {got:,.3f} of {need:,.3f} 万吨, short {short:,.3f} 万吨", lang)

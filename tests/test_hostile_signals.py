@@ -26,14 +26,18 @@ from model.rundir import MARKER, newest_run, remove_leftovers, write_atomically,
 pytestmark = pytest.mark.slow
 
 #: ersim whose run pauses once its files are in the temporary folder (ERSIM_TEST_PAUSE seconds): the moment a
-#: signal is sent
+#: signal is sent. The pause is many short sleeps, as a run's work is many short steps: a signal the OS hands to
+#: one of HiGHS's threads does not wake a sleeping main thread, whose handler then runs only after the sleep
+#: (a single 60 s sleep made the test time out, now and then, on a loaded machine)
 PAUSING = """
 import os, time
 import model.run as r
 fill = r.fill_run
 def pausing(outcome, tmp, plots=True):
     fill(outcome, tmp, plots)
-    time.sleep(float(os.environ.get("ERSIM_TEST_PAUSE", "60")))
+    end = time.monotonic() + float(os.environ.get("ERSIM_TEST_PAUSE", "60"))
+    while time.monotonic() < end:
+        time.sleep(0.05)
 r.fill_run = pausing
 import cli
 cli.main()

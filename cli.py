@@ -766,7 +766,7 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
     """What each target and each policy rule costs and buys: SCENARIO solved with each lifted in turn."""
     check_out(out, force)
     from model.studies.parallel import executor
-    from model.studies.rules_cost import headline, rules_cost, rules_cost_parallel, write_rules_cost
+    from model.studies.rules_cost import headline, headline_labels, rules_cost, rules_cost_parallel, write_rules_cost
 
     with user_errors():
         loaded = load_scenario(scenario, list(overrides))
@@ -781,7 +781,8 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
         target = write_rules_cost(table, out or default_out_dir(Path("results"), f"{name}-rules-cost"), force,
                                   unique=out is None)
     print_table(headline(table), "what each target and rule costs (with it minus without it: a target at 0 t with "
-                                 "its milestones, a rule off) and what it buys beyond the rest (0: it does not bind)")
+                                 "its milestones, a rule off) and what it buys beyond the rest (0: it does not bind)",
+                named=True, labels=headline_labels())
     console.print(f"results written to [bold]{esc(target)}[/bold]")
 
 

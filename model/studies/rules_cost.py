@@ -95,17 +95,27 @@ def write_rules_cost(table: pd.DataFrame, out_dir: Path, force: bool = False, un
 
 
 def headline(table: pd.DataFrame) -> pd.DataFrame:
-    """The columns a terminal shows (money in 亿元, tonnes in 万吨)."""
-    from ..units import cny_to_yi, t_to_wan_t
-
+    """The columns a terminal shows, in CNY and t (the display shows them in 亿元 and 万吨: see HEADLINE_LABELS)."""
     if "objective_discounted_cny_cost" not in table:
         return table[["label", "status_without"]]
-    out = pd.DataFrame({"item": table["label"],
-                        "objective_亿元": cny_to_yi(table["objective_discounted_cny_cost"]),
-                        "investment_亿元": cny_to_yi(table["capex_cny_cost"]),
-                        "annual_cost_亿元_per_yr": cny_to_yi(table["total_annual_cost_cny_cost"])})
+    out = pd.DataFrame({"item": table["label"], "objective_cost_cny": table["objective_discounted_cny_cost"],
+                        "capex_cost_cny": table["capex_cny_cost"],
+                        "annual_cost_cny": table["total_annual_cost_cny_cost"]})
     for p in ("nox", "so2", "vocs", "co2"):
-        out[f"buys_{pollutant_name(p)}_万吨"] = t_to_wan_t(table[f"buys_{p}_t"])
+        out[f"buys_{p}_t"] = table[f"buys_{p}_t"]
     numbers = out.columns.drop("item")
     out[numbers] = out[numbers].where(out[numbers].abs() > 1e-6, 0.0)  # solver noise, not a cost
     return out
+
+
+def headline_labels() -> dict:
+    """Headers of :func:`headline` in both languages, with the units the display converts to."""
+    from ..names import Column, POLLUTANTS
+
+    labels = {"item": Column("目标或规则", "target or rule"),
+              "objective_cost_cny": Column("折现总成本", "discounted cost", "亿元"),
+              "capex_cost_cny": Column("投资", "investment", "亿元"),
+              "annual_cost_cny": Column("建成后年成本", "annual cost once built", "亿元/年")}
+    for p in ("nox", "so2", "vocs", "co2"):
+        labels[f"buys_{p}_t"] = Column(f"多减{POLLUTANTS[p].zh}", f"buys {POLLUTANTS[p].en}", "万吨")
+    return labels

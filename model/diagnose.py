@@ -75,9 +75,7 @@ def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
         rows = []
         for t in md.targets:
             # a target moves with its milestones (the value it reports solves as the target's own level)
-            linked = [] if t.source == "milestone" or not t.required_t else [
-                (m.key, m.required_t / t.required_t) for m in md.milestones_of(t)]
-            most = max_achievable(bm, t.key, linked)
+            most = max_achievable(bm, t.key, md.milestone_shares(t))
             rows.append({"item": t.label, "kind": "target", "required_t": t.required_t, "achievable_t": most,
                          "shortfall_t": max(0.0, t.required_t - most),
                          "note": f"the most it can reach is {most / max(t.required_t, 1.0):.0%} of the requirement"
@@ -110,9 +108,8 @@ def _most_of_unmet(md: ModelData, cands: Candidates, short: dict[int, float]) ->
     for t in md.targets:
         if t.key not in unmet or t.source == "milestone":
             continue
-        ms = md.milestones_of(t)
-        linked = [(m.key, m.required_t / t.required_t) for m in ms if t.required_t > 0]
-        own = {t.key} | {m.key for m in ms}
+        linked = md.milestone_shares(t)
+        own = {t.key} | {m.key for m in md.milestones_of(t)}
         rows = [replace(r, kind="soft") if r.key in unmet - own else r for r in md.targets]
         reach = max_achievable(build_model(replace(md, targets=rows), cands), t.key, linked)
         if reach == reach:  # nan: nothing meets the rows held (the rules and caps): keep the elastic figure

@@ -444,16 +444,31 @@ def display_frame(df, lang: str = "zh", labels: dict[str, Column] | None = None)
 
 
 # --------------------------------------------------------------------------- the sentence every output starts with
+def price_items(prices: dict[str, float], lang: str = "zh") -> list[tuple[str, float, str]]:
+    """(label, price, unit) of each carrier's price, as the workbook's and the report's assumptions list them."""
+    out = []
+    for k, v in prices.items():
+        zh, en, unit = CARRIERS.get(k, (k, k, "元/单位"))
+        out.append((say(f"价格：{zh}", f"price: {en}", lang), v, unit))
+    return out
+
+
+def intensity_pair(reached_pct: float, required_pct: float, met: bool = False) -> tuple[str, str]:
+    """Reached and required CO2-intensity change as a line shows them: one decimal, two for a row not met where one
+    would print the same figure twice (never "reached -18.0 %, required -18.0 %" for a miss)."""
+    d = 1 if met or f"{reached_pct:+.1f}" != f"{required_pct:+.1f}" else 2
+    return f"{reached_pct:+.{d}f}", f"{required_pct:+.{d}f}"
+
+
 def _short_of(row: dict, target_row, lang: str) -> str:
     """One unmet target: what it reached against what it needs (CO2 intensity in %, the rest in 万吨)."""
     name = target_name(row["target"], lang)
     pct = None if target_row is None else target_row.get("intensity_reached_pct")
     if pct is not None and pct == pct:  # the CO2-intensity row: per unit GDP, in %, and the tonnes it misses
-        req = target_row["intensity_required_pct"]
-        d = 1 if f"{pct:+.1f}" != f"{req:+.1f}" else 2  # never "reached -18.0 %, required -18.0 %" for a miss
+        got, need = intensity_pair(pct, target_row["intensity_required_pct"])
         short = units.t_to_wan_t(row["short_t"])
-        return say(f"{name}：达到 {pct:+.{d}f} %，要求 {req:+.{d}f} %，差 {short:,.3f} 万吨二氧化碳",
-                   f"{name}: reached {pct:+.{d}f} %, required {req:+.{d}f} %, short {short:,.3f} 万吨 CO2", lang)
+        return say(f"{name}：达到 {got} %，要求 {need} %，差 {short:,.3f} 万吨二氧化碳",
+                   f"{name}: reached {got} %, required {need} %, short {short:,.3f} 万吨 CO2", lang)
     got, need, short = (units.t_to_wan_t(row[k]) for k in ("achieved_t", "required_t", "short_t"))
     return say(f"{name}：达到 {got:,.3f} 万吨，要求 {need:,.3f} 万吨，差 {short:,.3f} 万吨",
                f"{name}: {got:,.3f} of {need:,.3f} 万吨, short {short:,.3f} 万吨", lang)

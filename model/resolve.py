@@ -225,6 +225,14 @@ class ModelData:
             out.append(t)
         return out
 
+    def milestone_shares(self, row: TargetRow) -> list[tuple[int, float]]:
+        """(row key, share of ``row``'s level) of the milestones that move with target ``row``: as a sweep moves
+        them, the diagnosis raises them and the marginal cost counts them. None for a milestone itself or a
+        target of 0 t."""
+        if row.source == "milestone" or row.required_t <= 0:
+            return []
+        return [(m.key, m.required_t / row.required_t) for m in self.milestones_of(row)]
+
     def without_target(self, key: int) -> "ModelData":
         """A copy in which requirement row ``key`` and its milestones require 0 t (the target lifted, for pricing
         it: model/studies/rules_cost.py)."""
@@ -292,10 +300,10 @@ def _check_levels(ds: Dataset, sc: Scenario, codes: list, inside: dict, names: "
         if code is None:
             continue
         base = baseline_t(ds, inside[code], POLLUTANTS[t.pollutant].column)
-        said = f"{t.reduction:g} {t.unit} = {t.reduction_t:,.0f} t"
-        where = f"{ds.regions.loc[code, 'name_zh']}'s 2020 {POLLUTANTS[t.pollutant].label} baseline"
         if base <= 0:  # a dataset without that pollutant's inventory (the golden tests' wastewater): no yardstick
             continue
+        said = f"{t.reduction:g} {t.unit} = {t.reduction_t:,.0f} t"
+        where = f"{ds.regions.loc[code, 'name_zh']}'s 2020 {POLLUTANTS[t.pollutant].label} baseline"
         if t.reduction_t > base:
             names.problem(("targets", i, "reduction"), f"{said} is more than {where} ({base:,.0f} t/yr): a cut "
                                                        "cannot exceed the emissions; check the unit (t, 万吨)")

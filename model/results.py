@@ -56,10 +56,9 @@ def target_marginal(md: ModelData, shadow: dict[int, float], t: TargetRow) -> fl
     set them), so it is the sum over those rows of dual x share, per tonne and year of ``t``:
     (shadow_t w_t + sum_m s_m shadow_m w_m) / w_t, with ``shadow`` per row in CNY per t and year (the dual over
     the discounted years ``w`` the row stands for). A milestone's own is its shadow price. nan without duals."""
-    ms = md.milestones_of(t) if t.source != "milestone" and t.required_t > 0 else []
     total = shadow.get(t.key, np.nan) * t.weight
-    for m in ms:
-        total += m.required_t / t.required_t * shadow.get(m.key, np.nan) * m.weight
+    for k, share in md.milestone_shares(t):
+        total += share * shadow.get(k, np.nan) * md.targets[k].weight
     return float(total / t.weight)
 
 

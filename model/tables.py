@@ -15,13 +15,17 @@ from .domain import EFFECTS
 WHOLE_UNITS = ("household", "vehicle", "station", "siding")
 
 
-def per_city(portfolio: pd.DataFrame) -> pd.DataFrame:
-    """Per city: projects, investment, annual cost once built and reductions (the workbook's and report's table)."""
-    cols = ["capex_cny", "total_annual_cost_cny", *EFFECTS]
-    g = portfolio.groupby(["city_code", "city"])
+def _projects_and_sums(port: pd.DataFrame, keys: list[str], cols: list[str]) -> pd.DataFrame:
+    """Per group of ``keys``: the number of projects, then the sums of ``cols``."""
+    g = port.groupby(keys)
     out = g[cols].sum()
     out.insert(0, "projects", g.size())
     return out.reset_index()
+
+
+def per_city(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Per city: projects, investment, annual cost once built and reductions (the workbook's and report's table)."""
+    return _projects_and_sums(portfolio, ["city_code", "city"], ["capex_cny", "total_annual_cost_cny", *EFFECTS])
 
 
 def whole_units(port: pd.DataFrame) -> pd.DataFrame:
@@ -43,11 +47,7 @@ def whole_units(port: pd.DataFrame) -> pd.DataFrame:
 def annual_plan(port: pd.DataFrame) -> pd.DataFrame:
     """The plan by build year and city (the annual plans, 分年度计划, 000:L302): projects built that year, their
     investment (CNY) and the reductions they add (t/yr), one row per year and city."""
-    cols = ["capex_cny", *EFFECTS]
-    g = port.groupby(["year", "city_code", "city"])
-    out = g[cols].sum()
-    out.insert(0, "projects", g.size())
-    return out.reset_index()
+    return _projects_and_sums(port, ["year", "city_code", "city"], ["capex_cny", *EFFECTS])
 
 
 def investment_by_year(port: pd.DataFrame) -> pd.DataFrame:

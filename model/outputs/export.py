@@ -20,8 +20,8 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..names import (CARRIERS, DECIMALS, EFFECTS, SHEETS, column_decimals, column_name, column_unit, display_frame,
-                     is_label_column, say, targets_headline, unit_name, value_name)
+from ..names import (DECIMALS, EFFECTS, SHEETS, column_decimals, column_name, column_unit, display_frame,
+                     is_label_column, price_items, say, targets_headline, unit_name, value_name)
 from ..rundir import NotARunError, Run, read_run
 from ..tables import annual_plan, per_city
 from ..textsafe import neutralise_frame, text_as_text, workbook_frame
@@ -153,9 +153,7 @@ def assumptions_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[in
          say("无", "none", lang), "", None),
         (say("成本核算", "cost accounting", lang), man.get("cost_accounting"), "", None)]
     rows += [(say("政策规则", "rule", lang), r, "", None) for r in man.get("rules", [])]
-    for k, v in (man.get("prices_cny_per_unit") or {}).items():
-        zh, en, unit = CARRIERS.get(k, (k, k, "元/单位"))
-        rows.append((say(f"价格：{zh}", f"price: {en}", lang), v, unit, number_format(2)))
+    rows += [(*item, number_format(2)) for item in price_items(man.get("prices_cny_per_unit") or {}, lang)]
     for k, v in (man.get("co2_intensity") or {}).items():
         rows.append((f"co2_intensity.{k}", *_assumption_unit(k, v)))
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..names import (CARRIERS, EFFECTS, column_decimals, column_name, column_unit, display_frame, is_label_column, say,
-                     not_met_items, targets_headline, unit_name, value_name)
+from ..names import (EFFECTS, column_decimals, column_name, column_unit, display_frame, is_label_column, say,
+                     not_met_items, price_items, targets_headline, unit_name, value_name)
 from ..rundir import OutputExistsError, read_run, writing_to
 from ..tables import annual_plan, per_city, whole_units
 from ..units import cny_to_yi
@@ -230,9 +230,7 @@ def _assumptions(man: dict, lang: str) -> list[str]:
             (say("命令行覆盖", "command-line changes", lang), "; ".join(man.get("overrides", [])) or say("无", "none", lang),
              "")]
     rows += [(say("政策规则", "rule", lang), r, "") for r in man.get("rules", [])]
-    for k, v in (man.get("prices_cny_per_unit") or {}).items():
-        zh, en, unit = CARRIERS.get(k, (k, k, "元/单位"))
-        rows.append((say(f"价格：{zh}", f"price: {en}", lang), v, unit))
+    rows += price_items(man.get("prices_cny_per_unit") or {}, lang)
     for p in (sc.get("pace") or {}).get("programmes", []):
         rows.append((say(f"年度能力：{p.get('family')}", f"pace: {p.get('family')}", lang),
                      p.get("max_per_year"), f"{p.get('unit')}/{say('年', 'yr', lang)} — {p.get('source', '')}"))

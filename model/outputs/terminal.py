@@ -175,12 +175,11 @@ def print_run_summary(outcome) -> None:
         print_table(tg[["target", "kind", "required_t", "achieved_t", "slack_t", "met", shadow,
                         marginal_column(sol.objective_unit)]],
                     f"targets (reduction versus 2020; {meaning})", named=True)
+        names = importlib.import_module("model.names")
         for row in tg[tg["source"] == "co2_intensity"].itertuples():
-            # two decimals where one would print the same figure for a row not met (-18.0 % vs -18.0 %)
-            d = 1 if row.met or f"{row.intensity_required_pct:.1f}" != f"{row.intensity_reached_pct:.1f}" else 2
+            got, need = names.intensity_pair(row.intensity_reached_pct, row.intensity_required_pct, row.met)
             short = "met" if row.met else f"[red]NOT MET[/red]: {row.required_t - row.achieved_t:,.0f} t CO2 short"
-            console.print(f"CO2 per unit GDP {row.year}: required {row.intensity_required_pct:+.{d}f} %, reached "
-                          f"{row.intensity_reached_pct:+.{d}f} % ({short})")
+            console.print(f"CO2 per unit GDP {row.year}: required {need} %, reached {got} % ({short})")
 
     else:
         console.print("no targets in this scenario")

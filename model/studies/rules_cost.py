@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..names import EFFECTS, pollutant_name
+from ..names import EFFECTS
 from ..pipeline import Pipeline
 from ..resolve import ModelData
 from ..results import totals
@@ -95,7 +95,7 @@ def write_rules_cost(table: pd.DataFrame, out_dir: Path, force: bool = False, un
 
 
 def headline(table: pd.DataFrame) -> pd.DataFrame:
-    """The columns a terminal shows, in CNY and t (the display shows them in 亿元 and 万吨: see HEADLINE_LABELS)."""
+    """The columns a terminal shows, in CNY and t (the display shows them in 亿元 and 万吨: headline_labels)."""
     if "objective_discounted_cny_cost" not in table:
         return table[["label", "status_without"]]
     out = pd.DataFrame({"item": table["label"], "objective_cost_cny": table["objective_discounted_cny_cost"],

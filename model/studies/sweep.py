@@ -76,7 +76,7 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
 
     t_solve = time.perf_counter()
     # the target's milestones move with it, as the same share of it (the plan's phasing scales with the level)
-    phased = [(m.key, m.required_t / target.required_t) for m in md.milestones_of(target) if target.required_t]
+    phased = md.milestone_shares(target)
 
     def set_level(level: float) -> None:
         for key, share in [(k, 1.0), *phased]:

@@ -297,10 +297,9 @@ class Scenario(_Strict):
     targets: list[Target] = Field(default_factory=list)
     co2_intensity: Co2Intensity | None = None
     phasing: Phasing = Field(default_factory=Phasing)
-    one_truck_fleet: bool = Field(False, description=(
+    one_truck_fleet: bool = Field(True, description=(
         "true: the trucks the road-to-rail shift idles and the trucks the programmes scrap or replace come out of "
-        "one heavy-truck fleet per city (no double credit). Off by default: on base it never binds and makes "
-        "HiGHS 10x slower (README: one truck fleet)"))
+        "one heavy-truck fleet per city (no double credit); false drops those rows (README: one truck fleet)"))
     rules: Rules = Field(default_factory=Rules)
     budget: Budget = Field(default_factory=Budget)
     pace: Pace = Field(default_factory=Pace)

@@ -15,16 +15,18 @@ BASE = str(ROOT / "scenarios" / "base.yaml")
 
 
 def test_the_marginal_counts_the_milestones_moving_with_the_target(ds):
-    """By hand: base NOx 2025 row has weight sum 1.08^-k, k=5..30 (7.9457); its 2023 milestone is 60 % of it and
-    stands for 2023-2024 (1.08^-3 + 1.08^-4)."""
+    """By hand: base NOx 2025 row has weight sum 1.08^-k, k=5..30 (7.9457); its 2022/23/24 milestones are
+    40/60/80 % of it and each stands for its own year (1.08^-2, 1.08^-3, 1.08^-4)."""
     md = Pipeline.load(BASE, dataset=ds).md
     nox = md.target("nox")
-    (mid,) = md.milestones_of(nox)
-    shadow = {nox.key: 0.0, mid.key: 100_000.0}
+    mids = md.milestones_of(nox)
+    assert [m.year for m in mids] == [2022, 2023, 2024]
+    prices = [50_000.0, 100_000.0, 0.0]
+    shadow = {nox.key: 0.0} | {m.key: p for m, p in zip(mids, prices)}
     w_t = sum(1.08 ** -k for k in range(5, 31))
-    w_m = 1.08 ** -3 + 1.08 ** -4
-    assert target_marginal(md, shadow, nox) == pytest.approx(0.6 * 100_000 * w_m / w_t, rel=1e-12)
-    assert target_marginal(md, shadow, mid) == 100_000.0  # a milestone's own is its shadow price
+    by_hand = (0.4 * 50_000 * 1.08 ** -2 + 0.6 * 100_000 * 1.08 ** -3) / w_t
+    assert target_marginal(md, shadow, nox) == pytest.approx(by_hand, rel=1e-12)
+    assert target_marginal(md, shadow, mids[1]) == 100_000.0  # a milestone's own is its shadow price
 
 
 @pytest.mark.slow

@@ -118,7 +118,7 @@ def test_html_report_renders_in_headless_chromium(base_run, tiny, tmp_path):
     text = rendered_text(out / "report.html", tmp_path)
     lines = [line for line in text.splitlines() if line.strip()]
     assert lines[0] == "ersim：base"
-    assert re.fullmatch(r"全部 11 项目标达成|\d+ 项目标未达成（共 11 项）：", lines[2])  # right after the description
+    assert re.fullmatch(r"全部 21 项目标达成|\d+ 项目标未达成（共 21 项）：", lines[2])  # right after the description
     for label in ("目标（相对2020年的减排量）", "要求\n(万吨)", "影子价格\n(元/吨·年)", "措施汇总", "超低排放改造", "公转铁",
                   "清洁取暖", "挥发性有机物治理", "污水处理", "钢铁超低排放改造（完成剩余工程）", "氨氮减排量"):
         assert label in text, label

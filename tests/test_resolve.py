@@ -23,21 +23,29 @@ def test_target_rows_carry_their_region_members_year_and_discount(ds):
 
 def test_base_rows_in_model_order_with_the_co2_row_last(ds):
     md = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml"))
-    # each hard target is followed by its 2023 milestone, 60 % of it (phasing); SO2 is soft; CO2 last, its
-    # intensity phased too (soft or hard: China assesses CO2 per unit GDP every year)
-    assert [(t.pollutant, t.source) for t in md.targets] == [
-        ("nox", "target"), ("nox", "milestone"), ("vocs", "target"), ("vocs", "milestone"), ("cod", "target"),
-        ("cod", "milestone"), ("nh3n", "target"), ("nh3n", "milestone"), ("so2", "target"), ("co2", "co2_intensity"),
-        ("co2", "milestone")]
-    assert md.targets[1].required_t == pytest.approx(0.6 * 80_100) and md.targets[1].year == 2023
-    # the milestone row stands for 2023 and 2024, the target for 2025..2050
-    assert md.targets[1].weight == pytest.approx(1.08 ** -3 + 1.08 ** -4)
-    assert md.targets[-2].source == "co2_intensity" and md.co2_context["reduction_pct"] == 18
+    # each hard target is followed by its milestones, 40/60/80 % of it by 2022/23/24 (phasing); SO2 is soft; CO2
+    # last, its intensity phased too (soft or hard: China assesses CO2 per unit GDP every year)
+    three = [("milestone", y) for y in (2022, 2023, 2024)]
+    rows = [(p, "target", 2025) for p in ("nox", "vocs", "cod", "nh3n")]
+    expected = []
+    for p, _, y in rows:
+        expected += [(p, "target", y)] + [(p, s, yy) for s, yy in three]
+    expected += [("so2", "target", 2025), ("co2", "co2_intensity", 2025)] + [("co2", s, yy) for s, yy in three]
+    assert [(t.pollutant, t.source, t.year) for t in md.targets] == expected
+    assert md.targets[2].required_t == pytest.approx(0.6 * 80_100) and md.targets[2].year == 2023
+    # each milestone row stands for its own year (the next one takes over), the target for 2025..2050
+    assert md.targets[2].weight == pytest.approx(1.08 ** -3)
+    assert md.targets[1].weight == pytest.approx(1.08 ** -2)
+    assert md.targets[-4].source == "co2_intensity" and md.co2_context["reduction_pct"] == 18
     assert len(md.targets[0].members) == 117
-    # only the requirement years are build years (exact: a later build is cheaper and still counts)
-    assert md.years == [2023, 2025] and md.horizon_years == [2021, 2022, 2023, 2024, 2025]
-    flat = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]))
-    assert flat.years == [2025]  # nothing couples the years without the milestone
+    # base's paces see single years: every year is a build year
+    assert md.years == [2021, 2022, 2023, 2024, 2025] == md.horizon_years
+    flat = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}",
+                                                                        "pace.programmes=[]"]))
+    assert flat.years == [2025]  # nothing couples the years without milestones or paces
+    mid = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={2023: 0.6}",
+                                                                       "pace.programmes=[]"]))
+    assert mid.years == [2023, 2025]  # only the requirement years (exact: a later build is cheaper, still counts)
     per_year = resolve(ds, load_scenario(ROOT / "scenarios" / "base.yaml",
                                          ["budget.per_year={value: 500, unit: 亿元}"]))
     assert per_year.years == per_year.horizon_years  # a cap on single years sees every year

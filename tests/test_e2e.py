@@ -263,10 +263,11 @@ def test_a_cost_curve_needs_a_cost_objective(tmp_path):
 
 @pytest.mark.slow
 def test_the_co2_intensity_target_can_be_asked_for_as_hard(tmp_path):
-    """With wind and solar displacing coal power, base meets -18 % CO2 per GDP as a hard target."""
+    """With wind and solar displacing coal power, base meets -18 % CO2 per GDP as a hard target (any portfolio
+    HiGHS returns meets a hard row: a 1 % gap suffices)."""
     out = tmp_path / "run"
     res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out), "--no-plots",
-                                        "--set", "co2_intensity.kind=hard"])
+                                        "--set", "co2_intensity.kind=hard", "--mip-gap", "0.01"])
     assert res.exit_code == 0, res.output
     t = pd.read_csv(out / "targets.csv")
     row = t[t["source"] == "co2_intensity"].iloc[0]

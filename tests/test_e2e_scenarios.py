@@ -19,9 +19,11 @@ SCENARIO_FILES = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
 @pytest.mark.parametrize("name", SCENARIO_FILES)
 def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path):
     """run, plot, export and report: every file in scenarios/, targets: [] included. The figures are drawn once,
-    by plot (test_outputs.py draws them within a run)."""
+    by plot (test_outputs.py draws them within a run). To a 1 % gap: the files, not the optimum, are under test
+    here, and HiGHS proves 0.1 % on no-rail and gas-price-high in 25 s, 1 % in 1-2 s."""
     out = tmp_path / "run"
-    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / name), "--out", str(out), "--no-plots"])
+    res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / name), "--out", str(out), "--no-plots",
+                                        "--mip-gap", "0.01"])
     assert res.exit_code in (0, 3), res.output  # 3: infeasible, with its diagnosis
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     if res.exit_code == 3:

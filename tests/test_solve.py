@@ -55,7 +55,8 @@ def test_the_most_a_target_can_reach_is_full_ule_everywhere(tiny, tmp_path):
     ("no-rail.yaml", []),
 ])
 def test_reported_shadow_prices_belong_to_the_reported_solution(ds, name, overrides):
-    """Complementary slackness on every reported row: a row with slack has a zero dual; duals are >= 0."""
+    """Complementary slackness on every reported row: a row with slack has a zero dual; duals are >= 0. The duals
+    are those of the LP with the integers fixed, so they hold at any gap: 1 % (no-rail proves 0.1 % in 25 s)."""
     from conftest import ROOT
     from model.resolve import resolve
     from model.results import make_results
@@ -65,7 +66,7 @@ def test_reported_shadow_prices_belong_to_the_reported_solution(ds, name, overri
     from model.candidates import build_candidates
 
     bm = build_model(md, build_candidates(md))
-    sol = solve(bm)
+    sol = solve(bm, mip_gap=0.01)
     t = make_results(bm, sol).targets
     row_slack = t["achieved_t"] + t["shortfall_t"] - t["required_t"]
     loose = row_slack > 1e-6 * t["required_t"].clip(lower=1.0) + 1e-3
@@ -88,7 +89,8 @@ def test_milp_slope_is_bounded_by_the_fixed_integer_lp(ds):
     from model.scenario import load_scenario
     from model.solve import Solver
 
-    sc = load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}", "solver.mip_gap=1e-4"])
+    sc = load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}", "pace.programmes=[]",
+                                                          "solver.mip_gap=1e-4"])
     bm = build(ds, sc)
     nox = next(t.key for t in bm.targets if t.pollutant == "nox" and t.source == "target")
     level, step = 1.30 * 80_100, 0.01 * 80_100

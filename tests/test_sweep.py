@@ -77,10 +77,12 @@ def test_sweep_stops_at_the_largest_achievable_reduction(tiny, tmp_path):
 @pytest.mark.slow
 def test_the_co2_intensity_target_sweeps_into_a_cost_curve(tmp_path):
     """ersim sweep --target CO2-intensity: the CO2 cut the intensity row requires, swept in fractions; with
-    renewables displacing coal power the full -18 % cut (3,222万吨) is reachable, at a rising cost."""
+    renewables displacing coal power the full -18 % cut (3,222万吨) is reachable, at a rising cost (to a 1 % gap:
+    the two points differ by far more)."""
     out = tmp_path / "co2"
     res = CliRunner().invoke(cli.main, ["sweep", str(ROOT / "scenarios" / "base.yaml"), "--target", "CO2-intensity",
-                                        "--from", "0.5", "--to", "1.0", "--steps", "2", "--out", str(out)])
+                                        "--from", "0.5", "--to", "1.0", "--steps", "2", "--out", str(out),
+                                        "--set", "solver.mip_gap=0.01"])
     assert res.exit_code == 0, res.output
     curve = pd.read_csv(out / "curve.csv")
     assert curve["pollutant"].iloc[0] == "CO2" and (curve["status"] == "optimal").all()

@@ -364,7 +364,7 @@ def value_name(col: str, value, lang: str = "zh"):
     if col == "pollutant" and isinstance(value, str):
         key = _pollutant_key(value)
         return value if key is None else pollutant_name(key, lang)
-    if col == "target" and isinstance(value, str):
+    if col in ("target", "item") and isinstance(value, str):
         return target_name(value, lang)
     names = VALUES.get(col)
     if names is None:
@@ -374,6 +374,16 @@ def value_name(col: str, value, lang: str = "zh"):
     except TypeError:  # unhashable
         return value
     return value if hit is None else hit[0 if lang == "zh" else 1]
+
+
+def _limit_labels() -> dict[str, str]:
+    """English label -> Chinese of each rule (model/rules.py) and budget cap (model/diagnose.py)."""
+    from .rules import RULES
+
+    out = {spec.label: spec.label_zh for spec in RULES}
+    out.update({"budget: total": "预算：总投资上限", "budget: per year": "预算：年度投资上限",
+                "budget: per city": "预算：各市投资上限"})
+    return out
 
 
 _MILESTONE = re.compile(r" \(milestone (\d{4})(?:, (\d+%) phasing)?\)$")
@@ -386,6 +396,8 @@ def target_name(label: str, lang: str = "zh") -> str:
     '单位GDP二氧化碳排放 -18% 山西省 2025'. Labels a scenario writes itself are kept, but for those two phrases."""
     if check_lang(lang) == "en":
         return label
+    if label.startswith(("rule: ", "budget: ")):
+        return _LIMIT_ZH.get(label, label)
     m = _MILESTONE.search(label)
     tail = ""
     if m:
@@ -399,8 +411,10 @@ def target_name(label: str, lang: str = "zh") -> str:
     return label + tail
 
 
+_LIMIT_ZH = _limit_labels()
+
 #: columns whose cells are ids shown by name (besides those of VALUES)
-NAMED_CELLS = ("family", "pollutant", "target")
+NAMED_CELLS = ("family", "pollutant", "target", "item")
 
 
 def _numbers(s):

@@ -202,19 +202,26 @@ class RuleSpec:
     key: str  # scenario key under rules:
     schema: type[Rule]
     define: Callable[[ModelData, pd.DataFrame, Rule], RuleRows]
-    label: str  # how the diagnosis names the rule when it binds
+    label: str  # how the diagnosis and rules-cost name the rule (English)
+    label_zh: str  # the same in Chinese (ersim --lang zh, the default)
 
     def disabled(self) -> Rule:
         return self.schema(enabled=False)
 
 
 RULES: tuple[RuleSpec, ...] = (
-    RuleSpec("ule_mandatory", UleRule, define_ule_rows, "rule: ultra-low emission mandatory"),
-    RuleSpec("voc_efficiency_floor", VocFloorRule, define_voc_rows, "rule: VOC treatment efficiency floor"),
-    RuleSpec("boiler_phaseout", BoilerRule, define_boiler_rows, "rule: small coal boilers phased out"),
-    RuleSpec("plain_coal_zero", PlainCoalRule, define_plain_coal_rows, "rule: bulk coal to zero in plain counties"),
-    RuleSpec("siding_mandatory", SidingRule, define_siding_rows, "rule: sidings for large bulk shippers"),
-    RuleSpec("coal_cap", CoalCapRule, define_coal_cap_rows, "rule: coal-consumption cut"),
+    RuleSpec("ule_mandatory", UleRule, define_ule_rows, "rule: ultra-low emission mandatory",
+             "规则：超低排放改造强制"),
+    RuleSpec("voc_efficiency_floor", VocFloorRule, define_voc_rows, "rule: VOC treatment efficiency floor",
+             "规则：VOCs治理效率下限"),
+    RuleSpec("boiler_phaseout", BoilerRule, define_boiler_rows, "rule: small coal boilers phased out",
+             "规则：淘汰小型燃煤锅炉"),
+    RuleSpec("plain_coal_zero", PlainCoalRule, define_plain_coal_rows, "rule: bulk coal to zero in plain counties",
+             "规则：平原县散煤清零"),
+    RuleSpec("siding_mandatory", SidingRule, define_siding_rows, "rule: sidings for large bulk shippers",
+             "规则：大宗货物企业建铁路专用线"),
+    RuleSpec("coal_cap", CoalCapRule, define_coal_cap_rows, "rule: coal-consumption cut",
+             "规则：煤炭消费削减"),
 )
 
 

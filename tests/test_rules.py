@@ -120,3 +120,15 @@ def test_coal_cap_binds_and_is_named_when_out_of_reach(tmp_path):
     res = CliRunner().invoke(cli.main, ["run", str(far), "--out", str(tmp_path / "b"), "--no-plots"])
     assert res.exit_code == 3, res.output
     assert "coal-consumption cut" in res.output
+
+
+def test_every_rule_and_budget_cap_has_a_chinese_name():
+    """Chinese mode names rules and caps in Chinese (diagnosis, rules-cost); English mode keeps the English."""
+    from model.names import target_name, value_name
+    from model.rules import RULES
+
+    for spec in RULES:
+        zh = target_name(spec.label, "zh")
+        assert zh == spec.label_zh and zh.startswith("规则：") and not any("a" <= c <= "z" for c in zh.replace("VOCs", ""))
+        assert target_name(spec.label, "en") == spec.label
+    assert value_name("item", "budget: per year", "zh") == "预算：年度投资上限"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .air import avoided_deaths_per_candidate, exposure_matrix, precursor_cuts_t
 from .errors import ModelSetupError
 from .inputs import Dataset
 from .domain import AIR_POLLUTANTS, EFFECTS, PLANT_EFFECTS, POLLUTANTS
@@ -506,4 +507,10 @@ def build_candidates(md: ModelData) -> Candidates:
     f = c.freight
     if len(f):
         f["siding_annualised_cny"] = annualised_capex_cny(f["siding_capex_cny"], f["siding_lifetime_yr"], md)
+    if md.air is not None:  # what each candidate does to the air people breathe (model/air.py), at full quantity
+        for name in ("enterprise", "household", "freight", "wastewater", "source"):
+            df = getattr(c, name)
+            df["pm25_t"] = precursor_cuts_t(df, md.air)["pm25"] if len(df) else []
+            df["avoided_deaths_per_yr"] = (avoided_deaths_per_candidate(exposure_matrix(df, md.air), md.air)
+                                           if len(df) else [])
     return c

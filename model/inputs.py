@@ -147,6 +147,26 @@ TABLES: dict[str, list[Col]] = {
     "prices": [
         Col("carrier", unique=True), Col("unit"), Col("price_cny_per_unit", "float", min=0), _src(),
     ],
+    # the air and health layer (model/air.py): optional, a dataset without them gives runs without PM2.5
+    "air_intake": [
+        Col("release_class", choices=("tall", "low", "ground")), Col("precursor", choices=("pm25", "so2", "nox")),
+        Col("intake_fraction", "float", min=0, max=1e-2), Col("low", "float", min=0, max=1e-2),
+        Col("high", "float", min=0, max=1e-2), Col("own_city_share", "float", min=0, max=1),
+        Col("shanxi_share", "float", min=0, max=1), _src(),
+    ],
+    "air_sources": [
+        Col("sector", unique=True), Col("release_class", choices=("tall", "low", "ground")),
+        Col("pm25_share_of_pm", "float", min=0, max=1), Col("low", "float", min=0, max=1),
+        Col("high", "float", min=0, max=1), _src(),
+    ],
+    "air_cities": [
+        Col("region_code", "code", ref="region", unique=True), Col("pm25_2020_ugm3", "float", min=0, max=1000),
+        Col("target_2025_ugm3", "float", required=False, min=0, max=1000), _src(),
+    ],
+    "health": [
+        Col("parameter", unique=True), Col("value", "float", min=0), Col("low", "float", min=0),
+        Col("high", "float", min=0), Col("unit"), _src(),
+    ],
     "baselines": [
         Col("region_code", "code", ref="region"),
         Col("quantity", choices=tuple(f"{p}_t" for p in POLLUTANTS) + ("co2_t", "gdp_cny")),
@@ -156,10 +176,9 @@ TABLES: dict[str, list[Col]] = {
 
 #: the order tables are checked in: references point at earlier tables
 LOAD_ORDER = ("regions", "measures", "enterprises", "projects", "wastewater", "sources", "references", "statistics",
-              "prices",
-              "baselines")
+              "prices", "baselines", "air_intake", "air_sources", "air_cities", "health")
 #: tables a dataset may leave out (an empty table is used), e.g. a dataset of plants only
-OPTIONAL_TABLES = ("sources", "references", "statistics")
+OPTIONAL_TABLES = ("sources", "references", "statistics", "air_intake", "air_sources", "air_cities", "health")
 
 
 @dataclass(frozen=True)
@@ -202,6 +221,10 @@ class Dataset:
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # emission sources outside the plant list
     references: pd.DataFrame = field(default_factory=pd.DataFrame)  # published figures to calibrate against
     statistics: pd.DataFrame = field(default_factory=pd.DataFrame)  # published sector capacity and output
+    air_intake: pd.DataFrame = field(default_factory=pd.DataFrame)  # intake fractions by release class (model/air.py)
+    air_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # release class and PM2.5 share by source type
+    air_cities: pd.DataFrame = field(default_factory=pd.DataFrame)  # 2020 PM2.5 by city
+    health: pd.DataFrame = field(default_factory=pd.DataFrame)  # GEMM, baseline mortality, breathing rate, VSL
     warnings: list[str] = field(default_factory=list)
 
     @property

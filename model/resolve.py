@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .air import AirParameters, air_parameters
 from .errors import ModelSetupError, did_you_mean
 from .inputs import SECTORS, Dataset
 from .domain import POLLUTANTS, PROVINCE_CODE
@@ -98,6 +99,7 @@ class ModelData:
     programme_paces: list = field(default_factory=list)  # scenario.ProgrammePace, checked against the measures
     warnings: list[str] = field(default_factory=list)  # said before solving (a target far below its baseline)
     plant_list: "Replacement | None" = None  # what a planner's plant list replaced (scenario key plants)
+    air: "AirParameters | None" = None  # the PM2.5 and health layer (model/air.py); None: the dataset has none
 
     @property
     def discount_rate(self) -> float:
@@ -504,5 +506,5 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                      city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()},
                      households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()},
                      programme_paces=list(sc.pace.programmes), warnings=warnings,
-                     plant_list=plant_list)
+                     plant_list=plant_list, air=air_parameters(ds))
 

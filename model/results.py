@@ -16,6 +16,7 @@ from importlib.metadata import version
 import numpy as np
 import pandas as pd
 
+from .air import AIR_EFFECTS, city_table, county_health_table
 from .build import BuiltModel
 from .candidates import annual_cost_cny, measure_names
 from .inputs import Dataset
@@ -38,6 +39,8 @@ class Results:
     measure_summary: pd.DataFrame
     candidates: pd.DataFrame
     totals: dict
+    air_quality: pd.DataFrame | None = None  # PM2.5 per city and the province (model/air.py); None without air data
+    health_by_county: pd.DataFrame | None = None  # deaths a year avoided by county of residence
 
 
 def shadow_column(objective_unit: str) -> str:
@@ -81,7 +84,7 @@ def _first_years(bm: BuiltModel, sol: Solution) -> np.ndarray:
     return first
 
 
-def totals(bm: BuiltModel, sol: Solution) -> dict:
+def totals(bm: BuiltModel, sol: Solution, air: pd.DataFrame | None = None) -> dict:
     """Money, projects and reductions of the portfolio of ``sol`` (the one place they are added up).
 
     ``projects`` counts chosen candidates and sidings (a programme built over two years is one project);
@@ -115,7 +118,21 @@ def totals(bm: BuiltModel, sol: Solution) -> dict:
             "penalties_discounted_cny": float(penalty),
             "plant_projects": int(plant.sum()), "plant_projects_at_named_plants": int((plant & named).sum()),
             "plant_capex_cny": float(plant_capex.sum()), "plant_capex_at_named_plants_cny": float(plant_capex[named].sum()),
-            **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS}}
+            **{f"reduction_{p}": float((col(p) * share).sum()) for p in EFFECTS}, **_air_totals(bm.md, air, capex)}
+
+
+def _air_totals(md: ModelData, air: pd.DataFrame | None, capex_cny: float) -> dict:
+    """The province's modelled PM2.5 and the deaths a year avoided (exact GEMM, by city), per 亿元 invested and
+    valued at the value of a statistical life; nothing without an air layer."""
+    if air is None:
+        return {}
+    prov = air[air["level"] == "province"]
+    deaths = float(air.loc[air["level"] == "city", "avoided_deaths_per_yr"].sum())
+    return {"pm25_province_2020_ugm3": float(prov["pm25_2020_ugm3"].iloc[0]) if len(prov) else None,
+            "pm25_province_modelled_ugm3": float(prov["pm25_modelled_ugm3"].iloc[0]) if len(prov) else None,
+            "avoided_deaths_per_yr": deaths,
+            "avoided_deaths_per_100m_cny": deaths / (capex_cny / 1e8) if capex_cny > 0 else None,
+            "health_value_cny_per_yr": deaths * md.air.vsl_cny}
 
 
 def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
@@ -134,8 +151,9 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
             part.loc[bm.early[chosen], "year"] = bm.md.horizon_years[0]
         part["share_of_max"] = s
         part["quantity"] = part["max_quantity"].to_numpy() * s
-        for col in (*EFFECTS, "capex_cny", "annual_cost_cny", "annualised_capex_cny"):
-            part[col] = part[col].to_numpy() * s
+        for col in (*EFFECTS, *AIR_EFFECTS, "capex_cny", "annual_cost_cny", "annualised_capex_cny"):
+            if col in part:  # the air effects only where the dataset has an air layer
+                part[col] = part[col].to_numpy() * s
         rows.append(part)
     port = pd.concat(rows, ignore_index=True) if rows else c.iloc[:0].assign(year=[], share_of_max=[], quantity=[])
     sid = []  # sidings are projects of their own
@@ -149,7 +167,7 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
                                 share_of_max=1.0, quantity=1.0, unit="siding", capex_cny=r["siding_capex_cny"],
                                 annualised_capex_cny=r["siding_annualised_cny"],
                                 annual_cost_cny=r["siding_annual_cost_cny"], source="catalogue",
-                                **{p: 0.0 for p in EFFECTS}))
+                                **{p: 0.0 for p in (*EFFECTS, *AIR_EFFECTS)}))
     if sid:
         port = pd.concat([port, pd.DataFrame(sid)], ignore_index=True)
     port["county"] = _names(ds, port["region_code"])
@@ -165,8 +183,9 @@ def portfolio_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     port["year"] = port["year"].astype(int)
     cols = ["candidate_id", "kind", "family", "measure_id", "measure_name", "enterprise_id", "enterprise_name",
             "region_code", "county", "city_code", "city", "year", "quantity", "unit", "capex_cny",
-            "annualised_capex_cny", "annual_cost_cny", "total_annual_cost_cny", *EFFECTS, "plant_identity", "tracker_id",
-            "latitude", "longitude", "coord_source", "source"]
+            "annualised_capex_cny", "annual_cost_cny", "total_annual_cost_cny", *EFFECTS,
+            *(a for a in AIR_EFFECTS if a in c), "plant_identity", "tracker_id", "latitude", "longitude", "coord_source",
+            "source"]
     return port[cols].sort_values(["year", "family", "city_code", "region_code", "candidate_id"]).reset_index(drop=True)
 
 
@@ -265,9 +284,14 @@ def candidates_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
 
 def make_results(bm: BuiltModel, sol: Solution) -> Results:
     port = portfolio_table(bm, sol)
+    air = health = None
+    if bm.md.air is not None:  # PM2.5 by city and deaths avoided by county, from what is in place in the end year
+        air = city_table(bm.md.air, bm.candidates, sol.u.sum(axis=1))
+        health = county_health_table(air, bm.md.dataset.counties)
     return Results(portfolio=port, targets=targets_table(bm, sol, port),
                    county_summary=county_summary(bm.md, port), measure_summary=measure_summary(bm.md.dataset, port),
-                   candidates=candidates_table(bm, sol), totals=totals(bm, sol))
+                   candidates=candidates_table(bm, sol), totals=totals(bm, sol, air), air_quality=air,
+                   health_by_county=health)
 
 
 def project_key(port: pd.DataFrame) -> pd.Series:

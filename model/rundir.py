@@ -48,7 +48,8 @@ try:
 except ImportError:  # not on Windows: leftovers are then removed by age alone
     fcntl = None
 
-RUN_TABLES = ("portfolio", "targets", "county_summary", "measure_summary", "candidates", "diagnosis")
+RUN_TABLES = ("portfolio", "targets", "county_summary", "measure_summary", "candidates", "diagnosis", "air_quality",
+              "health_by_county")
 _DTYPES = {"region_code": str, "city_code": str, "enterprise_id": str, "candidate_id": str}
 MARKER = ".ersim"
 #: ``.<name>.partial-XXXX`` (being written) and ``.<name>.old-XXXX`` (an earlier result being replaced)

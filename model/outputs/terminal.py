@@ -187,6 +187,21 @@ def print_run_summary(outcome) -> None:
     if len(port):
         print_table(projects_per_city(port), "projects chosen per city and family", named=True)
         print_annual_plan(port)
+    if r.air_quality is not None:
+        print_air_quality(r.air_quality, tot)
+
+
+def print_air_quality(air, tot: dict) -> None:
+    """PM2.5 per city and the province in the end year (2020 less the projects' effect), and deaths avoided."""
+    print_table(air[["name_zh", "pm25_2020_ugm3", "pm25_drop_ugm3", "pm25_modelled_ugm3", "target_ugm3",
+                     "meets_target", "avoided_deaths_per_yr"]],
+                "PM2.5 per city, population-weighted annual mean (2020 less what the projects do; a screening "
+                "estimate from intake fractions, everything else held at 2020; see README 'PM2.5 and health')",
+                named=True)
+    per = tot.get("avoided_deaths_per_100m_cny")
+    console.print(f"premature deaths avoided: {tot['avoided_deaths_per_yr']:,.0f} a year (GEMM NCD+LRI)"
+                  + (f", {per:.2f} per 亿元 invested" if per is not None else "")
+                  + f"; valued at {units.cny_to_yi(tot['health_value_cny_per_yr']):,.1f} 亿元/yr")
 
 
 def print_annual_plan(port) -> None:

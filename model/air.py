@@ -184,11 +184,12 @@ def avoided_deaths_per_candidate(exposure: np.ndarray, ap: AirParameters) -> np.
 
 
 # --------------------------------------------------------------------------- what a portfolio does to the air
-def city_table(ap: AirParameters, c: pd.DataFrame, in_place: np.ndarray) -> pd.DataFrame:
+def city_table(ap: AirParameters, c: pd.DataFrame, in_place: np.ndarray, levels: dict[str, float] | None = None
+               ) -> pd.DataFrame:
     """Per city, and the province (the mean of its cities, as the plan's indicator 设区市PM2.5 is): the 2020 PM2.5,
     the fall the portfolio's projects give (``in_place``: each candidate's share in place in the end year), the
-    modelled PM2.5, the target where one is set (air_cities.csv), and the deaths a year avoided (the exact GEMM
-    difference)."""
+    modelled PM2.5, the target where one is set (``levels``: the scenario's, by region code, else air_cities.csv),
+    and the deaths a year avoided (the exact GEMM difference)."""
     official = ap.official
     drop = np.asarray(in_place, dtype=float) @ exposure_matrix(c, ap)
     t = ap.cities[["name_zh", "population", "pm25_2020_ugm3", "baseline_deaths_per_yr"]].copy()
@@ -205,6 +206,8 @@ def city_table(ap: AirParameters, c: pd.DataFrame, in_place: np.ndarray) -> pd.D
         t = pd.concat([t, pd.DataFrame(rows, index=province)])
     t["pm25_modelled_ugm3"] = t["pm25_2020_ugm3"] - t["pm25_drop_ugm3"]
     t["target_ugm3"] = official["target_2025_ugm3"].reindex(t.index)
+    for code, level in (levels or {}).items():
+        t.loc[code, "target_ugm3"] = level
     t["meets_target"] = (t["pm25_modelled_ugm3"] <= t["target_ugm3"] + 1e-9).where(t["target_ugm3"].notna())
     t["level"] = np.where(t.index.isin(province), "province", "city")
     t = t.rename_axis("region_code").reset_index()

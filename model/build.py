@@ -40,6 +40,7 @@ import pandas as pd
 import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from .air import exposure_matrix
 from .candidates import HEAVY_TRUCKS, Candidates, annual_cost_cny, numeric_column, siding_annual_cost_cny
 from .domain import EFFECTS
 from .resolve import ModelData, TargetRow
@@ -329,6 +330,32 @@ def define_target_constraints(m: pyo.ConcreteModel, targets: list[TargetRow], re
                               + (_m.short[k] if k in soft else 0) >= _m.target_t[k])
 
 
+def define_air_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: InPlace) -> None:
+    """PM2.5 levels (``md.air_targets``): the mean fall over a row's cities of the projects in place by its year
+    (+ shortfall in μg/m³ if soft) >= 2020 level - target level; and the health floor: deaths a year avoided by the
+    projects in place in the end year >= the floor. Both linear per project (model/air.py)."""
+    rows = md.air_targets
+    m.AK = pyo.Set(initialize=[a.key for a in rows])
+    m.AS = pyo.Set(initialize=[a.key for a in rows if a.kind == "soft"])
+    m.air_short = pyo.Var(m.AS, domain=pyo.NonNegativeReals)  # μg/m³ above the level
+    if rows:
+        fall = exposure_matrix(c, md.air)
+        col = {k: i for i, k in enumerate(md.air.cities.index)}
+
+        def row(_m, k):
+            a = rows[k]
+            coefs = fall[:, [col[cc] for cc in a.cities]].mean(axis=1)
+            idx = np.flatnonzero(coefs != 0)
+            return (x.by(idx, a.year, coefs[idx]) + (_m.air_short[k] if k in _m.AS else 0)
+                    >= a.required_drop_ugm3)
+
+        m.air_target = pyo.Constraint(m.AK, rule=row)
+    if md.min_avoided_deaths_per_yr is not None:
+        deaths = c["avoided_deaths_per_yr"].to_numpy(dtype=float)
+        idx = np.flatnonzero(deaths != 0)
+        m.health_floor = pyo.Constraint(expr=x.by(idx, x.years[-1], deaths[idx]) >= md.min_avoided_deaths_per_yr)
+
+
 # --------------------------------------------------------------------------- rules
 def _add_row_group(m: pyo.ConcreteModel, g: RowGroup, x: InPlace) -> None:
     """One rule's rows as a Pyomo constraint named ``g.name`` (see :class:`model.rules.RowGroup`)."""
@@ -463,10 +490,18 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: In
     terms += [x.by(sid, y, siding_annual[sid] * step[j], sidings=True) for j, y in enumerate(years)]
     soft = [t for t in md.targets if t.kind == "soft"]
     m.cost = pyo.Expression(expr=sum(terms[1:], terms[0])
-                            + pyo.quicksum(t.penalty_cny_per_t * t.weight * m.short[t.key] for t in soft))
+                            + pyo.quicksum(t.penalty_cny_per_t * t.weight * m.short[t.key] for t in soft)
+                            + pyo.quicksum(a.penalty_cny_per_ugm3 * a.weight * m.air_short[a.key]
+                                           for a in md.air_targets if a.kind == "soft"))
     sc = md.scenario
     if sc.objective == "min_cost":
         m.obj = pyo.Objective(expr=m.cost, sense=pyo.minimize)
+    elif sc.objective == "max_health":
+        deaths = c["avoided_deaths_per_yr"].to_numpy(dtype=float)
+        idx = np.flatnonzero(deaths != 0)
+        # deaths a year avoided in the end year; a tiny cost term picks the cheapest among equal outcomes (1e-12
+        # per CNY: base's whole discounted cost, 1.7e11, weighs 0.17 deaths against its ~5,000)
+        m.obj = pyo.Objective(expr=x.by(idx, years[-1], deaths[idx]) - 1e-12 * m.cost, sense=pyo.maximize)
     else:
         # every candidate lies in the scope, so the scope's counties count every reduction the model can make
         gain = pyo.quicksum(w * reduction(md.scope_counties, f"{p}_t", years[-1])
@@ -517,6 +552,7 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     define_truck_fleet_constraints(m, md, c, x)
     reduction = _Reductions(c, x)
     define_target_constraints(m, md.targets, reduction)
+    define_air_constraints(m, md, c, x)
     rules, mandatory = define_rule_constraints(m, md, c, x)
     rules += define_budget_constraints(m, md, c, x)
     rules += define_pace_constraints(m, md, c, x)

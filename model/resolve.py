@@ -71,6 +71,28 @@ class TargetRow:
         return f"{self.pollutant}_t"
 
 
+@dataclass(frozen=True)
+class AirTargetRow:
+    """A PM2.5 level to reach (scenario ``air_targets``), resolved: the fall the projects must give, the mean over
+    ``cities`` (one city, or every city of the province: the plan's indicator is their mean)."""
+
+    key: int  # position among the air rows
+    label: str
+    region_code: str
+    region_name: str
+    cities: tuple[str, ...]  # city codes whose mean PM2.5 is meant
+    year: int
+    level_ugm3: float
+    pm25_2020_ugm3: float
+    kind: str  # hard | soft
+    penalty_cny_per_ugm3: float  # per μg/m³ above the level and year
+    weight: float  # discounted years the row stands for (its year to the evaluation end)
+
+    @property
+    def required_drop_ugm3(self) -> float:
+        return self.pm25_2020_ugm3 - self.level_ugm3
+
+
 def crf(rate: float, lifetime_yr: pd.Series | float) -> pd.Series | float:
     """Capital recovery factor: the annuity that repays 1 CNY over ``lifetime_yr`` at ``rate``."""
     if rate == 0:
@@ -100,6 +122,8 @@ class ModelData:
     warnings: list[str] = field(default_factory=list)  # said before solving (a target far below its baseline)
     plant_list: "Replacement | None" = None  # what a planner's plant list replaced (scenario key plants)
     air: "AirParameters | None" = None  # the PM2.5 and health layer (model/air.py); None: the dataset has none
+    air_targets: list[AirTargetRow] = field(default_factory=list)  # PM2.5 levels to reach
+    min_avoided_deaths_per_yr: float | None = None  # the health floor (scenario health:)
 
     @property
     def discount_rate(self) -> float:
@@ -260,8 +284,9 @@ class ModelData:
 
     @property
     def objective_unit(self) -> str:
-        """What the objective counts: discounted CNY (min_cost) or weighted tonnes (max_reduction)."""
-        return "cny" if self.scenario.objective == "min_cost" else "weighted_t"
+        """What the objective counts: discounted CNY (min_cost), weighted tonnes (max_reduction) or premature deaths
+        avoided a year (max_health)."""
+        return {"min_cost": "cny", "max_reduction": "weighted_t", "max_health": "deaths"}[self.scenario.objective]
 
 
 def milestones_t(sc: Scenario, target) -> list[tuple[int, tuple[float, str]]]:
@@ -329,8 +354,10 @@ def build_years(sc: Scenario, rows: list[TargetRow]) -> list[int]:
     Only a per-year budget or pace cap sees single years, so then every year is kept.
     """
     horizon = sc.horizon.years
+    # PM2.5 rows and the health floor keep every year too: their exactness condition (no money-saving project
+    # raises an earlier-counted quantity) is not checked for concentrations
     if (sc.horizon.build_years == "every" or sc.budget.per_year is not None or sc.pace.households_per_year
-            or sc.pace.programmes):
+            or sc.pace.programmes or sc.air_targets or sc.health.min_avoided_deaths_per_yr is not None):
         return horizon
     need = {horizon[-1]} | {r.year for r in rows}
     need |= {getattr(sc.rules, spec.key).by_year for spec in RULES if getattr(sc.rules, spec.key).enabled}
@@ -477,6 +504,14 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                                                     f"({', '.join(sc.scope.cities)}); add its city to scope.cities or "
                                                     "drop the target")
     warnings = _check_levels(ds, sc, target_codes, inside, names)
+    air = air_parameters(ds)
+    air_codes = [names.region(("air_targets", i, "region"), a.region, ("province", "city"))
+                 for i, a in enumerate(sc.air_targets)]
+    if air is None and (sc.air_targets or sc.health.min_avoided_deaths_per_yr is not None
+                        or sc.objective == "max_health"):
+        names.problem(("air_targets",) if sc.air_targets else ("health",) if sc.objective != "max_health"
+                      else ("objective",), "the dataset has no air tables (air_intake.csv, air_sources.csv, "
+                      "air_cities.csv, health.csv): PM2.5 and health cannot be modelled; use the default inputs or add them")
     if names.problems:
         raise ScenarioError("\n".join(names.problems))
 
@@ -497,6 +532,7 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
         co2_rows, co2_ctx = co2_requirement(ds, sc, co2_code, len(rows), discount)
         rows += co2_rows
 
+    air_rows = _air_rows(ds, sc, air, air_codes, discount, warnings)
     prices = ds.prices["price_cny_per_unit"].to_dict()
     prices.update(sc.prices)
     horizon = sc.horizon.years
@@ -506,5 +542,24 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                      city_budgets_cny={code: sc.budget.per_city[k].cny for k, code in budgets.items()},
                      households_per_year={code: sc.pace.households_per_year[k] for k, code in paces.items()},
                      programme_paces=list(sc.pace.programmes), warnings=warnings,
-                     plant_list=plant_list, air=air_parameters(ds))
+                     plant_list=plant_list, air=air, air_targets=air_rows,
+                     min_avoided_deaths_per_yr=sc.health.min_avoided_deaths_per_yr)
+
+
+def _air_rows(ds: Dataset, sc: Scenario, air: AirParameters | None, codes: list[str], discount: dict[int, float],
+              warnings: list[str]) -> list[AirTargetRow]:
+    """The scenario's PM2.5 levels as rows: a city, or the province as the mean of its cities (from its 2020
+    figure in air_cities.csv, as the plan states it). A level already met in 2020 is said before the solve."""
+    rows = []
+    for a, code in zip(sc.air_targets, codes):
+        name = ds.regions.loc[code, "name_zh"]
+        cities = (code,) if code in air.cities.index else tuple(air.cities.index)
+        c0 = float(air.official.at[code, "pm25_2020_ugm3"]) if code in air.official.index else \
+            float(air.cities.loc[list(cities), "pm25_2020_ugm3"].mean())
+        label = a.label or f"PM2.5 {name} {a.year} ≤ {a.level_ugm3:g} μg/m³"
+        if a.level_ugm3 >= c0:
+            warnings.append(f"{label}: {name} was already at {c0:g} μg/m³ in 2020; the row asks nothing")
+        rows.append(AirTargetRow(len(rows), label, code, name, cities, a.year, a.level_ugm3, c0, a.kind,
+                                 a.penalty_cny_per_ugm3, _window(discount, a.year, sc.horizon.evaluation_end_year)))
+    return rows
 

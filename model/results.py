@@ -43,14 +43,21 @@ class Results:
     health_by_county: pd.DataFrame | None = None  # deaths a year avoided by county of residence
 
 
+#: what each objective counts (ModelData.objective_unit) -> (objective's name, dual per tonne's suffix)
+OBJECTIVE_UNITS = {"cny": ("objective_discounted_cny", "cny_per_t"),  # min_cost
+                   "weighted_t": ("objective_weighted_t", "weighted_t_per_t"),  # max_reduction
+                   "deaths": ("objective_deaths_per_yr", "deaths_per_t")}  # max_health
+
+
 def shadow_column(objective_unit: str) -> str:
-    """Name of the targets table's dual column: CNY per t (min_cost) or weighted t per t (max_reduction)."""
-    return "shadow_price_cny_per_t" if objective_unit == "cny" else "shadow_price_weighted_t_per_t"
+    """Name of the targets table's dual column: CNY per t (min_cost), weighted t per t (max_reduction), deaths
+    a year per t (max_health)."""
+    return f"shadow_price_{OBJECTIVE_UNITS[objective_unit][1]}"
 
 
 def marginal_column(objective_unit: str) -> str:
     """Name of the targets table's marginal-cost column (see :func:`target_marginal`)."""
-    return "marginal_cny_per_t" if objective_unit == "cny" else "marginal_weighted_t_per_t"
+    return f"marginal_{OBJECTIVE_UNITS[objective_unit][1]}"
 
 
 def target_marginal(md: ModelData, shadow: dict[int, float], t: TargetRow) -> float:
@@ -67,7 +74,7 @@ def target_marginal(md: ModelData, shadow: dict[int, float], t: TargetRow) -> fl
 
 def objective_key(objective_unit: str) -> str:
     """Name of the objective in totals and summary.json, saying what it counts."""
-    return "objective_discounted_cny" if objective_unit == "cny" else "objective_weighted_t"
+    return OBJECTIVE_UNITS[objective_unit][0]
 
 
 def _names(ds: Dataset, codes: pd.Series) -> pd.Series:
@@ -105,6 +112,8 @@ def totals(bm: BuiltModel, sol: Solution, air: pd.DataFrame | None = None) -> di
     annualised = (col("annualised_capex_cny") * share).sum() + (col("siding_annualised_cny") * sid_share).sum()
     om = (col("annual_cost_cny") * share).sum() + (col("siding_annual_cost_cny") * sid_share).sum()
     penalty = sum(t.penalty_cny_per_t * t.weight * sol.short.get(t.key, 0.0) for t in bm.targets if t.kind == "soft")
+    penalty += sum(a.penalty_cny_per_ugm3 * a.weight * sol.air_short.get(a.key, 0.0) for a in bm.md.air_targets
+                   if a.kind == "soft")
     # how many of the chosen plant projects, and how much of their capex, sit at named plants (a real plant, from a
     # public list or a seed plan) rather than at a city's remainder (a statistic)
     plant = (c["kind"] == "enterprise").to_numpy() & (share > 1e-6)
@@ -286,7 +295,9 @@ def make_results(bm: BuiltModel, sol: Solution) -> Results:
     port = portfolio_table(bm, sol)
     air = health = None
     if bm.md.air is not None:  # PM2.5 by city and deaths avoided by county, from what is in place in the end year
-        air = city_table(bm.md.air, bm.candidates, sol.u.sum(axis=1))
+        end = bm.md.horizon_years[-1]
+        levels = {a.region_code: a.level_ugm3 for a in bm.md.air_targets if a.year == end}
+        air = city_table(bm.md.air, bm.candidates, sol.u.sum(axis=1), levels)
         health = county_health_table(air, bm.md.dataset.counties)
     return Results(portfolio=port, targets=targets_table(bm, sol, port),
                    county_summary=county_summary(bm.md, port), measure_summary=measure_summary(bm.md.dataset, port),
@@ -317,6 +328,11 @@ def summary(name: str, md: ModelData, sol: Solution, results: Results | None) ->
         out["totals"] = results.totals
         out["targets_met"] = bool(results.targets["met"].all()) if len(results.targets) else True
         out["identity_by_sector"] = identity_by_sector(md, results.portfolio)
+        if results.air_quality is not None:  # PM2.5 levels a scenario asked for and did not reach
+            a = results.air_quality
+            out["pm25_not_met"] = [{"region": r["name_zh"], "modelled_ugm3": r["pm25_modelled_ugm3"],
+                                    "target_ugm3": r["target_ugm3"]}
+                                   for r in a[a["meets_target"] == False].to_dict("records")]  # noqa: E712
     return out
 
 

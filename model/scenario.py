@@ -131,6 +131,27 @@ class Target(_Strict):
         return {y: units.to_t(v, self.unit) for y, v in self.milestones.items()}
 
 
+class AirTarget(_Strict):
+    """A PM2.5 level to reach: a city's population-weighted annual mean, or the province's (the mean of its
+    cities, as the plan's indicator 设区市PM2.5 is defined, 000:L182). Modelled as 2020 less what the projects
+    do (model/air.py): a screening estimate."""
+
+    indicator: Literal["PM2.5", "pm2.5", "pm25"] = "PM2.5"
+    region: str = Field(PROVINCE_CODE, description="the province or a city: code, Chinese name or pinyin")
+    level_ugm3: float = Field(gt=0, le=1000, allow_inf_nan=False, description="PM2.5 to reach, μg/m³")
+    year: int | None = Field(None, description="default: the horizon's end year")
+    kind: Literal["hard", "soft"] = "hard"
+    penalty_cny_per_ugm3: float = Field(1e10, ge=0, allow_inf_nan=False,
+                                        description="soft: cost per μg/m³ above the level and year")
+    label: str = ""
+
+
+class Health(_Strict):
+    """Premature deaths a year the portfolio must avoid (GEMM, model/air.py), in the end year."""
+
+    min_avoided_deaths_per_yr: float | None = Field(None, ge=0, allow_inf_nan=False)
+
+
 class Phasing(_Strict):
     """Shares of every hard target required before the end year (000:L302 annual plans, 000:L724 mid-term
     evaluation). A target's own ``milestones`` take precedence for the years they name."""
@@ -293,8 +314,12 @@ class Scenario(_Strict):
     description: str = ""
     horizon: Horizon = Field(default_factory=Horizon)
     discount_rate: float = Field(0.08, ge=0, le=0.5, description="PM §6: 8 % social discount rate")
-    objective: Literal["min_cost", "max_reduction"] = "min_cost"
+    objective: Literal["min_cost", "max_reduction", "max_health"] = Field("min_cost", description=(
+        "min_cost: meet every target at least cost; max_reduction: the most weighted tonnes within a budget; "
+        "max_health: the most premature deaths avoided within a budget"))
     targets: list[Target] = Field(default_factory=list)
+    air_targets: list[AirTarget] = Field(default_factory=list, description="PM2.5 levels by city or province")
+    health: Health = Field(default_factory=Health)
     co2_intensity: Co2Intensity | None = None
     phasing: Phasing = Field(default_factory=Phasing)
     one_truck_fleet: bool = Field(True, description=(
@@ -343,8 +368,13 @@ class Scenario(_Strict):
                                  f"{self.horizon.end_year - 1} (the end year holds the targets themselves)")
         if self.co2_intensity is not None:
             self.co2_intensity.year = self.co2_intensity.year or self.horizon.end_year
-        if self.objective == "max_reduction" and not (self.budget.total or self.budget.per_year):
-            raise ValueError("objective max_reduction needs a budget (budget.total or budget.per_year)")
+        for a in self.air_targets:
+            a.year = a.year or self.horizon.end_year
+            if a.year not in years:
+                raise ValueError(f"air target year {a.year} is outside the horizon "
+                                 f"{self.horizon.start_year}..{self.horizon.end_year}")
+        if self.objective in ("max_reduction", "max_health") and not (self.budget.total or self.budget.per_year):
+            raise ValueError(f"objective {self.objective} needs a budget (budget.total or budget.per_year)")
         return self
 
 

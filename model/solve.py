@@ -105,8 +105,9 @@ class Solution:
     solver: str = "highs"
     solver_version: str = ""
     mip_gap_requested: float = 0.0
-    objective_unit: str = "cny"  # cny (discounted to the base year) | weighted_t
+    objective_unit: str = "cny"  # cny (discounted to the base year) | weighted_t | deaths (a year)
     cost_cny: float | None = None  # the discounted cost (m.cost), whatever the objective
+    air_short: dict[int, float] = field(default_factory=dict)  # μg/m³ above the level of soft PM2.5 rows
 
     @property
     def ok(self) -> bool:
@@ -124,7 +125,9 @@ class Solution:
 
     @property
     def shadow_unit(self) -> str:
-        return "cny_per_t" if self.objective_unit == "cny" else "weighted_t_per_t"
+        from .results import OBJECTIVE_UNITS
+
+        return OBJECTIVE_UNITS[self.objective_unit][1]
 
 
 def _without_scipy_stats() -> None:
@@ -211,6 +214,8 @@ class Solver:
         self.z_cols = dict(zip(x.sidings, _column_map(repn.columns, x.W.ravel()).reshape(x.W.shape)))
         soft = [int(k) for k in m.TS]
         self.short_cols = dict(zip(soft, _column_map(repn.columns, [m.short[k] for k in soft])))
+        air_soft = [int(k) for k in m.AS] if hasattr(m, "AS") else []
+        self.air_short_cols = dict(zip(air_soft, _column_map(repn.columns, [m.air_short[k] for k in air_soft])))
         # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one
         is_cost = bm.md.objective == "min_cost" and obj is not None and obj is m.obj
         self.cost_cny = self.cost.copy() if is_cost else None
@@ -462,10 +467,11 @@ class Solver:
         u[np.abs(u) < 1e-9] = 0.0
         z = {i: np.diff(np.round(values(cols)).astype(int), prepend=0) for i, cols in self.z_cols.items()}
         short = {k: float(x[j]) if j >= 0 else 0.0 for k, j in self.short_cols.items()}
+        air_short = {k: float(x[j]) if j >= 0 else 0.0 for k, j in self.air_short_cols.items()}
         cost = float(self.cost_cny @ x + self.offset) if self.cost_cny is not None else None
         return Solution(label, termination, obj, bound, gap, u, z, short, shadow=shadow, seconds=seconds,
                         solver_version=version, mip_gap_requested=self.mip_gap, objective_unit=bm.md.objective_unit,
-                        cost_cny=cost)
+                        cost_cny=cost, air_short=air_short)
 
     def shadow_prices(self) -> tuple[dict[int, float], np.ndarray, float] | None:
         """Duals of the target rows with the integer choices fixed (units: module docstring), with that LP's

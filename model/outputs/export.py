@@ -103,8 +103,9 @@ def summary_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[int, s
                                ("spending_discounted_cny", tot.get("spending_discounted_cny") or 0.0),
                                ("penalties_discounted_cny", tot.get("penalties_discounted_cny", 0.0))):
                 rows.append(_quantity(key, value, lang))
-        elif s.get("objective_weighted_t") is not None:
-            rows.append(_quantity("objective_weighted_t", s["objective_weighted_t"], lang))
+        for key in ("objective_weighted_t", "objective_deaths_per_yr"):
+            if s.get(key) is not None:
+                rows.append(_quantity(key, s[key], lang))
         for key in ("projects", "plant_projects", "plant_projects_at_named_plants", "plant_capex_cny",
                     "plant_capex_at_named_plants_cny"):
             if tot.get(key) is not None:

@@ -169,7 +169,8 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
     shadow = run.shadow_column
     parts.append(f"<h2>{say('目标（相对2020年的减排量）', 'Targets (reductions versus 2020)', lang)}</h2>")
     if len(targets):
-        marginal = [c for c in ("marginal_cny_per_t", "marginal_weighted_t_per_t") if c in targets]  # runs before 0.1
+        marginal = [c for c in ("marginal_cny_per_t", "marginal_weighted_t_per_t", "marginal_deaths_per_t")
+                    if c in targets]  # runs before 0.1 have none
         parts.append(_table(targets[[*TARGET_COLUMNS, shadow, *marginal, "note"]], lang))
         parts.append("<p>" + html.escape(say(
             "影子价格：仅该行多减一吨的成本；边际成本：目标多减一吨、其阶段目标按同一比例随之提高时的成本（运行、成本曲线与MACC用同一定义）。",

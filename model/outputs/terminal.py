@@ -164,7 +164,8 @@ def print_run_summary(outcome) -> None:
                       f"{units.cny_to_yi(tot['spending_discounted_cny']):,.1f} + penalties for unmet soft targets "
                       f"{units.cny_to_yi(tot['penalties_discounted_cny']):,.1f}")
     else:
-        console.print(f"objective maximised: {sol.objective:,.0f} weighted tonnes")
+        what = "premature deaths avoided a year" if sol.objective_unit == "deaths" else "weighted tonnes"
+        console.print(f"objective maximised: {sol.objective:,.0f} {what}")
     tg = r.targets
     if len(tg):
         shadow = shadow_column(sol.objective_unit)
@@ -198,6 +199,9 @@ def print_air_quality(air, tot: dict) -> None:
                 "PM2.5 per city, population-weighted annual mean (2020 less what the projects do; a screening "
                 "estimate from intake fractions, everything else held at 2020; see README 'PM2.5 and health')",
                 named=True)
+    for r in air[air["meets_target"] == False].itertuples():  # noqa: E712 - nan (no target) is neither
+        console.print(f"[red]PM2.5 target NOT met[/red]: {esc(r.name_zh)} modelled {r.pm25_modelled_ugm3:.1f} μg/m³, "
+                      f"target {r.target_ugm3:g} ({r.pm25_modelled_ugm3 - r.target_ugm3:.1f} above)")
     per = tot.get("avoided_deaths_per_100m_cny")
     console.print(f"premature deaths avoided: {tot['avoided_deaths_per_yr']:,.0f} a year (GEMM NCD+LRI)"
                   + (f", {per:.2f} per 亿元 invested" if per is not None else "")

@@ -72,6 +72,12 @@ def compare_runs(run_dirs: list[Path], sweep_dirs: list[Path] | None = None) -> 
             if "intensity_reached_pct" in t and (t["source"] == "co2_intensity").any():
                 col[("result", "CO2 intensity change reached (%)")] = float(
                     t.loc[t["source"] == "co2_intensity", "intensity_reached_pct"].iloc[0])
+        if "air_quality" in run:  # the plan's air indicator and health (model/air.py)
+            air = run["air_quality"]
+            for r in air.to_dict("records"):
+                col[("PM2.5 2025, modelled (μg/m³)", r["name_zh"])] = r["pm25_modelled_ugm3"]
+            col[("result", "premature deaths avoided (a year)")] = tot.get("avoided_deaths_per_yr")
+            col[("result", "deaths avoided per 亿元 invested")] = tot.get("avoided_deaths_per_100m_cny")
         if "portfolio" in run:
             port = run["portfolio"]
             for fam, n in port.groupby("family").size().items():
@@ -127,7 +133,10 @@ LABEL_IDS = {"result": "result", "cost": "cost", "target achieved (万吨)": "ta
              "objective, discounted (亿元)": "objective_discounted_cny",
              "spending, discounted (亿元)": "spending_discounted_cny",
              "penalties for unmet soft targets, discounted (亿元)": "penalties_discounted_cny",
-             "projects": "projects", "CO2 intensity change reached (%)": "intensity_reached_pct"}
+             "projects": "projects", "CO2 intensity change reached (%)": "intensity_reached_pct",
+             "PM2.5 2025, modelled (μg/m³)": "pm25_modelled_ugm3",
+             "premature deaths avoided (a year)": "avoided_deaths_per_yr",
+             "deaths avoided per 亿元 invested": "avoided_deaths_per_100m_cny"}
 
 
 def row_names(index: pd.MultiIndex, lang: str = "zh") -> list[str]:
@@ -143,14 +152,17 @@ def row_names(index: pd.MultiIndex, lang: str = "zh") -> list[str]:
 
 
 HEADLINE = [("result", "status"), ("cost", "investment (亿元)"), ("cost", "annual cost once built (亿元/yr)"),
-            ("cost", "objective, discounted (亿元)"), ("result", "projects")]
+            ("cost", "objective, discounted (亿元)"), ("result", "projects"),
+            ("result", "premature deaths avoided (a year)"), ("result", "deaths avoided per 亿元 invested")]
 
 
 def headline(cmp: Comparison) -> pd.DataFrame:
-    """The rows a terminal shows of a comparison: money, projects, and projects per family."""
+    """The rows a terminal shows of a comparison: money, projects, deaths avoided, PM2.5 per city and projects per
+    family."""
     rows = cmp.table.loc[[k for k in HEADLINE if k in cmp.table.index]]
-    if "projects per family" in cmp.table.index.get_level_values(0):
-        rows = pd.concat([rows, cmp.table.xs("projects per family", level=0, drop_level=False)])
+    for group in ("PM2.5 2025, modelled (μg/m³)", "projects per family"):
+        if group in cmp.table.index.get_level_values(0):
+            rows = pd.concat([rows, cmp.table.xs(group, level=0, drop_level=False)])
     return rows
 
 

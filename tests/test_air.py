@@ -125,3 +125,74 @@ def test_linfen_household_coal_chain_is_within_an_order_of_magnitude_of_the_obse
     assert one["max_quantity"].sum() == pytest.approx(700_000)
     drop = exposure_matrix(one, ap)[:, list(ap.cities.index).index("141000")].sum()
     assert 2.4 < drop < 24.0
+
+
+# --------------------------------------------------------------------------- PM2.5 rows and the health objective
+def _run(overrides, name="base.yaml"):
+    from conftest import ROOT
+    from model.run import run_scenario
+
+    return run_scenario(ROOT / "scenarios" / name, ["solver.mip_gap=0.01", *overrides])
+
+
+@pytest.mark.slow
+def test_a_pm25_level_holds_and_an_unreachable_soft_one_says_by_how_much():
+    """Linfen at 33 μg/m³ (base reaches 36.7) holds in the solution; 阳泉 at 40 (the most its projects give is
+    about 4 of the 9 asked, model/air.py upper bound) soft: the shortfall variable is what the table reports above
+    the level, and its penalty is in the objective's penalties."""
+    out = _run(["air_targets=[{region: 临汾, level_ugm3: 33}, {region: 阳泉, level_ugm3: 40, kind: soft, "
+                "penalty_cny_per_ugm3: 1.0e9}]"])
+    assert out.solution.ok
+    air = out.results.air_quality.set_index("name_zh")
+    assert air.at["临汾市", "pm25_modelled_ugm3"] <= 33 + 1e-6
+    above = air.at["阳泉市", "pm25_modelled_ugm3"] - 40
+    assert above > 4 and out.solution.air_short[1] == pytest.approx(above, abs=1e-6)
+    row = out.md.air_targets[1]
+    assert out.results.totals["penalties_discounted_cny"] >= 1e9 * row.weight * above * (1 - 1e-9)
+
+
+@pytest.mark.slow
+def test_an_unreachable_hard_pm25_level_is_infeasible():
+    out = _run(["air_targets=[{region: 阳泉, level_ugm3: 40}]", "phasing.milestones={}", "pace.programmes=[]"])
+    assert out.solution.status == "infeasible"
+
+
+@pytest.mark.slow
+def test_the_province_row_is_the_mean_of_its_cities():
+    """A province level of 37 μg/m³ (2020: 44): the mean fall over the 11 cities is at least 7 (without base's
+    milestones and pace, which this row does not need: 57 s with them, HiGHS closing the gap)."""
+    out = _run(["air_targets=[{region: 山西省, level_ugm3: 37}]", "phasing.milestones={}", "pace.programmes=[]"])
+    air = out.results.air_quality
+    cities = air[air["level"] == "city"]
+    assert cities["pm25_drop_ugm3"].mean() >= 7 - 1e-6
+    prov = air[air["level"] == "province"].iloc[0]
+    assert prov["pm25_modelled_ugm3"] == pytest.approx(44 - cities["pm25_drop_ugm3"].mean(), abs=1e-9)
+
+
+@pytest.mark.slow
+def test_the_health_objective_avoids_at_least_the_deaths_of_base_within_its_budget():
+    """Base's portfolio meets every base row within base's investment, so it is feasible for health.yaml: the
+    health optimum avoids at least as many (linearised) deaths; and its investment stays within the cap."""
+    base = _run([])
+    health = _run([], "health.yaml")
+    linear = lambda o: float(o.results.portfolio["avoided_deaths_per_yr"].sum())  # noqa: E731
+    assert health.results.totals["capex_cny"] <= 2070e8 * (1 + 1e-9)
+    assert linear(health) >= linear(base) * (1 - 0.01)  # within the 1 % gap of the health solve
+    assert linear(health) > 1.2 * linear(base)
+
+
+@pytest.mark.slow
+def test_a_health_floor_holds():
+    out = _run(["health.min_avoided_deaths_per_yr=6500", "phasing.milestones={}", "pace.programmes=[]"])
+    assert float(out.results.portfolio["avoided_deaths_per_yr"].sum()) >= 6500 - 1e-6
+
+
+def test_a_county_cannot_carry_a_pm25_level(tmp_path):
+    from model.inputs import load_dataset
+    from model.resolve import resolve
+    from model.scenario import ScenarioError, load_scenario
+    from conftest import ROOT
+
+    with pytest.raises(ScenarioError, match="air_targets.0.region"):
+        resolve(load_dataset(), load_scenario(ROOT / "scenarios" / "base.yaml",
+                                              ["air_targets=[{region: 尧都区, level_ugm3: 40}]"]))

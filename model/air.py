@@ -217,11 +217,12 @@ def city_table(ap: AirParameters, c: pd.DataFrame, in_place: np.ndarray, levels:
 
 def county_health_table(cities: pd.DataFrame, counties: pd.DataFrame) -> pd.DataFrame:
     """Deaths a year avoided by county of residence: its city's (the city's PM2.5 falls alike everywhere in it, a
-    screening estimate has no finer grid), shared by population. ``cities``: :func:`city_table`; ``counties``:
-    regions.csv county rows."""
+    screening estimate has no finer grid), in the share of the city's population living there. A county without
+    a population in regions.csv gets none (empty, not 0: the map hatches it); the others keep their true share.
+    ``cities``: :func:`city_table`; ``counties``: regions.csv county rows."""
     per_city = cities[cities["level"] == "city"].set_index("region_code")
     k = counties[["region_code", "name_zh", "city_code", "population_2020"]].copy()
-    city_pop = k.groupby("city_code")["population_2020"].transform("sum")
+    city_pop = k["city_code"].map(per_city["population"])
     k["pm25_drop_ugm3"] = k["city_code"].map(per_city["pm25_drop_ugm3"])
     k["avoided_deaths_per_yr"] = k["city_code"].map(per_city["avoided_deaths_per_yr"]) * k["population_2020"] / city_pop
     k["city"] = k["city_code"].map(per_city["name_zh"])

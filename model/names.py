@@ -300,7 +300,8 @@ for _flag in ("has_siding", "mandatory"):
 SHEETS: dict[str, tuple[str, str]] = {
     "summary": ("汇总", "summary"), "targets": ("目标", "targets"), "portfolio": ("项目清单", "portfolio"),
     "per city": ("各市汇总", "per city"), "per county": ("各区县汇总", "per county"),
-    "measures": ("措施汇总", "measures"), "annual plan": ("年度计划", "annual plan"), "diagnosis": ("诊断", "diagnosis"), "assumptions": ("假设与参数", "assumptions"),
+    "measures": ("措施汇总", "measures"), "annual plan": ("年度计划", "annual plan"), "diagnosis": ("诊断", "diagnosis"),
+    "air quality": ("PM2.5浓度", "PM2.5"), "health": ("健康效益", "health"), "assumptions": ("假设与参数", "assumptions"),
 }
 
 #: energy carriers of the prices: id -> (Chinese, English, price unit as inputs/prices.csv states it)

@@ -191,6 +191,9 @@ def workbook_sheets(run: Run, lang: str = "zh") -> dict[str, tuple[pd.DataFrame,
                   "per county": run["county_summary"], "measures": run["measure_summary"]}
     if "diagnosis" in run:
         tables["diagnosis"] = run["diagnosis"]
+    if run.solved and "air_quality" in run:  # PM2.5 per city, deaths avoided per county (model/air.py)
+        tables["air quality"] = run["air_quality"]
+        tables["health"] = run["health_by_county"]
     for key, df in tables.items():
         shown, formats = table_sheet(df, lang)
         sheets[key] = (shown, formats, {})

@@ -141,3 +141,36 @@ def _draw_points(ax, pts: pd.DataFrame) -> list[str]:
     return [f"Points: plant and freight projects, circle area in proportion to capex (summed per position). Hollow "
             f"circles stand at the county centroid, not at the plant ({at_centroid} of {plants} plants; "
             "enterprises.csv coord_source); filled circles are plant positions."]
+
+
+def health_map(health: pd.DataFrame, geojson: Path, title: str, path: Path, svg: bool = False) -> list[Path]:
+    """Two panels by county of residence (health_by_county.csv): the fall of PM2.5 the portfolio gives (μg/m³, its
+    city's, model/air.py) and the premature deaths a year it avoids, with city boundaries and names."""
+    import geopandas as gpd
+
+    use_cjk_font()
+    g = gpd.read_file(geojson).merge(health.drop(columns=["city_code", "county", "city"], errors="ignore"),
+                                     on="region_code", how="inner")
+    cities = g.dissolve(by="city_code", as_index=False)
+    names = health.drop_duplicates("city_code").set_index("city_code")["city"]
+    cities["city"] = cities["city_code"].map(names)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 9))
+    # "ug": the CJK font has no μ
+    panels = [("pm25_drop_ugm3", "PM2.5 下降 fall from the projects", "微克/立方米 ug/m³", "Blues"),
+              ("avoided_deaths_per_yr", "避免过早死亡 premature deaths avoided", "人/年 a year", "Reds")]
+    for ax, (col, label, unit, cmap) in zip(axes, panels):
+        g.plot(column=col, ax=ax, cmap=cmap, vmin=0, legend=True, edgecolor="#999999", linewidth=0.3,
+               missing_kwds=NO_DATA,
+               legend_kwds={"shrink": 0.6, "label": unit, "orientation": "horizontal", "pad": 0.02,
+                            "ticks": MaxNLocator(nbins=4), "format": FuncFormatter(lambda v, _: f"{v:,.1f}")})
+        cities.boundary.plot(ax=ax, color="#333333", linewidth=1.1)
+        if len(cities) > 1:
+            _label_regions(ax, cities, "city", 10, color="black")
+        ax.set_title(label, fontsize=10)
+        ax.set_axis_off()
+    fig.suptitle(title)
+    notes = ["A screening estimate (intake fractions and GEMM; README 'PM2.5 and health'): a city's fall is shared "
+             "by all its counties; its deaths by county population."]
+    if g["avoided_deaths_per_yr"].isna().any():
+        notes.append("Hatched: no 2020 population for the county in regions.csv (its deaths are in its city's total).")
+    return _save(fig, path, svg, notes)

@@ -246,6 +246,9 @@ def plot_run(run_dir: Path, out_dir: Path, svg: bool = False, writing: bool = Fa
         jobs.append(lambda: cost_by_family_year(port, f"{name}: 成本 cost", out_dir / "cost_by_family_year", svg))
         jobs.append(lambda: investment_by_city(port, f"{name}: 各市投资 investment per city",
                                                out_dir / "investment_by_city", svg))
+    if len(port) and run.geometry is not None and "health_by_county" in run:
+        jobs.append(lambda: maps.health_map(run["health_by_county"], run.geometry,
+                                            f"{name}: 健康效益 health by county", out_dir / "health_map", svg))
     if len(port) and run.geometry is not None:
         cities = run["county_summary"]["city"].dropna().unique()
         scope = f" ({'、'.join(cities)})" if 0 < len(cities) <= 3 else ""

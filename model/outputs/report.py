@@ -115,7 +115,8 @@ PORTFOLIO_COLUMNS = ["year", "family", "measure_name", "enterprise_name", "plant
                      "capex_cny", "total_annual_cost_cny", *EFFECTS]
 FIGURES = [("reductions_vs_targets", "减排与目标", "Reductions against targets"),
            ("cost_by_family_year", "各类措施逐年成本", "Cost by family and year"),
-           ("investment_by_city", "各市投资", "Investment per city"), ("county_maps", "区县地图", "County maps")]
+           ("investment_by_city", "各市投资", "Investment per city"), ("county_maps", "区县地图", "County maps"),
+           ("health_map", "健康效益地图", "Health by county")]
 
 
 def _headline(s: dict, targets: pd.DataFrame | None, lang: str) -> str:
@@ -186,6 +187,19 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
                 f"{r['intensity_reached_pct']:+.1f} % (met: {ok})", lang)) + "</p>")
     else:
         parts.append(f"<p>{say('本情景未设目标。', 'This scenario sets no targets.', lang)}</p>")
+    if "air_quality" in t:  # the plan's binding air indicator (000:L182) and health (model/air.py)
+        air = t["air_quality"][["name_zh", "pm25_2020_ugm3", "pm25_drop_ugm3", "pm25_modelled_ugm3", "target_ugm3",
+                                "meets_target", "avoided_deaths_per_yr"]]
+        tot = s.get("totals", {})
+        parts += [f"<h2>{say('PM2.5浓度与健康效益', 'PM2.5 and health', lang)}</h2>", _table(air, lang),
+                  "<p>" + html.escape(say(
+                      f"人口加权年均PM2.5：2020年值减去项目的作用（摄入分数法筛选估算，其余因素按2020年不变；非化学传输模型）。"
+                      f"避免过早死亡 {tot.get('avoided_deaths_per_yr', 0):,.0f} 人/年（GEMM，非传染性疾病与下呼吸道感染），"
+                      f"每亿元投资 {tot.get('avoided_deaths_per_100m_cny') or 0:.2f} 人/年。",
+                      f"Population-weighted annual PM2.5: 2020 less what the projects do (a screening estimate from "
+                      f"intake fractions, everything else held at 2020; not a chemical transport model). Premature "
+                      f"deaths avoided {tot.get('avoided_deaths_per_yr', 0):,.0f} a year (GEMM, NCD+LRI), "
+                      f"{tot.get('avoided_deaths_per_100m_cny') or 0:.2f} per 亿元 invested.", lang)) + "</p>"]
     plan = annual_plan(t["portfolio"])
     by_year = plan.groupby("year")[["projects", "capex_cny", *EFFECTS]].sum().reset_index()
     parts += [f"<h2>{say('年度计划（按建设年份）', 'Annual plan (by the year projects are built)', lang)}</h2>",

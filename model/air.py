@@ -30,7 +30,7 @@ PRECURSORS = ("pm25", "so2", "nox")
 HEALTH_PARAMETERS = ("gemm_theta", "gemm_alpha", "gemm_mu", "gemm_nu", "counterfactual_ugm3",
                      "baseline_mortality_per_100k", "breathing_rate_m3_per_yr", "vsl_cny")
 #: candidate and portfolio columns of the air layer: primary PM2.5 cut (t/yr) and deaths a year avoided
-AIR_EFFECTS = ("pm25_t", "avoided_deaths_per_yr")
+AIR_EFFECTS = ("pm25_primary_t", "avoided_deaths_per_yr")
 #: grams per tonne, and micrograms per gram
 G_PER_T, UG_PER_G = 1e6, 1e6
 

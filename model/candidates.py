@@ -510,7 +510,7 @@ def build_candidates(md: ModelData) -> Candidates:
     if md.air is not None:  # what each candidate does to the air people breathe (model/air.py), at full quantity
         for name in ("enterprise", "household", "freight", "wastewater", "source"):
             df = getattr(c, name)
-            df["pm25_t"] = precursor_cuts_t(df, md.air)["pm25"] if len(df) else []
+            df["pm25_primary_t"] = precursor_cuts_t(df, md.air)["pm25"] if len(df) else []
             df["avoided_deaths_per_yr"] = (avoided_deaths_per_candidate(exposure_matrix(df, md.air), md.air)
                                            if len(df) else [])
     return c

@@ -149,7 +149,7 @@ COLUMNS: dict[str, Column] = {
     "coal_households_2020": Column("2020年散煤取暖", "heating with bulk coal in 2020", "户"),
     # the air and health layer (model/air.py)
     "population": Column("人口", "population", "人", decimals=0),
-    "pm25_t": Column("一次PM2.5减排量", "primary PM2.5 reduction", "吨/年"),
+    "pm25_primary_t": Column("一次PM2.5减排量", "primary PM2.5 reduction", "吨/年"),
     "pm25_2020_ugm3": Column("2020年PM2.5", "PM2.5 2020", "μg/m³", decimals=1),
     "pm25_drop_ugm3": Column("项目带来的下降", "fall from the projects", "μg/m³", decimals=2),
     "pm25_modelled_ugm3": Column("2025年PM2.5（模型）", "PM2.5 2025 (modelled)", "μg/m³", decimals=1),

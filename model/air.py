@@ -165,12 +165,12 @@ def exposure_matrix(c: pd.DataFrame, ap: AirParameters) -> np.ndarray:
     br = ap.breathing_rate_m3_per_yr
     out = np.zeros((len(c), len(codes)))
     rows = np.arange(len(c))
+    klass = pd.Series(klass)
     for p in PRECURSORS:
-        idx = pd.MultiIndex.from_arrays([klass, np.full(len(c), p)])
-        par = ap.intake.reindex(idx)
-        intake_g = cuts[p].to_numpy(dtype=float) * G_PER_T * par["intake_fraction"].to_numpy()
-        own = intake_g * par["own_city_share"].to_numpy()
-        spread = intake_g * par["shanxi_share"].to_numpy()
+        par = ap.intake.xs(p, level="precursor")  # release class -> intake fraction and shares
+        intake_g = cuts[p].to_numpy(dtype=float) * G_PER_T * klass.map(par["intake_fraction"]).to_numpy()
+        own = intake_g * klass.map(par["own_city_share"]).to_numpy()
+        spread = intake_g * klass.map(par["shanxi_share"]).to_numpy()
         # the other cities: the same ΔC everywhere (the intake spread in proportion to population)
         elsewhere = concentration_change_ugm3(spread, rest[pos], br)
         out += elsewhere[:, None]

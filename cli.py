@@ -148,23 +148,25 @@ class Finite(click.ParamType):
         return number
 
 
-def levels_option(text: str | None) -> list[float] | None:
-    """``--values 1000,2000``: finite, non-negative tonnes, at most ``MAX_SWEEP_LEVELS`` of them."""
+def levels_option(text: str | None, unit: str = "t") -> list[float] | None:
+    """``--values 1000,2000``: finite, non-negative levels (tonnes, or ``unit``), at most ``MAX_SWEEP_LEVELS``."""
     if text is None:
         return None
+    hint, example = ("--values", "80000,90000") if unit == "t" else ("--levels", "44,42,40")
+    what = "tonnes" if unit == "t" else unit
     parts = [p.strip() for p in text.split(",")]
     if len(parts) > limits.MAX_SWEEP_LEVELS:
         raise click.BadParameter(f"{len(parts)} levels; a sweep takes at most {limits.MAX_SWEEP_LEVELS}",
-                                 param_hint="--values")
+                                 param_hint=hint)
     levels = []
     for p in parts:
         try:
             v = float(p)
         except ValueError:
-            raise click.BadParameter(f"{p!r} is not a number (write tonnes, e.g. --values 80000,90000)",
-                                     param_hint="--values") from None
+            raise click.BadParameter(f"{p!r} is not a number (write {what}, e.g. {hint} {example})",
+                                     param_hint=hint) from None
         if not math.isfinite(v) or v < 0:
-            raise click.BadParameter(f"{p!r}: levels are finite tonnes >= 0", param_hint="--values")
+            raise click.BadParameter(f"{p!r}: levels are finite {what} >= 0", param_hint=hint)
         levels.append(v)
     return levels
 
@@ -749,6 +751,38 @@ def sweep_cmd(scenario: Path, pollutant: str, start: float, stop: float, steps: 
     if result.max_achievable_t is not None:
         console.print(f"largest achievable reduction: {units.t_to_wan_t(result.max_achievable_t):.3f} 万吨; "
                       "levels above it are infeasible")
+    console.print(f"results written to [bold]{esc(target_dir)}[/bold]")
+
+
+@main.command("air-sweep")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--region", required=True, help="the province or a city (code, 中文 or pinyin), e.g. 临汾")
+@click.option("--levels", "values", required=True, callback=lambda _ctx, _param, v: levels_option(v, "μg/m³"),
+              help="PM2.5 levels in μg/m³, comma-separated, e.g. 44,42,40,38")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="default: results/<scenario>-air-sweep/<UTC timestamp>/")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE")
+@inputs_option
+@click.option("--force", is_flag=True)
+def air_sweep_cmd(scenario: Path, region: str, values: list[float], out: Path | None, overrides: tuple[str, ...],
+                  inputs: Path | None, force: bool) -> None:
+    """Cost against a PM2.5 level: SCENARIO solved with REGION's modelled 2025 PM2.5 at each level (a screening
+    estimate, README 'PM2.5 and health'); the curve stops at the first level out of reach."""
+    check_out(out, force)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from model.studies.air_sweep import air_sweep, write_air_sweep
+
+    with user_errors(ValueError, ModelSetupError):
+        md = resolve(load_dataset(inputs), load_scenario(scenario, list(overrides)))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console) as bar:
+            task = bar.add_task("building", total=len(values))
+            curve = air_sweep(md, region, values, lambda i, n, v: bar.update(
+                task, completed=i, description=f"solving PM2.5 ≤ {v:g} μg/m³"))
+        target_dir = write_air_sweep(curve, out or default_out_dir(Path("results"), f"{md.name}-air-sweep"), md.name,
+                                     force=force, unique=out is None)
+    print_table(curve.drop(columns=["region"]), f"PM2.5 {esc(region)}: cost against the level", named=True)
     console.print(f"results written to [bold]{esc(target_dir)}[/bold]")
 
 

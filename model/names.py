@@ -154,6 +154,7 @@ COLUMNS: dict[str, Column] = {
     "pm25_drop_ugm3": Column("项目带来的下降", "fall from the projects", "μg/m³", decimals=2),
     "pm25_modelled_ugm3": Column("2025年PM2.5（模型）", "PM2.5 2025 (modelled)", "μg/m³", decimals=1),
     "target_ugm3": Column("目标", "target", "μg/m³", decimals=1),
+    "level_ugm3": Column("PM2.5目标", "PM2.5 level asked", "μg/m³", decimals=1),
     "meets_target": Column("达标", "meets target"),
     "avoided_deaths_per_yr": Column("避免过早死亡", "premature deaths avoided", "人/年", decimals=1),
     "pm25_province_2020_ugm3": Column("全省PM2.5（2020）", "province PM2.5 2020", "μg/m³", decimals=1),

@@ -196,3 +196,27 @@ def test_a_county_cannot_carry_a_pm25_level(tmp_path):
     with pytest.raises(ScenarioError, match="air_targets.0.region"):
         resolve(load_dataset(), load_scenario(ROOT / "scenarios" / "base.yaml",
                                               ["air_targets=[{region: 尧都区, level_ugm3: 40}]"]))
+
+
+@pytest.mark.slow
+def test_a_pm25_sweep_costs_more_as_the_level_tightens_and_stops_out_of_reach(ds, tmp_path):
+    """Linfen (its counties only, no milestones or pace) swept at 44, 40, 36 and 10 μg/m³ (2020: 52.0): the three
+    reachable points hold their level and cost no less as it tightens (each point's portfolio meets every looser
+    level); 10 is beyond the ~22 μg/m³ Linfen's projects can give (the upper bound of model/air.py), so the curve
+    ends there, infeasible. The files are written."""
+    from conftest import ROOT
+    from model.resolve import resolve
+    from model.scenario import load_scenario
+    from model.studies.air_sweep import air_sweep, write_air_sweep
+
+    md = resolve(ds, load_scenario(ROOT / "scenarios" / "linfen.yaml",
+                                   ["phasing.milestones={}", "pace.programmes=[]", "solver.mip_gap=1e-4"]))
+    curve = air_sweep(md, "临汾", [36, 44, 10, 40])
+    assert curve["level_ugm3"].tolist() == [44, 40, 36, 10]
+    assert curve["status"].tolist()[:3] == ["optimal"] * 3 and curve["status"].iloc[3] == "infeasible"
+    ok = curve.iloc[:3]
+    assert (ok["pm25_modelled_ugm3"] <= ok["level_ugm3"] + 1e-6).all()
+    cost = ok["objective_discounted_cny"].to_numpy()
+    assert (np.diff(cost) >= -1e-4 * cost[:-1]).all()  # within the MIP gap
+    out = write_air_sweep(curve, tmp_path / "sweep", "linfen")
+    assert (out / "curve.csv").exists() and (out / "pm25_cost_curve.png").exists()

@@ -465,3 +465,25 @@ def tornado_chart(drivers: pd.DataFrame, title: str, path: Path, svg: bool = Fal
     ax.set_xlabel("与年成本的秩相关 rank correlation with the annual cost (Spearman; >0: dearer when higher)")
     ax.set_title(title, fontsize=10)
     return _save(fig, path, svg)
+
+
+def pm25_cost_curve(curve: pd.DataFrame, title: str, path: Path, svg: bool = False) -> list[Path]:
+    """Investment and discounted cost against the PM2.5 level asked of one region (model/studies/air_sweep.py),
+    tighter levels to the right; levels the projects cannot reach marked."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    ok = curve[curve["status"] != "infeasible"]
+    if len(ok):
+        ax.plot(ok["level_ugm3"], cny_to_yi(ok["capex_cny"]), "o-", label="投资 investment (亿元)")
+        ax.plot(ok["level_ugm3"], cny_to_yi(ok["objective_discounted_cny"]), "s--", label="折现总成本 discounted cost (亿元)")
+    for level in curve.loc[curve["status"] == "infeasible", "level_ugm3"]:
+        ax.axvline(level, color="#cc3333", linestyle=":")
+        ax.annotate("无法达到 out of reach", (level, ax.get_ylim()[1]), rotation=90, va="top", ha="right",
+                    color="#cc3333", fontsize=8)
+    ax.invert_xaxis()  # tighter (lower) levels to the right, as a cost curve reads
+    ax.set_xlabel("PM2.5 目标 level asked (ug/m³, 2025, modelled)")
+    ax.set_ylabel("亿元")
+    ax.legend(loc="upper left")
+    ax.set_title(title)
+    return _save(fig, path, svg, ["A screening estimate (intake fractions; README 'PM2.5 and health'): each point "
+                                  "meets the scenario's targets and rules and the PM2.5 level."])

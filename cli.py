@@ -665,6 +665,10 @@ def uncertainty_cmd(scenario: Path, samples: int | None, seed: int | None, out: 
                   f"亿元/yr: 5 % {units.cny_to_yi(s['p05_cny']):,.1f}, median {units.cny_to_yi(s['median_cny']):,.1f}, "
                   f"95 % {units.cny_to_yi(s['p95_cny']):,.1f}")
     console.print(f"{meta['all_targets_met_share']:.0%} of the samples meet every target")
+    if s["deaths"] is not None:
+        lo, mid, hi = s["deaths"]
+        console.print(f"premature deaths avoided a year (GEMM, model/air.py): 5 % {lo:,.0f}, median {mid:,.0f}, "
+                      f"95 % {hi:,.0f}")
     console.print(f"{s['always']} projects chosen in every sample; {s['sometimes']} only in some")
     print_table(s["not_always"], "projects not always chosen (most frequent first)")
     from model.studies.uncertainty import drivers

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -102,3 +104,25 @@ def test_drivers_rank_the_inputs_by_their_rank_correlation_with_cost():
     assert d["param"].tolist() == ["a", "b", "c"]
     assert d["rank_correlation"].iloc[0] == pytest.approx(1.0) and d["rank_correlation"].iloc[1] == pytest.approx(-0.9)
     assert pd.isna(d["rank_correlation"].iloc[2])
+
+
+def test_the_air_layers_ranges_are_uncertain_parameters(ds):
+    """air_intake.<class>.intake_fraction scales the three precursor rows of that class; health.<parameter>.value
+    sets one figure; a typo names the table's keys."""
+    from model.scenario import ScenarioError
+    from model.studies.uncertainty import apply_sample, check_parameters
+
+    params = [{"param": "air_intake.tall.intake_fraction", "dist": "uniform", "low": 0.3, "high": 3.0,
+               "how": "scale"},
+              {"param": "health.gemm_theta.value", "dist": "uniform", "low": 0.1069, "high": 0.1791}]
+    check_parameters(params, ds, {})
+    from model.scenario import Scenario
+
+    ds2, _ = apply_sample(ds, Scenario(name="x"), params, [2.0, 0.15])
+    before, after = ds.air_intake, ds2.air_intake
+    tall = (before["release_class"] == "tall").to_numpy()
+    assert np.allclose(after.loc[tall, "intake_fraction"], 2.0 * before.loc[tall, "intake_fraction"])
+    assert np.allclose(after.loc[~tall, "intake_fraction"], before.loc[~tall, "intake_fraction"])
+    assert ds2.health.set_index("parameter").at["gemm_theta", "value"] == 0.15
+    with pytest.raises(ScenarioError, match="unknown release class 'tal'.*did you mean 'tall'"):
+        check_parameters([{**params[0], "param": "air_intake.tal.intake_fraction"}], ds, {})

@@ -14,7 +14,9 @@ A scenario lists its uncertain parameters under ``uncertainty:``, each with a di
         - {param: co2_intensity.bau_co2_growth_pct_per_yr, dist: uniform, low: 1, high: 3}
 
 ``param`` is a scenario key path (``prices.…``, ``co2_intensity.…``, ``discount_rate``) or a data column:
-``measures.<id or *>.<column>`` or ``regions.<code or *>.<column>``. ``how: set`` (default) replaces the
+``measures.<id or *>.<column>``, ``regions.<code or *>.<column>``, or the air layer's
+``air_intake.<release class or *>.intake_fraction``, ``air_sources.<sector or *>.pm25_share_of_pm`` and
+``health.<parameter>.value`` (their tables give each a low-high range; the samples then carry the deaths avoided). ``how: set`` (default) replaces the
 value, ``how: scale`` multiplies it. The samples are a Latin hypercube (``scipy.stats.qmc.LatinHypercube``,
 seeded): each parameter's range is cut into as many equal-probability strata as there are samples and every
 stratum is drawn once, so a few dozen samples cover each range evenly (plain random draws leave gaps and
@@ -86,39 +88,60 @@ def check_parameters(params: list[dict], ds, sc_dict: dict, loaded=None) -> None
         if "param" not in p:
             raise ScenarioError(f"{where}: needs param: (e.g. prices.natural_gas)")
         parts = p["param"].split(".")
-        if parts[0] in ("measures", "regions"):
-            table = ds.measures if parts[0] == "measures" else ds.regions
+        if parts[0] in DATA_TABLES:
+            table = getattr(ds, parts[0])
             numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
             if len(parts) != 3 or parts[2] not in numeric:
                 hint = did_you_mean(parts[-1], numeric) if len(parts) == 3 else ""
                 raise ScenarioError(f"{where}: '{p['param']}' must be {parts[0]}.<id or *>.<column>, with a numeric "
                                     f"column of {parts[0]}.csv{hint}")
-            if parts[1] != "*" and parts[1] not in table.index:
-                raise ScenarioError(f"{where}: unknown {parts[0][:-1]} '{parts[1]}'"
-                                    f"{did_you_mean(parts[1], [str(k) for k in table.index])}")
+            keys = [str(k) for k in _keys(parts[0], table)]
+            if parts[1] != "*" and parts[1] not in keys:
+                what = (DATA_TABLES[parts[0]] or parts[0][:-1]).replace("_", " ")
+                raise ScenarioError(f"{where}: unknown {what} '{parts[1]}'"
+                                    f"{did_you_mean(parts[1], sorted(set(keys)))}")
         elif parts[0] == "prices" and (len(parts) != 2 or parts[1] not in set(ds.prices["carrier"])):
             carriers = sorted(ds.prices["carrier"])
             raise ScenarioError(f"{where}: '{p['param']}' must be prices.<carrier>"
                                 f"{did_you_mean(parts[-1], carriers)}; carriers: {', '.join(carriers)}")
         elif parts[0] not in ("prices", "co2_intensity", "discount_rate"):
             raise ScenarioError(f"{where}: '{p['param']}' is not an uncertain parameter ersim knows; use prices.*, "
-                                "co2_intensity.*, discount_rate, measures.<id>.<column> or regions.<code>.<column>")
+                                "co2_intensity.*, discount_rate, measures.<id>.<column>, regions.<code>.<column>, "
+                                "air_intake.<release class>.intake_fraction, air_sources.<sector>.pm25_share_of_pm "
+                                "or health.<parameter>.value")
         if p.get("how", "set") not in ("set", "scale"):
             raise ScenarioError(f"{where}: how: must be set or scale")
         if not np.isfinite(draw(p, 0.5)):  # validates the distribution and its arguments
             raise ScenarioError(f"{where}: the distribution's arguments give no finite value")
 
 
+#: data tables a parameter may name (``<table>.<key or *>.<column>``) -> what a key is (None: the table's index)
+DATA_TABLES = {"measures": None, "regions": None, "air_intake": "release_class", "air_sources": "sector",
+               "health": "parameter"}
+
+
+def _keys(name: str, table: pd.DataFrame) -> pd.Index:
+    """The keys a parameter's middle part is matched against: the index, or the table's key column (an
+    air_intake release class names its three precursor rows at once)."""
+    key = DATA_TABLES[name]
+    return table.index if key is None else pd.Index(table[key].astype(str))
+
+
+def _rows(name: str, table: pd.DataFrame, key: str):
+    """The rows of ``table`` that ``key`` (or ``*``) names, as a boolean mask."""
+    return np.ones(len(table), dtype=bool) if key == "*" else np.asarray(_keys(name, table) == key)
+
+
 def apply_sample(ds, sc, params: list[dict], values: list[float]):
     """A copy of (dataset, scenario) with the sampled values applied."""
-    measures, regions = ds.measures.copy(), ds.regions.copy()
+    tables = {name: getattr(ds, name).copy() for name in DATA_TABLES}
     sc = sc.model_copy(deep=True)
     for p, v in zip(params, values):
         parts = p["param"].split(".")
         how = p.get("how", "set")
-        if parts[0] in ("measures", "regions"):
-            table = measures if parts[0] == "measures" else regions
-            rows = table.index if parts[1] == "*" else [parts[1]]
+        if parts[0] in DATA_TABLES:
+            table = tables[parts[0]]
+            rows = _rows(parts[0], table, parts[1])
             col = parts[2]
             table.loc[rows, col] = table.loc[rows, col] * v if how == "scale" else v
         elif parts[0] == "prices":
@@ -129,7 +152,7 @@ def apply_sample(ds, sc, params: list[dict], values: list[float]):
             setattr(sc.co2_intensity, parts[1], cur * v if how == "scale" else v)
         elif parts[0] == "discount_rate":
             sc.discount_rate = sc.discount_rate * v if how == "scale" else v
-    return dataclasses.replace(ds, measures=measures, regions=regions), sc
+    return dataclasses.replace(ds, **tables), sc
 
 
 def nominal_value(spec: dict, ds, sc) -> float | None:
@@ -138,9 +161,9 @@ def nominal_value(spec: dict, ds, sc) -> float | None:
     if spec.get("how", "set") == "scale":
         return 1.0
     parts = spec["param"].split(".")
-    if parts[0] in ("measures", "regions"):
-        table = ds.measures if parts[0] == "measures" else ds.regions
-        column = table[parts[2]] if parts[1] == "*" else table.loc[[parts[1]], parts[2]]
+    if parts[0] in DATA_TABLES:
+        table = getattr(ds, parts[0])
+        column = table.loc[_rows(parts[0], table, parts[1]), parts[2]]
         values = pd.to_numeric(column, errors="coerce").dropna().unique()
         return float(values[0]) if len(values) == 1 else None
     if parts[0] == "prices":
@@ -172,6 +195,8 @@ def sample_task(args: tuple, shared) -> dict:
         res = make_results(bm, sol)
         out.update(all_targets_met=not not_met(res.targets),
                    total_annual_cost_cny=res.totals["total_annual_cost_cny"], capex_cny=res.totals["capex_cny"],
+                   **({"avoided_deaths_per_yr": res.totals["avoided_deaths_per_yr"]}
+                      if "avoided_deaths_per_yr" in res.totals else {}),
                    **{objective_key(sol.objective_unit): sol.objective},
                    projects=sorted(set(project_key(res.portfolio))),
                    names=project_names(res.portfolio))
@@ -209,7 +234,8 @@ def run_uncertainty(scenario_path: Path, samples: int | None, run, inputs=None, 
         row = {"sample": r["sample"], "status": r["status"], "all_targets_met": r.get("all_targets_met", False)}
         row.update({p["param"]: v for p, v in zip(params, r["values"])})
         row.update({k: r.get(k, np.nan) for k in ("total_annual_cost_cny", "capex_cny", "objective_discounted_cny",
-                                                 "objective_weighted_t") if k in r or k != "objective_weighted_t"})
+                                                 "objective_weighted_t", "avoided_deaths_per_yr")
+                    if k in r or k not in ("objective_weighted_t", "avoided_deaths_per_yr")})
         rows.append(row)
     table = pd.DataFrame(rows)
     ok = [r for r in results if "projects" in r]
@@ -248,7 +274,8 @@ def drivers(table: pd.DataFrame, params: list[dict]) -> pd.DataFrame:
 
 def base_case(result: dict, params: list[dict]) -> dict:
     """uncertainty.json's ``base``: the scenario as written, its status and costs, the values it stands for."""
-    keys = ("total_annual_cost_cny", "capex_cny", "objective_discounted_cny", "objective_weighted_t")
+    keys = ("total_annual_cost_cny", "capex_cny", "objective_discounted_cny", "objective_weighted_t",
+            "avoided_deaths_per_yr")
     return {"status": result["status"], **{k: result[k] for k in keys if k in result},
             "projects": len(result.get("projects", [])),
             "values": {p["param"]: v for p, v in zip(params, result["values"])}}
@@ -257,7 +284,9 @@ def base_case(result: dict, params: list[dict]) -> dict:
 def summarise(table: pd.DataFrame, freq: pd.DataFrame, top: int = 15) -> dict:
     """Quantiles of the annual cost once built (CNY/yr) and how often projects were chosen."""
     cost = table["total_annual_cost_cny"].dropna()
+    deaths = table["avoided_deaths_per_yr"].dropna() if "avoided_deaths_per_yr" in table else pd.Series(dtype=float)
     return {"p05_cny": cost.quantile(0.05), "median_cny": cost.median(), "p95_cny": cost.quantile(0.95),
+            "deaths": (deaths.quantile(0.05), deaths.median(), deaths.quantile(0.95)) if len(deaths) else None,
             "always": int((freq["share"] == 1).sum()), "sometimes": int((freq["share"] < 1).sum()),
             "not_always": freq[freq["share"] < 1].head(top).assign(share=lambda d: d["share"].round(2))}
 

@@ -105,15 +105,20 @@ class BuiltModel:
         m.keeps_up = pyo.Constraint(list(share), rule=lambda _m, k: counted(k) >= share[k] * _m.level)
         return replace(self, model=m)
 
-    def minimising_shortfall(self, keys: list[int]) -> "BuiltModel":
-        """This model with the objective replaced by the relative shortfall of rows ``keys`` (soft rows).
+    def minimising_shortfall(self, keys: list[int], air_keys: list[int] = ()) -> "BuiltModel":
+        """This model with the objective replaced by the relative shortfall of rows ``keys`` (soft rows) and of
+        PM2.5 rows ``air_keys`` (soft).
 
         Each shortfall is divided by its row's required level, so tonnes of different pollutants weigh alike.
         """
         m = self.model
         m.obj.deactivate()
+        # soft PM2.5 rows (made soft by ModelData.relaxed) count alike: μg/m³ short over the fall asked
+        air = [a for a in self.md.air_targets if a.kind == "soft" and a.key in set(air_keys)]
         m.elastic_obj = pyo.Objective(expr=pyo.quicksum(m.short[k] / max(self.targets[k].required_t, 1.0)
-                                                        for k in keys), sense=pyo.minimize)
+                                                        for k in keys)
+                                      + pyo.quicksum(m.air_short[a.key] / max(a.required_drop_ugm3, 0.1) for a in air),
+                                      sense=pyo.minimize)
         return self
 
     def write(self, path: Path) -> None:

@@ -233,13 +233,18 @@ class ModelData:
             if sc.co2_intensity is not None:
                 sc.co2_intensity.kind = "soft"
             rows = [replace(t, kind="soft") for t in rows]
+            for a in sc.air_targets:
+                a.kind = "soft"
+            air = [replace(a, kind="soft") for a in self.air_targets]
+        else:
+            air = self.air_targets
         if rule is not None:
             getattr(sc.rules, rule).enabled = False
         if budget == "per_city":
             sc.budget.per_city, city_caps = {}, {}
         elif budget is not None:
             setattr(sc.budget, budget, None)
-        return replace(self, scenario=sc, targets=rows, city_budgets_cny=city_caps)
+        return replace(self, scenario=sc, targets=rows, city_budgets_cny=city_caps, air_targets=air)
 
     def milestones_of(self, row: TargetRow) -> list[TargetRow]:
         """The milestone rows of target ``row`` (they follow it in model order), for studies that move a target

@@ -62,11 +62,13 @@ def make_tiny(inputs_copy: Path) -> Path:
 
 
 def plants_only(root: Path) -> Path:
-    """Drop a dataset copy's named projects and its sources outside the plant list (an optional table): what is
-    left is the plants of enterprises.csv, for instances computed by hand."""
+    """Drop a dataset copy's named projects, its sources outside the plant list and its air layer (optional
+    tables): what is left is the plants of enterprises.csv, for instances computed by hand (tests/test_air.py
+    computes the air layer by hand on its own)."""
     p = pd.read_csv(root / "projects.csv", dtype=str, keep_default_na=False)
     p.iloc[:0].to_csv(root / "projects.csv", index=False)
-    (root / "sources.csv").unlink()
+    for name in ("sources", "air_intake", "air_sources", "air_cities", "health"):
+        (root / f"{name}.csv").unlink()
     return root
 
 

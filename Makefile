@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ersim run scenarios/base.yaml
 
-# pytest-xdist: one worker per core (at most 4), whole test files per worker so module fixtures are built once;
-# on 2 cores the suite takes 229 s instead of 403 s (2026-12-04)
+# pytest-xdist: one worker per core (at most 4); worksteal lets an idle worker take tests queued on the other (a
+# module fixture may then be built on both): on 2 cores 307 s against 329 s with whole files per worker (loadfile),
+# same machine, 2026-12-04
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist worksteal
 
 # Rebuild the embedded dataset's CSVs from their scripts, in dependency order (the tests check that this gives the
 # committed files byte for byte). Not here: build_gem.py (needs ../shared/data/gem), build_geojson.py and

@@ -4,6 +4,7 @@ that pytest-xdist can put it beside the rest of test_e2e.py)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -28,6 +29,9 @@ def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path):
     res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / name), "--out", str(out), "--no-plots",
                                         "--mip-gap", "0.01"])
     assert res.exit_code in (0, 3), res.output  # 3: infeasible, with its diagnosis
+    if name == "air-quality.yaml":  # the PM2.5 levels right after the targets' line: 太原 and 阳泉 cannot reach theirs
+        assert re.search(r"^2 of 12 PM2\.5 levels NOT met: 太原市 [\d.]+ > 39\.4 μg/m³; 阳泉市 [\d.]+ > 43\.4 μg/m³$",
+                         res.output, re.M), res.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     if res.exit_code == 3:
         assert (out / "diagnosis.csv").exists()

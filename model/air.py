@@ -129,10 +129,22 @@ def air_parameters(ds) -> AirParameters | None:
                              name_zh=lambda o: o.index.map(ds.regions["name_zh"])))
 
 
-def source_keys(c: pd.DataFrame) -> pd.Series:
+#: coal units below this size have lower stacks (the tall-stack intake fractions are for 300-1,000 MW units)
+SMALL_POWER_MW = 300.0
+
+
+def source_keys(c: pd.DataFrame, unit_mw: pd.Series | None = None) -> pd.Series:
     """The air_sources.csv key of each candidate: its sector, but 'freight' for a rail shift (the cut is the road
-    haul's diesel trucks, whatever the shipper's sector)."""
-    return pd.Series(np.where(c["kind"] == "freight", "freight", c["sector"].astype(str)), index=c.index)
+    haul's diesel trucks, whatever the shipper's sector) and 'power_small' for a coal unit under 300 MW
+    (``unit_mw``: the plant's capacity by enterprise id). Candidates that carry ``air_source`` (set once by
+    :func:`model.candidates.build_candidates`) keep it."""
+    if "air_source" in c:
+        return c["air_source"].astype(str)
+    keys = pd.Series(np.where(c["kind"] == "freight", "freight", c["sector"].astype(str)), index=c.index)
+    if unit_mw is not None and "enterprise_id" in c:
+        small = (keys == "power") & (c["enterprise_id"].map(unit_mw) < SMALL_POWER_MW).fillna(False).astype(bool)
+        keys[small] = "power_small"
+    return keys
 
 
 def precursor_cuts_t(c: pd.DataFrame, ap: AirParameters) -> pd.DataFrame:

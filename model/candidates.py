@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .air import avoided_deaths_per_candidate, exposure_matrix, precursor_cuts_t
+from .air import avoided_deaths_per_candidate, exposure_matrix, precursor_cuts_t, source_keys
 from .errors import ModelSetupError
 from .inputs import Dataset
 from .domain import AIR_POLLUTANTS, EFFECTS, PLANT_EFFECTS, POLLUTANTS
@@ -508,8 +508,11 @@ def build_candidates(md: ModelData) -> Candidates:
     if len(f):
         f["siding_annualised_cny"] = annualised_capex_cny(f["siding_capex_cny"], f["siding_lifetime_yr"], md)
     if md.air is not None:  # what each candidate does to the air people breathe (model/air.py), at full quantity
+        plants = md.dataset.enterprises
+        unit_mw = plants["capacity"].where(plants["capacity_unit"] == "MW")
         for name in ("enterprise", "household", "freight", "wastewater", "source"):
             df = getattr(c, name)
+            df["air_source"] = source_keys(df, unit_mw) if len(df) else []
             df["pm25_primary_t"] = precursor_cuts_t(df, md.air)["pm25"] if len(df) else []
             df["avoided_deaths_per_yr"] = (avoided_deaths_per_candidate(exposure_matrix(df, md.air), md.air)
                                            if len(df) else [])

@@ -230,3 +230,15 @@ def test_a_pm25_sweep_costs_more_as_the_level_tightens_and_stops_out_of_reach(ds
     assert (np.diff(cost) >= -1e-4 * cost[:-1]).all()  # within the MIP gap
     out = write_air_sweep(curve, tmp_path / "sweep", "linfen")
     assert (out / "curve.csv").exists() and (out / "pm25_cost_curve.png").exists()
+
+
+def test_a_coal_unit_under_300_mw_is_a_low_stack(ds):
+    """Release class from sector and size: a 200 MW unit is 'power_small' (low stack), a 600 MW one 'power'
+    (tall); a rail shift is road diesel ('freight') whatever the shipper's sector."""
+    from model.air import source_keys
+
+    c = pd.DataFrame({"kind": ["enterprise", "enterprise", "freight"], "sector": ["power", "power", "steel"],
+                      "enterprise_id": ["A", "B", "C"]})
+    keys = source_keys(c, pd.Series({"A": 200.0, "B": 600.0}))
+    assert keys.tolist() == ["power_small", "power", "freight"]
+    assert air_parameters(ds).sources.at["power_small", "release_class"] == "low"

@@ -786,7 +786,7 @@ def air_sweep_cmd(scenario: Path, region: str, values: list[float], out: Path | 
                 task, completed=i, description=f"solving PM2.5 ≤ {v:g} μg/m³"))
         target_dir = write_air_sweep(curve, out or default_out_dir(Path("results"), f"{md.name}-air-sweep"), md.name,
                                      force=force, unique=out is None)
-    print_table(curve.drop(columns=["region"]), f"PM2.5 {esc(region)}: cost against the level", named=True)
+    print_table(curve.drop(columns=["region"]), f"PM2.5 {region}: cost against the level", named=True)  # a Text title
     console.print(f"results written to [bold]{esc(target_dir)}[/bold]")
 
 

@@ -551,20 +551,30 @@ def resolve(ds: Dataset, scenario: Scenario | LoadedScenario) -> ModelData:
                      min_avoided_deaths_per_yr=sc.health.min_avoided_deaths_per_yr)
 
 
+def air_target_row(ds: Dataset, air: AirParameters, key: int, code: str, level_ugm3: float, year: int,
+                   discount: dict[int, float], kind: str = "hard", penalty_cny_per_ugm3: float = 0.0,
+                   label: str = "") -> AirTargetRow:
+    """One PM2.5 level as a row (a scenario's ``air_targets``, or a point of ``ersim air-sweep``): a city, or the
+    province as the mean of its cities, from its 2020 figure in air_cities.csv as the plan states it."""
+    name = ds.regions.loc[code, "name_zh"]
+    cities = (code,) if code in air.cities.index else tuple(air.cities.index)
+    c0 = float(air.official.at[code, "pm25_2020_ugm3"]) if code in air.official.index else \
+        float(air.cities.loc[list(cities), "pm25_2020_ugm3"].mean())
+    return AirTargetRow(key, label or f"PM2.5 {name} {year} ≤ {level_ugm3:g} μg/m³", code, name, cities, year,
+                        float(level_ugm3), c0, kind, penalty_cny_per_ugm3, _window(discount, year, max(discount)))
+
+
 def _air_rows(ds: Dataset, sc: Scenario, air: AirParameters | None, codes: list[str], discount: dict[int, float],
               warnings: list[str]) -> list[AirTargetRow]:
-    """The scenario's PM2.5 levels as rows: a city, or the province as the mean of its cities (from its 2020
-    figure in air_cities.csv, as the plan states it). A level already met in 2020 is said before the solve."""
+    """The scenario's PM2.5 levels as rows (:func:`air_target_row`). A level already met in 2020 is said before
+    the solve."""
     rows = []
     for a, code in zip(sc.air_targets, codes):
-        name = ds.regions.loc[code, "name_zh"]
-        cities = (code,) if code in air.cities.index else tuple(air.cities.index)
-        c0 = float(air.official.at[code, "pm25_2020_ugm3"]) if code in air.official.index else \
-            float(air.cities.loc[list(cities), "pm25_2020_ugm3"].mean())
-        label = a.label or f"PM2.5 {name} {a.year} ≤ {a.level_ugm3:g} μg/m³"
-        if a.level_ugm3 >= c0:
-            warnings.append(f"{label}: {name} was already at {c0:g} μg/m³ in 2020; the row asks nothing")
-        rows.append(AirTargetRow(len(rows), label, code, name, cities, a.year, a.level_ugm3, c0, a.kind,
-                                 a.penalty_cny_per_ugm3, _window(discount, a.year, sc.horizon.evaluation_end_year)))
+        row = air_target_row(ds, air, len(rows), code, a.level_ugm3, a.year, discount, a.kind,
+                             a.penalty_cny_per_ugm3, a.label)
+        if row.level_ugm3 >= row.pm25_2020_ugm3:
+            warnings.append(f"{row.label}: {row.region_name} was already at {row.pm25_2020_ugm3:g} μg/m³ in 2020; "
+                            "the row asks nothing")
+        rows.append(row)
     return rows
 

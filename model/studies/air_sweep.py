@@ -15,7 +15,7 @@ from typing import Callable
 import pandas as pd
 
 from ..pipeline import Pipeline
-from ..resolve import AirTargetRow, ModelData, region_code
+from ..resolve import AirTargetRow, ModelData, air_target_row, region_code
 from ..results import make_results
 from ..rundir import files_sha256, write_atomically, write_csv, write_json
 from ..scenario import ScenarioError
@@ -23,21 +23,16 @@ from ..solve import Solver
 
 
 def swept_row(md: ModelData, region: str, level_ugm3: float) -> AirTargetRow:
-    """The PM2.5 row a sweep adds: ``region`` (the province or a city, by code, name or pinyin) at ``level``."""
+    """The PM2.5 row a sweep adds: ``region`` (the province or a city, by code, name or pinyin) at ``level``, by
+    the end year (:func:`model.resolve.air_target_row`, as a scenario's ``air_targets`` resolve)."""
     if md.air is None:
         raise ScenarioError("the dataset has no air tables (air_intake.csv ...): PM2.5 cannot be swept")
     try:
         code = region_code(md.dataset, region, ("province", "city"))
     except ValueError as err:
         raise ScenarioError(f"--region: {err}") from None
-    cities = (code,) if code in md.air.cities.index else tuple(md.air.cities.index)
-    c0 = float(md.air.official.at[code, "pm25_2020_ugm3"]) if code in md.air.official.index else \
-        float(md.air.cities.loc[list(cities), "pm25_2020_ugm3"].mean())
-    end = md.horizon_years[-1]
-    name = md.dataset.regions.loc[code, "name_zh"]
-    weight = sum(f for y, f in md.discount.items() if y >= end)
-    return AirTargetRow(len(md.air_targets), f"PM2.5 {name} {end} ≤ {level_ugm3:g} μg/m³", code, name, cities, end,
-                        float(level_ugm3), c0, "hard", 0.0, weight)
+    return air_target_row(md.dataset, md.air, len(md.air_targets), code, level_ugm3, md.horizon_years[-1],
+                          md.discount)
 
 
 def air_sweep(md: ModelData, region: str, levels_ugm3: list[float],

@@ -101,6 +101,11 @@ def air_parameters(ds) -> AirParameters | None:
     if missing:
         raise ModelSetupError(f"health.csv: no row for {', '.join(missing)}; add one row per parameter "
                               f"({', '.join(HEALTH_PARAMETERS)})")
+    # divisors of the GEMM function and of ΔC = I / (BR x P): a 0 would give inf or nan deaths, not an error
+    zero = [p for p in ("gemm_alpha", "gemm_nu", "breathing_rate_m3_per_yr") if not float(h[p]) > 0]
+    if zero:
+        raise ModelSetupError(f"health.csv: {', '.join(zero)} must be above 0 (the GEMM function and the intake "
+                              "step divide by them); see inputs/README.md for the published values")
     intake = ds.air_intake.set_index(["release_class", "precursor"])
     gaps = [f"{r}/{p}" for r in RELEASE_CLASSES for p in PRECURSORS if (r, p) not in intake.index]
     if gaps:

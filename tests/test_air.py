@@ -242,3 +242,13 @@ def test_a_coal_unit_under_300_mw_is_a_low_stack(ds):
     keys = source_keys(c, pd.Series({"A": 200.0, "B": 600.0}))
     assert keys.tolist() == ["power_small", "power", "freight"]
     assert air_parameters(ds).sources.at["power_small", "release_class"] == "low"
+
+
+def test_a_zero_divisor_in_health_csv_is_named(ds):
+    """gemm_alpha = 0 would divide by zero in the GEMM function: the dataset's row is named, nothing computed."""
+    import dataclasses
+
+    h = ds.health.copy()
+    h.loc[h["parameter"] == "gemm_alpha", "value"] = 0.0
+    with pytest.raises(ModelSetupError, match="health.csv: gemm_alpha must be above 0"):
+        air_parameters(dataclasses.replace(ds, health=h))

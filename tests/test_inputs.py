@@ -337,3 +337,21 @@ def test_check_inputs_sets_sector_totals_against_the_statistics(ds):
     for sector, unit in (("cement", "t_clinker"), ("coking", "t_coke")):
         row = cov.loc[(sector, unit)]
         assert row["capacity"] == row["statistic"] and row["named_output_share"] < 0.1
+
+
+def test_a_dataset_read_again_is_read_afresh_when_a_byte_changed(inputs_copy):
+    """load_dataset remembers a dataset it has checked by the sha256 of its files: an edit that keeps the file's
+    size (and, within the clock tick, its time) is still seen, and a caller that changes its copy of the tables
+    does not change what the next caller gets."""
+    first = load_dataset(inputs_copy)
+    first.measures.loc[first.measures.index[0], "capex_cny_per_unit"] = -1.0  # a caller's own copy
+    again = load_dataset(inputs_copy)
+    assert again.measures["capex_cny_per_unit"].iloc[0] > 0
+    assert again.root == inputs_copy
+    path = inputs_copy / "air_cities.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("140300,49,", "140300,48,"), encoding="utf-8")  # same size
+    assert load_dataset(inputs_copy).air_cities.set_index("region_code").loc["140300", "pm25_2020_ugm3"] == 48
+    path.write_text(text.replace("140300,49,", "140300,nan,"), encoding="utf-8")
+    with pytest.raises(InputDataError, match="air_cities.csv.*not a number"):
+        load_dataset(inputs_copy)

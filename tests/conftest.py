@@ -72,15 +72,58 @@ def plants_only(root: Path) -> Path:
     return root
 
 
+def once_per_session(tmp_path_factory, worker_id: str, name: str, make):
+    """``make(folder)`` once in the whole test session, its value shared by every pytest-xdist worker: the first
+    worker to ask makes it (in a folder under the session's common temporary root) and pickles it there; the
+    others wait on the lock and read it. Without xdist (worker ``master``) it is simply made. Base's run and its
+    NOx curve took 10 s each and were made once per worker."""
+    import fcntl
+    import pickle
+
+    if worker_id == "master":
+        return make(tmp_path_factory.mktemp(name))
+    root = tmp_path_factory.getbasetemp().parent  # this session's, shared by its workers (pytest-xdist's recipe)
+    done = root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        folder = root / name
+        folder.mkdir()
+        value = make(folder)
+        done.write_bytes(pickle.dumps(value))
+        return value
+
+
 @pytest.fixture(scope="session")
-def base_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("runs") / "base"
-    from click.testing import CliRunner
+def base_run(tmp_path_factory, worker_id):
+    """Base's run with its figures, made once per session: (the command's exit code and output, its folder).
+    Tests that write into the folder (a report) say --force; one that needs it as left copies it."""
 
-    import cli
+    def run(folder: Path):
+        from types import SimpleNamespace
 
-    result = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
-    return result, out
+        from click.testing import CliRunner
+
+        import cli
+
+        out = folder / "base"
+        result = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)])
+        return SimpleNamespace(exit_code=result.exit_code, output=result.output), out
+
+    return once_per_session(tmp_path_factory, worker_id, "base_run", run)
+
+
+@pytest.fixture()
+def base_run_copy(base_run, tmp_path):
+    """Base's run as its command left it (no report, no export), in this test's own folder: for a test that
+    writes into the run, since the shared one is read by tests on other workers at the same time."""
+    import shutil
+
+    result, out = base_run
+    copy = tmp_path / "base"
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("report.html", "report.html.partial", "export"))
+    return result, copy
 
 
 def build(ds: Dataset, sc):

@@ -327,10 +327,10 @@ def test_the_candidates_worksheet_carries_the_siding_a_shift_needs(base_run):
     assert shifts.loc[needs, "siding_annual_cost_cny"].tolist() == pytest.approx([0.02 * 1.7e9] * needs.sum())
 
 
-def test_the_report_reads_like_a_report(base_run, tmp_path):
+def test_the_report_reads_like_a_report(base_run_copy, tmp_path):
     """Years as years, money headers in the unit they hold, no solver noise, a filterable sortable portfolio."""
-    _, out = base_run
-    res = CliRunner().invoke(cli.main, ["report", str(out), "--force"])
+    _, out = base_run_copy
+    res = CliRunner().invoke(cli.main, ["report", str(out)])
     assert res.exit_code == 0, res.output
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<td class=\"num\">2023</td>" in page and "2,023" not in page

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -27,11 +26,10 @@ def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path, r
     """run, export and report every file in scenarios/ (and plot those of DRAWN), targets: [] included. The
     figures are drawn once, by plot (test_outputs.py draws them within a run). To a 1 % gap: the files, not the
     optimum, are under test here, and HiGHS proves 0.1 % on no-rail and gas-price-high in 25 s, 1 % in 1-2 s.
-    Base is the session's run (``base_run``, copied: other tests write its report), not a second solve."""
+    Base is the session's run (``base_run_copy``), not a second solve."""
     out = tmp_path / "run"
     if name == "base.yaml":
-        res, done = request.getfixturevalue("base_run")
-        shutil.copytree(done, out, ignore=shutil.ignore_patterns("report.html", "export"))  # as the run left it
+        res, out = request.getfixturevalue("base_run_copy")
     else:
         res = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / name), "--out", str(out), "--no-plots",
                                             "--mip-gap", "0.01"])

@@ -100,11 +100,11 @@ def rendered_text(page, tmp_path) -> str:
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed (.ci/run installs it)")
-def test_html_report_renders_in_headless_chromium(base_run, tiny, tmp_path):
+def test_html_report_renders_in_headless_chromium(base_run_copy, tiny, tmp_path):
     import re
 
-    _, out = base_run
-    res = CliRunner().invoke(cli.main, ["report", str(out), "--force"])
+    _, out = base_run_copy
+    res = CliRunner().invoke(cli.main, ["report", str(out)])
     assert res.exit_code == 0, res.output
     # the text a planner reads: first whether the targets are met, then Chinese headers with units
     text = rendered_text(out / "report.html", tmp_path)

@@ -14,7 +14,7 @@ from model.inputs import load_dataset
 from model.scenario import load_scenario
 from model.resolve import resolve
 from model.studies.sweep import sweep_scenario
-from conftest import ONLY_CEMENT, PLANTS, cement_yaml, write_yaml
+from conftest import ONLY_CEMENT, PLANTS, cement_yaml, once_per_session, write_yaml
 
 #: most tests here solve the full Shanxi dataset (seconds each): outside the quick loop, pytest -m "not slow"
 pytestmark = pytest.mark.slow
@@ -23,13 +23,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def base_nox_curve():
-    ds = load_dataset()
-    # without the mid-term milestone: one NOx row, so the dual of the swept row is the whole marginal cost
-    sc = load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]).scenario
-    # up to about 123 % the rules and the other targets already deliver the NOx cut (dual 0); 130-131 % binds
-    levels = [80_100 * f for f in (1.0, 1.30, 1.31, 1.35)]
-    return sweep_scenario(resolve(ds, sc), "NOx", levels)
+def base_nox_curve(tmp_path_factory, worker_id):
+    def sweep(_folder):
+        ds = load_dataset()
+        # without the mid-term milestone: one NOx row, so the dual of the swept row is the whole marginal cost
+        sc = load_scenario(ROOT / "scenarios" / "base.yaml", ["phasing.milestones={}"]).scenario
+        # up to about 123 % the rules and the other targets already deliver the NOx cut (dual 0); 130-131 % binds
+        levels = [80_100 * f for f in (1.0, 1.30, 1.31, 1.35)]
+        return sweep_scenario(resolve(ds, sc), "NOx", levels)
+
+    return once_per_session(tmp_path_factory, worker_id, "base_nox_curve", sweep)
 
 
 def test_cost_never_decreases_as_target_tightens(base_nox_curve):

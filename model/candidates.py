@@ -200,11 +200,14 @@ def combine_at_plants(cand: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
     # combination took 25 s for 15,000 plants)
     combos: list[list[int]] = []
     sub = cand.reset_index(drop=True)
-    rest = np.flatnonzero(~keep)
-    for _eid, pos in sub.iloc[rest].groupby("enterprise_id", sort=True).indices.items():
-        pos = rest[pos]  # positions in ``sub`` (groupby gives them within the slice)
-        groups = sub.iloc[pos].groupby("exclusive_group", sort=False).indices
-        by_group = [[int(pos[i]) for i in g] for g in groups.values()]
+    # plant -> its exclusive groups in the order they first appear -> row positions (plain dicts: a pandas groupby
+    # per plant took 0.5 s on base)
+    by_plant: dict[str, dict[str, list[int]]] = {}
+    plant_of, group_of = sub["enterprise_id"].to_numpy(), sub["exclusive_group"].to_numpy()
+    for i in np.flatnonzero(~keep):
+        by_plant.setdefault(plant_of[i], {}).setdefault(group_of[i], []).append(int(i))
+    for eid in sorted(by_plant):
+        by_group = by_plant[eid].values()
         combos += [[i for i in combo if i is not None] for combo in itertools.product(*[[None, *g] for g in by_group])]
     combos = [c for c in combos if c]
     return pd.concat([cand[keep], _combinations(sub, combos, share, emis)], ignore_index=True)

@@ -801,7 +801,7 @@ def air_sweep_cmd(scenario: Path, region: str, values: list[float], out: Path | 
 @click.option("--scheduler", default=None, help="use an existing dask cluster, e.g. tcp://HOST:8786")
 def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...], inputs: Path | None,
                    force: bool, workers: int, scheduler: str | None) -> None:
-    """What each target and each policy rule costs and buys: SCENARIO solved with each lifted in turn."""
+    """What each target, PM2.5 level and policy rule costs and buys: SCENARIO solved with each lifted in turn."""
     check_out(out, force)
     from model.studies.parallel import executor
     from model.studies.rules_cost import headline, headline_labels, rules_cost, rules_cost_parallel, write_rules_cost

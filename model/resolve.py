@@ -270,6 +270,11 @@ class ModelData:
         lifted = {key} | {m.key for m in self.milestones_of(self.targets[key])}
         return replace(self, targets=[replace(t, required_t=0.0) if t.key in lifted else t for t in self.targets])
 
+    def without_air_target(self, key: int) -> "ModelData":
+        """A copy without PM2.5 row ``key`` (the level lifted, for pricing it: model/studies/rules_cost.py); the
+        other rows keep their keys."""
+        return replace(self, air_targets=[a for a in self.air_targets if a.key != key])
+
     def hardening(self, pollutant: str) -> "ModelData":
         """A copy in which every row (target and milestones) of ``pollutant`` (an id, e.g. 'nox') is hard."""
         sc = self.scenario.model_copy(deep=True)

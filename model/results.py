@@ -291,14 +291,20 @@ def candidates_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame:
     return c[cols]
 
 
+def air_table(bm: BuiltModel, sol: Solution) -> pd.DataFrame | None:
+    """PM2.5 by city and the province and deaths avoided, from what is in place in the end year, against the
+    scenario's levels for that year (:func:`model.air.city_table`); None without an air layer."""
+    if bm.md.air is None:
+        return None
+    end = bm.md.horizon_years[-1]
+    levels = {a.region_code: a.level_ugm3 for a in bm.md.air_targets if a.year == end}
+    return city_table(bm.md.air, bm.candidates, sol.u.sum(axis=1), levels)
+
+
 def make_results(bm: BuiltModel, sol: Solution) -> Results:
     port = portfolio_table(bm, sol)
-    air = health = None
-    if bm.md.air is not None:  # PM2.5 by city and deaths avoided by county, from what is in place in the end year
-        end = bm.md.horizon_years[-1]
-        levels = {a.region_code: a.level_ugm3 for a in bm.md.air_targets if a.year == end}
-        air = city_table(bm.md.air, bm.candidates, sol.u.sum(axis=1), levels)
-        health = county_health_table(air, bm.md.dataset.counties)
+    air = air_table(bm, sol)  # PM2.5 by city; deaths avoided by county below
+    health = county_health_table(air, bm.md.dataset.counties) if air is not None else None
     return Results(portfolio=port, targets=targets_table(bm, sol, port),
                    county_summary=county_summary(bm.md, port), measure_summary=measure_summary(bm.md.dataset, port),
                    candidates=candidates_table(bm, sol), totals=totals(bm, sol, air), air_quality=air,

@@ -252,3 +252,50 @@ def test_a_zero_divisor_in_health_csv_is_named(ds):
     h.loc[h["parameter"] == "gemm_alpha", "value"] = 0.0
     with pytest.raises(ModelSetupError, match="health.csv: gemm_alpha must be above 0"):
         air_parameters(dataclasses.replace(ds, health=h))
+
+
+@pytest.mark.slow
+def test_rules_cost_prices_a_pm25_level_as_the_two_solves_differ():
+    """rules-cost lifts a PM2.5 row like a target: its cost is the objective with the row less without it, and what
+    it buys is the province's modelled PM2.5 without it less with it, and the deaths with it less without it.
+    Linfen at 36 μg/m³ (2020: 52.0), solved exactly (gap 0) so that both ways are the same solves."""
+    from conftest import ROOT
+
+    from model.pipeline import Pipeline
+    from model.studies.rules_cost import _solve, lifted, priced_items, rules_table
+
+    level = ["air_targets=[{region: 临汾, level_ugm3: 36}]", "solver.mip_gap=0"]
+    pipe = Pipeline.load(ROOT / "scenarios" / "linfen.yaml", level)
+    item = ("air", "air:0", "PM2.5 临汾市 2025 ≤ 36 μg/m³")
+    assert item in priced_items(pipe.md)
+    # the study's own steps for this one item (the whole study solves every target and rule as well: 20 s)
+    solved = {None: _solve(pipe), "air:0": _solve(pipe.varied(lifted(pipe.md, "air:0")))}
+    row = rules_table(solved, [item]).set_index("item").loc["air:0"]
+    with_row = _run(level, "linfen.yaml").results
+    without = _run(["solver.mip_gap=0"], "linfen.yaml").results
+    assert row["objective_discounted_cny_cost"] == pytest.approx(
+        with_row.totals["objective_discounted_cny"] - without.totals["objective_discounted_cny"], rel=1e-6)
+    assert row["objective_discounted_cny_cost"] > 0  # 36 binds: without it Linfen reaches more than 36
+    assert row["buys_pm25_province_drop_ugm3"] == pytest.approx(
+        without.totals["pm25_province_modelled_ugm3"] - with_row.totals["pm25_province_modelled_ugm3"], abs=1e-9)
+    assert row["buys_avoided_deaths_per_yr"] == pytest.approx(
+        with_row.totals["avoided_deaths_per_yr"] - without.totals["avoided_deaths_per_yr"], rel=1e-6)
+
+
+@pytest.mark.slow
+def test_the_diagnosis_names_a_budget_that_keeps_a_pm25_level_out_of_reach():
+    """Linfen at 34 μg/m³ costs about 298 亿元 of investment (it is met without a cap); under a 220 亿元 cap it
+    cannot be: the diagnosis says how far the level gets, and that lifting the cap removes the whole shortfall (in
+    μg/m³: the binding-rules scan counts PM2.5 rows as the elastic model does)."""
+    import re
+
+    out = _run(["air_targets=[{region: 临汾, level_ugm3: 34}]"], "linfen.yaml")
+    assert out.solution.ok  # no cap: 34 is reachable
+    capped = _run(["air_targets=[{region: 临汾, level_ugm3: 34}]", "budget.total={value: 220, unit: 亿元}"],
+                  "linfen.yaml")
+    assert capped.solution.status == "infeasible"
+    notes = capped.diagnosis.set_index("item")["note"]
+    best = float(re.search(r"reaches ([\d.]+) μg/m³ at best", notes["PM2.5 临汾市 2025 ≤ 34 μg/m³"]).group(1))
+    assert best > 34
+    gain = float(re.search(r"PM2.5 临汾市 2025 ≤ 34 μg/m³ by ([\d.]+) μg/m³", notes["budget: total"]).group(1))
+    assert gain == pytest.approx(best - 34, abs=0.06)  # the note rounds the level to 0.1

@@ -414,6 +414,9 @@ def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFra
         return x.new_in(paid, j, capex[paid]) + x.new_in(sid, j, siding_capex[sid], sidings=True)
 
     texts = []
+    if budget.discounted_total is not None:
+        m.budget_discounted = pyo.Constraint(expr=m.spending <= budget.discounted_total.cny)
+        texts.append(f"budget: discounted cost <= {budget.discounted_total.value:g} {budget.discounted_total.unit}")
     if budget.total is not None:
         m.budget_total = pyo.Constraint(expr=spend(None, None) <= budget.total.cny)
         texts.append(f"budget: total capex <= {budget.total.value:g} {budget.total.unit}")
@@ -470,16 +473,14 @@ def define_pace_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame
     return [f"pace: at most {v:,.0f} households converted a year in {k}" for k, v in sorted(caps.items())]
 
 
-def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: InPlace, reduction: _Reductions
-                     ) -> None:
-    """Discounted cost (``m.cost``), minimised, or weighted tonnes maximised.
+def define_spending(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: InPlace) -> None:
+    """The discounted spending (``m.spending``, CNY): what the portfolio pays over the period, before penalties.
 
     A project built in year y pays (annualised capex + running cost) in every year from y to the evaluation end,
     discounted (``ModelData.cost_weight``). In place by build year y_j but not by y_{j-1} means built in y_j, so
     the cost is sum_j (cost_weight(y_j) - cost_weight(y_{j+1})) x built[i, y_j] (the discounted years from y_j to
     the next build year). With reduced build years (:func:`model_years`) money-saving projects stand for the
     first year of the horizon: the whole horizon's weight on their single variable.
-    A soft row's shortfall costs its penalty per tonne and year over the years the row stands for.
     """
     years = x.years
     annual = annual_cost_cny(c)
@@ -493,8 +494,17 @@ def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: In
     terms += [x.by(late, y, annual[late] * step[j]) for j, y in enumerate(years)]
     sid = np.flatnonzero(siding_annual != 0)
     terms += [x.by(sid, y, siding_annual[sid] * step[j], sidings=True) for j, y in enumerate(years)]
+    m.spending = pyo.Expression(expr=sum(terms[1:], terms[0]))
+
+
+def define_objective(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame, x: InPlace, reduction: _Reductions
+                     ) -> None:
+    """Discounted cost (``m.cost``: the spending and each soft row's shortfall at its penalty per tonne, or per
+    μg/m³, and year over the years the row stands for), minimised; or deaths avoided or weighted tonnes
+    maximised."""
+    years = x.years
     soft = [t for t in md.targets if t.kind == "soft"]
-    m.cost = pyo.Expression(expr=sum(terms[1:], terms[0])
+    m.cost = pyo.Expression(expr=m.spending
                             + pyo.quicksum(t.penalty_cny_per_t * t.weight * m.short[t.key] for t in soft)
                             + pyo.quicksum(a.penalty_cny_per_ugm3 * a.weight * m.air_short[a.key]
                                            for a in md.air_targets if a.kind == "soft"))
@@ -559,6 +569,7 @@ def build_model(md: ModelData, cands: Candidates) -> BuiltModel:
     define_target_constraints(m, md.targets, reduction)
     define_air_constraints(m, md, c, x)
     rules, mandatory = define_rule_constraints(m, md, c, x)
+    define_spending(m, md, c, x)
     rules += define_budget_constraints(m, md, c, x)
     rules += define_pace_constraints(m, md, c, x)
     rules += define_programme_pace_constraints(m, md, c, x)

@@ -45,7 +45,7 @@ def _relaxations(md: ModelData) -> list[tuple[str, ModelData]]:
     """(label, the scenario without one active rule or budget cap) for each active rule and cap."""
     sc = md.scenario
     out = [(spec.label, md.relaxed(rule=spec.key)) for spec in RULES if getattr(sc.rules, spec.key).enabled]
-    for cap in ("total", "per_year"):
+    for cap in ("total", "per_year", "discounted_total"):
         if getattr(sc.budget, cap) is not None:
             out.append((f"budget: {cap.replace('_', ' ')}", md.relaxed(budget=cap)))
     if sc.budget.per_city:

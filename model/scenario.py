@@ -199,11 +199,14 @@ class Money(_Strict):
 
 
 class Budget(_Strict):
-    """Caps on capital spending (capex, undiscounted)."""
+    """Caps on capital spending (capex, undiscounted), and on the discounted cost: what min_cost minimises without
+    the penalties (annualised capex, O&M and energy from each project's build year to the evaluation end,
+    discounted to the base year), the money a portfolio spends over the period, running costs included."""
 
     total: Money | None = None
     per_year: Money | None = None
     per_city: dict[str, Money] = Field(default_factory=dict, description="city: total capex cap")
+    discounted_total: Money | None = Field(None, description="cap on the discounted cost (spending, no penalties)")
 
 
 class ProgrammePace(_Strict):
@@ -373,8 +376,10 @@ class Scenario(_Strict):
             if a.year not in years:
                 raise ValueError(f"air target year {a.year} is outside the horizon "
                                  f"{self.horizon.start_year}..{self.horizon.end_year}")
-        if self.objective in ("max_reduction", "max_health") and not (self.budget.total or self.budget.per_year):
-            raise ValueError(f"objective {self.objective} needs a budget (budget.total or budget.per_year)")
+        if self.objective in ("max_reduction", "max_health") and not (
+                self.budget.total or self.budget.per_year or self.budget.discounted_total):
+            raise ValueError(f"objective {self.objective} needs a budget (budget.total, budget.per_year or "
+                             "budget.discounted_total)")
         return self
 
 

@@ -143,6 +143,21 @@ def _without_scipy_stats() -> None:
         pass
 
 
+def _as_column_vector(expr, columns) -> tuple[np.ndarray, float]:
+    """A linear expression as (coefficients over the compiled ``columns``, constant); fixed variables fold into
+    the constant. A variable outside every row and the objective is not among the columns: an error here."""
+    from pyomo.repn import generate_standard_repn
+
+    repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
+    vec = np.zeros(len(columns))
+    cols = _column_map(columns, repn.linear_vars)
+    coefs = np.asarray(repn.linear_coefs, dtype=float)
+    if (cols < 0).any():
+        raise ModelSetupError(f"{int((cols < 0).sum())} variables of the cost are in no row of the model")
+    np.add.at(vec, cols, coefs)
+    return vec, float(repn.constant)
+
+
 def _column_map(columns, variables) -> np.ndarray:
     """Positions of ``variables`` among the compiled ``columns`` (-1 where a variable is in no row)."""
     pos = {id(v): j for j, v in enumerate(columns)}
@@ -216,9 +231,16 @@ class Solver:
         self.short_cols = dict(zip(soft, _column_map(repn.columns, [m.short[k] for k in soft])))
         air_soft = [int(k) for k in m.AS] if hasattr(m, "AS") else []
         self.air_short_cols = dict(zip(air_soft, _column_map(repn.columns, [m.air_short[k] for k in air_soft])))
-        # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one
-        is_cost = bm.md.objective == "min_cost" and obj is not None and obj is m.obj
-        self.cost_cny = self.cost.copy() if is_cost else None
+        # the discounted cost as a column vector: the compiled objective, when it is the model's min_cost one;
+        # under a max_* objective (whose tie-breaker holds the cost, so every column of it is compiled) it is
+        # compiled on its own (40 ms on base), so that every run says what its portfolio costs. An elastic model
+        # (the diagnosis) has none
+        self.objective_is_cost = bm.md.objective == "min_cost" and obj is not None and obj is m.obj
+        self.cost_cny, self.cost_offset = None, 0.0
+        if self.objective_is_cost:
+            self.cost_cny, self.cost_offset = self.cost.copy(), self.offset
+        elif obj is not None and obj is m.obj:
+            self.cost_cny, self.cost_offset = _as_column_vector(m.cost.expr, repn.columns)
         # rows of the target constraints (each a single ">=" row), to change their levels and read duals
         self.target_rows = {}
         wanted = {id(m.target[k]): int(k) for k in m.TK}
@@ -327,7 +349,7 @@ class Solver:
 
     def cap_cost(self, max_cost_cny: float) -> None:
         """Add the row ``discounted cost <= max_cost_cny`` (a min_cost model's objective as a constraint)."""
-        if self.cost_cny is None:
+        if not self.objective_is_cost:
             raise ValueError("a cost cap needs a min_cost model")
         if not np.isfinite(max_cost_cny):
             raise ValueError(f"a cost cap must be a finite number of CNY, got {max_cost_cny!r}")
@@ -468,7 +490,7 @@ class Solver:
         z = {i: np.diff(np.round(values(cols)).astype(int), prepend=0) for i, cols in self.z_cols.items()}
         short = {k: float(x[j]) if j >= 0 else 0.0 for k, j in self.short_cols.items()}
         air_short = {k: float(x[j]) if j >= 0 else 0.0 for k, j in self.air_short_cols.items()}
-        cost = float(self.cost_cny @ x + self.offset) if self.cost_cny is not None else None
+        cost = float(self.cost_cny @ x + self.cost_offset) if self.cost_cny is not None else None
         return Solution(label, termination, obj, bound, gap, u, z, short, shadow=shadow, seconds=seconds,
                         solver_version=version, mip_gap_requested=self.mip_gap, objective_unit=bm.md.objective_unit,
                         cost_cny=cost, air_short=air_short)

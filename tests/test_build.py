@@ -149,6 +149,31 @@ def test_budget_caps_capex(tiny, tmp_path):
     assert sol.objective_unit == "weighted_t"
 
 
+def test_a_discounted_cost_budget_caps_what_min_cost_would_minimise(tiny, tmp_path):
+    """max_reduction under budget.discounted_total equals brute force over every (none | SNCR | SCR | ULE) per
+    plant, each costed as brute_force costs it (built in 2025, its equivalent annual cost every year to 2050,
+    discounted to 2020): the cap counts running costs, where a capex cap does not."""
+    ds = load_dataset(tiny)
+    m, rate = ds.measures, 0.08
+    df_2025 = sum(1 / (1 + rate) ** (t - 2020) for t in range(2025, 2051))
+    cost = lambda mid, cap, out: (m.loc[mid, "capex_cny_per_unit"] * cap * crf(rate, m.loc[mid, "lifetime_yr"])  # noqa: E731
+                                  + m.loc[mid, "var_om_cny_per_t_output"] * out) * df_2025
+    every_ule = sum(cost("cement_ule", cap, out) for _, _, cap, out, _ in PLANTS)
+    cap_cny = 0.55 * every_ule  # binds: every plant at ULE would cost more
+    sc = scenario(tmp_path, f"objective: max_reduction\nbudget: {{discounted_total: {{value: {cap_cny}, unit: CNY}}}}\n"
+                            "max_reduction: {weights: {NOx: 1}}\n")
+    ds, bm, sol = solve_tiny(tiny, sc)
+    best = 0.0
+    for combo in itertools.product([None, "cement_sncr", "cement_scr", "cement_ule"], repeat=len(PLANTS)):
+        spent = sum(cost(mid, cap, out) for (_, _, cap, out, _), mid in zip(PLANTS, combo) if mid)
+        if spent <= cap_cny:
+            best = max(best, sum(m.loc[mid, "nox_removal"] * nox for (*_, nox), mid in zip(PLANTS, combo) if mid))
+    tot = make_results(bm, sol).totals
+    assert tot["spending_discounted_cny"] <= cap_cny * (1 + 1e-9)
+    assert tot["reduction_nox_t"] == pytest.approx(best, rel=1e-9)
+    assert best < sum(0.85 * nox for *_, nox in PLANTS)  # the cap binds
+
+
 def test_co2_intensity_requirement_by_hand(ds):
     sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
     md = resolve(ds, sc)

@@ -99,10 +99,10 @@ def summary_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[int, s
         for key in ("capex_cny", "total_annual_cost_cny", "annualised_capex_cny", "annual_om_cny"):
             rows.append(_quantity(key, tot.get(key, 0.0), lang))
         if s.get("objective_discounted_cny") is not None:
-            for key, value in (("objective_discounted_cny", s["objective_discounted_cny"]),
-                               ("spending_discounted_cny", tot.get("spending_discounted_cny") or 0.0),
-                               ("penalties_discounted_cny", tot.get("penalties_discounted_cny", 0.0))):
-                rows.append(_quantity(key, value, lang))
+            rows.append(_quantity("objective_discounted_cny", s["objective_discounted_cny"], lang))
+        if tot.get("spending_discounted_cny") is not None:  # what any objective's portfolio costs, discounted
+            for key in ("spending_discounted_cny", "penalties_discounted_cny"):
+                rows.append(_quantity(key, tot[key], lang))
         for key in ("objective_weighted_t", "objective_deaths_per_yr"):
             if s.get(key) is not None:
                 rows.append(_quantity(key, s[key], lang))

@@ -166,7 +166,7 @@ def print_run_summary(outcome) -> None:
                       f"plants ({named_capex:.0%} of their capex); the rest at city remainders (plants no public list "
                       "names; see inputs/README.md)")
     end = outcome.md.evaluation_end_year
-    if tot.get("spending_discounted_cny") is not None:
+    if sol.objective_unit == "cny":
         console.print(f"objective minimised (discounted to {outcome.md.base_year}, costs to {end}): "
                       f"{units.cny_to_yi(sol.objective):,.1f} 亿元 = spending "
                       f"{units.cny_to_yi(tot['spending_discounted_cny']):,.1f} + penalties for unmet soft targets "
@@ -174,6 +174,9 @@ def print_run_summary(outcome) -> None:
     else:
         what = "premature deaths avoided a year" if sol.objective_unit == "deaths" else "weighted tonnes"
         console.print(f"objective maximised: {sol.objective:,.0f} {what}")
+        if tot.get("spending_discounted_cny") is not None:
+            console.print(f"spending discounted to {outcome.md.base_year} (costs to {end}): "
+                          f"{units.cny_to_yi(tot['spending_discounted_cny']):,.1f} 亿元")
     tg = r.targets
     if len(tg):
         shadow = shadow_column(sol.objective_unit)

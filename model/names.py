@@ -518,6 +518,24 @@ def not_met_items(not_met: list[dict], targets=None, lang: str = "zh") -> list[s
     return [_short_of(m, rows.get(m["target"]), lang) for m in not_met]
 
 
+def pm25_headline(air_quality, lang: str = "zh") -> tuple[bool, str] | None:
+    """The line after :func:`targets_headline` when a run sets PM2.5 levels (``air_quality``: the run's
+    air_quality table): (every level met, the line saying which modelled levels are above their target, or that
+    every one is met). None when no level is set (or the dataset has no air layer)."""
+    if air_quality is None or not len(air_quality) or not air_quality["target_ugm3"].notna().any():
+        return None
+    a = air_quality[air_quality["target_ugm3"].notna()]
+    short = a[a["meets_target"].astype("boolean") == False]  # noqa: E712 - nan (no target) is neither
+    if len(short):
+        zh = "；".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} > {x.target_ugm3:g} μg/m³" for x in short.itertuples())
+        en = "; ".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} > {x.target_ugm3:g} μg/m³" for x in short.itertuples())
+        return False, say(f"{len(short)} 项PM2.5浓度目标未达成（共 {len(a)} 项，模型估算）：{zh}",
+                          f"{len(short)} of {len(a)} PM2.5 levels NOT met: {en}", lang)
+    zh = "；".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} ≤ {x.target_ugm3:g} μg/m³" for x in a.itertuples())
+    en = "; ".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} ≤ {x.target_ugm3:g} μg/m³" for x in a.itertuples())
+    return True, say(f"PM2.5浓度目标全部达成（模型估算）：{zh}", f"PM2.5 met (modelled): {en}", lang)
+
+
 def targets_headline(not_met: list[dict] | None, targets=None, lang: str = "zh") -> str:
     """The line every output starts with: every target met, or which are not and by how much.
     ``not_met`` None: the run is infeasible (no portfolio at all)."""

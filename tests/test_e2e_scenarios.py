@@ -53,5 +53,14 @@ def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path, r
     rep = CliRunner().invoke(cli.main, ["report", str(out)])
     assert rep.exit_code == 0, rep.output
     assert (out / "report.html").stat().st_size > 100_000
+    if name == "air-quality.yaml":  # the report and the workbook say it as early: right after the targets' line
+        import openpyxl
+
+        page = (out / "report.html").read_text(encoding="utf-8")
+        assert re.search(r'headline">全部 21 项目标达成</p><p class="missed headline">2 项PM2\.5浓度目标未达成（共 12 项，'
+                         r"模型估算）：太原市 [\d.]+ &gt; 39\.9 μg/m³；阳泉市 [\d.]+ &gt; 43\.4 μg/m³</p>", page)
+        rows = list(openpyxl.load_workbook(out / "export" / "air-quality.xlsx", read_only=True)["汇总"]
+                    .iter_rows(values_only=True))
+        assert rows[2][0] == "PM2.5浓度目标" and rows[2][1].startswith("2 项PM2.5浓度目标未达成（共 12 项")
 
 

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..names import (DECIMALS, EFFECTS, SHEETS, column_decimals, column_name, column_unit, display_frame,
-                     is_label_column, price_items, say, targets_headline, unit_name, value_name)
+                     is_label_column, pm25_headline, price_items, say, targets_headline, unit_name, value_name)
 from ..rundir import NotARunError, Run, read_run
 from ..tables import annual_plan, per_city
 from ..textsafe import neutralise_frame, text_as_text, workbook_frame
@@ -85,7 +85,11 @@ def summary_sheet(run: Run, lang: str = "zh") -> tuple[pd.DataFrame, dict[int, s
     targets = run.tables.get("targets")
     rows: list[tuple[str, object, str, str | None]] = [
         (say("目标达成情况", "targets", lang),
-         targets_headline(s.get("not_met") if "totals" in s else None, targets, lang), "", None),
+         targets_headline(s.get("not_met") if "totals" in s else None, targets, lang), "", None)]
+    air = pm25_headline(run.tables.get("air_quality"), lang) if "totals" in s else None
+    if air is not None:  # the PM2.5 levels the scenario set, right after
+        rows.append((say("PM2.5浓度目标", "PM2.5 levels", lang), air[1], "", None))
+    rows += [
         (column_name("scenario", lang), s["scenario"], "", None),
         (column_name("status", lang), value_name("status", s["status"], lang), "", None)]
     if "totals" not in s:  # infeasible: no portfolio, so no money or tonnes to show

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..names import (EFFECTS, column_decimals, column_name, column_unit, display_frame, is_label_column, say,
-                     not_met_items, price_items, targets_headline, unit_name, value_name)
+                     not_met_items, pm25_headline, price_items, targets_headline, unit_name, value_name)
 from ..rundir import OutputExistsError, read_run, writing_to
 from ..tables import annual_plan, per_city, whole_units
 from ..units import cny_to_yi
@@ -119,16 +119,20 @@ FIGURES = [("reductions_vs_targets", "减排与目标", "Reductions against targ
            ("health_map", "健康效益地图", "Health by county")]
 
 
-def _headline(s: dict, targets: pd.DataFrame | None, lang: str) -> str:
-    """The first thing the page says: every target met, or which are not and by how much."""
+def _headline(s: dict, targets: pd.DataFrame | None, air: pd.DataFrame | None, lang: str) -> str:
+    """The first thing the page says: every target met, or which are not and by how much; then the PM2.5 levels
+    the scenario set (:func:`model.names.pm25_headline`), if any."""
     not_met = s.get("not_met") if "totals" in s else None
     line = html.escape(targets_headline(not_met, targets, lang))
+    air_line = pm25_headline(air, lang) if "totals" in s else None
+    after = "" if air_line is None else (f'<p class="{"met" if air_line[0] else "missed"} headline">'
+                                         f"{html.escape(air_line[1])}</p>")
     if not_met:
         items = "".join(f"<li>{html.escape(i)}</li>" for i in not_met_items(not_met, targets, lang))
         title = say(f"{len(not_met)} 项目标未达成（共 {len(targets)} 项）：",
                     f"{len(not_met)} of {len(targets)} targets NOT met:", lang)
-        return f'<div class="missed headline"><p>{html.escape(title)}</p><ul>{items}</ul></div>'
-    return f'<p class="{"missed" if not_met is None else "met"} headline">{line}</p>'
+        return f'<div class="missed headline"><p>{html.escape(title)}</p><ul>{items}</ul></div>' + after
+    return f'<p class="{"missed" if not_met is None else "met"} headline">{line}</p>' + after
 
 
 def _cards(s: dict, lang: str) -> str:
@@ -161,7 +165,8 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
     t = run.tables
     targets = t.get("targets")
     parts = [f"<h1>ersim：{html.escape(run.name)}</h1>" if lang == "zh" else f"<h1>ersim: {html.escape(run.name)}</h1>",
-             f"<p>{html.escape(sc.get('description', ''))}</p>", _headline(s, targets, lang), _cards(s, lang)]
+             f"<p>{html.escape(sc.get('description', ''))}</p>", _headline(s, targets, t.get("air_quality"), lang),
+             _cards(s, lang)]
     if "diagnosis" in run:
         parts += [f"<h2>{say('诊断：各目标最多可达', 'Diagnosis: what each target can achieve', lang)}</h2>",
                   _table(run["diagnosis"], lang)]

@@ -145,16 +145,12 @@ def print_run_summary(outcome) -> None:
 
     missed = not_met(r.targets)
     # the one headline every output starts with (model/names.py); the terminal's prose stays English
-    line = importlib.import_module("model.names").targets_headline(missed, r.targets, "en")
+    names = importlib.import_module("model.names")
+    line = names.targets_headline(missed, r.targets, "en")
     console.print(f"[bold {'red' if missed else 'green'}]{esc(line)}[/]")
-    if r.air_quality is not None and r.air_quality["target_ugm3"].notna().any():  # PM2.5 levels, right after
-        a = r.air_quality[r.air_quality["target_ugm3"].notna()]
-        short = a[a["meets_target"] == False]  # noqa: E712
-        text = (f"{len(short)} of {len(a)} PM2.5 levels NOT met: " + "; ".join(
-            f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} > {x.target_ugm3:g} μg/m³" for x in short.itertuples())
-            if len(short) else "PM2.5 met (modelled): " + "; ".join(
-                f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} ≤ {x.target_ugm3:g} μg/m³" for x in a.itertuples()))
-        console.print(f"[bold {'red' if len(short) else 'green'}]{esc(text)}[/]")
+    air = names.pm25_headline(r.air_quality, "en")  # PM2.5 levels, right after
+    if air is not None:
+        console.print(f"[bold {'green' if air[0] else 'red'}]{esc(air[1])}[/]")
     tot = r.totals
     console.print(f"spending: investment {units.cny_to_yi(tot['capex_cny']):,.1f} 亿元; annual cost once built "
                   f"{units.cny_to_yi(tot['total_annual_cost_cny']):,.1f} 亿元/yr (annualised capital "

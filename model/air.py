@@ -195,6 +195,18 @@ def exposure_matrix(c: pd.DataFrame, ap: AirParameters) -> np.ndarray:
     return out
 
 
+def exposure_columns(ap: AirParameters) -> list[str]:
+    """The candidates' columns that hold :func:`exposure_matrix` (one per city, in ``ap.cities`` order)."""
+    return [f"pm25_fall_{code}_ugm3" for code in ap.cities.index]
+
+
+def candidate_exposure(c: pd.DataFrame, ap: AirParameters) -> np.ndarray:
+    """:func:`exposure_matrix` of candidates ``c``: the columns build_candidates stored (computed once per set of
+    candidates, which the model's PM2.5 rows and the results then read), or computed for a frame without them."""
+    cols = exposure_columns(ap)
+    return c[cols].to_numpy(dtype=float) if all(k in c for k in cols) else exposure_matrix(c, ap)
+
+
 def avoided_deaths_per_candidate(exposure: np.ndarray, ap: AirParameters) -> np.ndarray:
     """Deaths a year each candidate avoids at full quantity, linearised at the 2020 concentrations."""
     return exposure @ ap.deaths_per_ugm3.to_numpy(dtype=float)
@@ -208,7 +220,7 @@ def city_table(ap: AirParameters, c: pd.DataFrame, in_place: np.ndarray, levels:
     modelled PM2.5, the target where one is set (``levels``: the scenario's, by region code, else air_cities.csv),
     and the deaths a year avoided (the exact GEMM difference)."""
     official = ap.official
-    drop = np.asarray(in_place, dtype=float) @ exposure_matrix(c, ap)
+    drop = np.asarray(in_place, dtype=float) @ candidate_exposure(c, ap)
     t = ap.cities[["name_zh", "population", "pm25_2020_ugm3", "baseline_deaths_per_yr"]].copy()
     t["pm25_drop_ugm3"] = drop
     t["avoided_deaths_per_yr"] = avoided_deaths(ap.gemm, t["baseline_deaths_per_yr"], t["pm25_2020_ugm3"], drop)

@@ -40,7 +40,7 @@ import pandas as pd
 import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from .air import exposure_matrix
+from .air import candidate_exposure
 from .candidates import HEAVY_TRUCKS, Candidates, annual_cost_cny, numeric_column, siding_annual_cost_cny
 from .domain import EFFECTS
 from .resolve import ModelData, TargetRow
@@ -344,7 +344,7 @@ def define_air_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFrame,
     m.AS = pyo.Set(initialize=[a.key for a in rows if a.kind == "soft"])
     m.air_short = pyo.Var(m.AS, domain=pyo.NonNegativeReals)  # μg/m³ above the level
     if rows:
-        fall = exposure_matrix(c, md.air)
+        fall = candidate_exposure(c, md.air)
         col = {k: i for i, k in enumerate(md.air.cities.index)}
 
         def row(_m, k):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .air import avoided_deaths_per_candidate, exposure_matrix, precursor_cuts_t, source_keys
+from .air import avoided_deaths_per_candidate, exposure_columns, exposure_matrix, precursor_cuts_t, source_keys
 from .errors import ModelSetupError
 from .inputs import Dataset
 from .domain import AIR_POLLUTANTS, EFFECTS, PLANT_EFFECTS, POLLUTANTS
@@ -517,6 +517,7 @@ def build_candidates(md: ModelData) -> Candidates:
             df = getattr(c, name)
             df["air_source"] = source_keys(df, unit_mw) if len(df) else []
             df["pm25_primary_t"] = precursor_cuts_t(df, md.air)["pm25"] if len(df) else []
-            df["avoided_deaths_per_yr"] = (avoided_deaths_per_candidate(exposure_matrix(df, md.air), md.air)
-                                           if len(df) else [])
+            fall = exposure_matrix(df, md.air) if len(df) else np.zeros((0, len(md.air.cities)))
+            df[exposure_columns(md.air)] = fall  # the PM2.5 rows and the results read these (candidate_exposure)
+            df["avoided_deaths_per_yr"] = avoided_deaths_per_candidate(fall, md.air)
     return c

@@ -24,6 +24,7 @@ import pandas as pd
 from .air import avoided_deaths_per_candidate, exposure_columns, exposure_matrix, precursor_cuts_t, source_keys
 from .errors import ModelSetupError
 from .inputs import Dataset
+from .names import value_name
 from .domain import AIR_POLLUTANTS, EFFECTS, PLANT_EFFECTS, POLLUTANTS
 from .resolve import ModelData
 from .units import load_t
@@ -475,7 +476,9 @@ def source_candidates(md: ModelData) -> pd.DataFrame:
     qty = pairs["activity"] * share
     out = pd.DataFrame({
         "kind": "source", "enterprise_id": pairs["source_id"],
-        "enterprise_name": pairs["category"] + np.where(pairs["detail"] != "", " " + pairs["detail"], ""),
+        # the source type by its Chinese name (as plants are named), with its detail (an emission standard)
+        "enterprise_name": pairs["category"].map(lambda k: value_name("sector", k, "zh"))
+        + np.where(pairs["detail"] != "", " " + pairs["detail"], ""),
         "region_code": pairs["county_code"], "measure_id": pairs["measure_id"], "family": pairs["family"],
         "exclusive_group": pairs["source_id"], "sector": pairs["category"], "max_quantity": qty,
         "unit": pairs["activity_unit"], "ule_compliant": False, "vocs_efficiency_after": np.nan,

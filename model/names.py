@@ -287,7 +287,21 @@ VALUES: dict[str, dict[object, tuple[str, str]]] = {
                "kiln": ("工业炉窑", "industrial kilns"), "chemical": ("化工", "chemicals"), "coating": ("涂装", "coating"),
                "other_voc": ("其他涉VOCs行业", "other VOC industry"), "coal_mine": ("煤矿", "coal mines"),
                "boiler": ("燃煤锅炉", "coal boilers"), "logistics": ("物流", "logistics"),
-               "other_industry": ("其他工业", "other industry")},
+               "other_industry": ("其他工业", "other industry"),
+               # the emission sources outside the plant list (sources.csv categories)
+               "household_coal_heating": ("农村散煤取暖", "rural household coal heating"),
+               "truck_heavy_diesel": ("重型柴油货车", "heavy diesel trucks"),
+               "truck_medium_diesel": ("中型柴油货车", "medium diesel trucks"),
+               "truck_light_diesel": ("轻型柴油货车", "light diesel trucks"),
+               "truck_light_gasoline": ("轻型汽油货车", "light gasoline trucks"),
+               "bus_diesel": ("大型柴油客车", "diesel buses"), "bus_medium_diesel": ("中型柴油客车", "medium diesel buses"),
+               "car_gasoline": ("汽油小客车", "gasoline cars"), "offroad_machinery": ("非道路移动机械", "off-road machinery"),
+               "mine_haul_truck": ("矿用卡车", "mine haul trucks"), "diesel_locomotive": ("内燃机车", "diesel locomotives"),
+               "coke_unlisted": ("未列明焦化产能", "coking not in the plant list"),
+               "sewage_urban": ("城镇生活污水", "urban sewage"), "sewage_rural": ("农村生活污水", "rural sewage"),
+               "livestock": ("畜禽养殖", "livestock farming"), "wastewater_industrial": ("工业废水", "industrial wastewater"),
+               "petrol_station": ("加油站", "petrol stations"), "solvent_architectural": ("建筑涂料", "architectural coatings"),
+               "catering": ("餐饮油烟", "catering")},
     "level": {"province": ("省", "province"), "city": ("市", "city"), "county": ("区县", "county")},
     "plant_identity": {"named": ("实名企业", "named plant"), "remainder": ("城市其余产能（未列明企业）",
                                                                            "city remainder (plants not listed)")},
@@ -380,6 +394,27 @@ def _pollutant_key(value: str) -> str | None:
     return None
 
 
+#: HiGHS's reasons to stop early (its model status without the leading k), as a comparison's status cell adds them
+TERMINATIONS: dict[str, tuple[str, str]] = {
+    "TimeLimit": ("达到时间上限", "time limit"), "IterationLimit": ("达到迭代上限", "iteration limit"),
+    "SolutionLimit": ("达到解数上限", "solution limit"), "NodeLimit": ("达到节点上限", "node limit"),
+    "Interrupt": ("被中断", "interrupted"), "ObjectiveBound": ("达到目标界", "objective bound"),
+    "ObjectiveTarget": ("达到目标值", "objective target")}
+
+
+def status_name(cell, lang: str = "zh"):
+    """A status cell as comparison.csv keeps it ('optimal', 'best_found (TimeLimit)') as people read it."""
+    if not isinstance(cell, str):
+        return cell
+    status, _, why = cell.partition(" (")
+    why = why.removesuffix(")")
+    name = value_name("status", status, lang)
+    if not why:
+        return name
+    reason = TERMINATIONS.get(why, (why, why))[0 if check_lang(lang) == "zh" else 1]
+    return say(f"{name}（{reason}）", f"{name} ({reason})", lang)
+
+
 def value_name(col: str, value, lang: str = "zh"):
     """A cell as people read it: family and pollutant ids, kinds, yes/no ... by name; anything else unchanged."""
     if col == "family":
@@ -405,7 +440,7 @@ def _limit_labels() -> dict[str, str]:
 
     out = {spec.label: spec.label_zh for spec in RULES}
     out.update({"budget: total": "预算：总投资上限", "budget: per year": "预算：年度投资上限",
-                "budget: per city": "预算：各市投资上限"})
+                "budget: per city": "预算：各市投资上限", "budget: discounted total": "预算：折现总成本上限"})
     return out
 
 

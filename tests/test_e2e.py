@@ -372,3 +372,13 @@ def test_summary_says_per_sector_how_much_rests_on_named_plants(base_run):
     assert (ident["steel"]["plants"], ident["steel"]["named_plants"]) == (27, 23)
     assert ident["power"]["plants"] == ident["power"]["named_plants"] == 179
     assert ident["coal_mine"]["named_plants"] == 617
+
+
+def test_sources_outside_the_plant_list_are_named_in_chinese(base_run):
+    """Base's portfolio names a source outside the plant list by its type in Chinese and its emission standard
+    (a 国III heavy diesel truck fleet), never by the category id (mine_haul_truck)."""
+    _, out = base_run
+    port = pd.read_csv(out / "portfolio.csv", dtype={"enterprise_id": str})
+    names = port.loc[port["kind"] == "source", "enterprise_name"]
+    assert len(names) and not names.str.contains("_").any()
+    assert (names == "重型柴油货车 国III").any() and (names == "矿用卡车").any()

@@ -132,3 +132,17 @@ def test_every_rule_and_budget_cap_has_a_chinese_name():
         assert zh == spec.label_zh and zh.startswith("规则：") and not any("a" <= c <= "z" for c in zh.replace("VOCs", ""))
         assert target_name(spec.label, "en") == spec.label
     assert value_name("item", "budget: per year", "zh") == "预算：年度投资上限"
+    assert value_name("item", "budget: discounted total", "zh") == "预算：折现总成本上限"
+
+
+def test_chinese_mode_names_source_types_and_solver_stops_in_chinese():
+    """A source outside the plant list is named by its type in Chinese (every category sources.csv may hold has a
+    name), and a comparison's 'best_found (TimeLimit)' reads as a status and a reason in either language."""
+    from model.inputs import CATEGORIES
+    from model.names import VALUES, status_name
+
+    assert set(CATEGORIES) <= set(VALUES["sector"])
+    assert all(not any("a" <= c <= "z" for c in VALUES["sector"][k][0]) for k in CATEGORIES)
+    assert status_name("best_found (TimeLimit)", "zh") == "可行解（未证明最优）（达到时间上限）"
+    assert status_name("best_found (TimeLimit)", "en") == "best found (not proven optimal) (time limit)"
+    assert status_name("optimal", "zh") == "最优"

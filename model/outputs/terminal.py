@@ -101,6 +101,9 @@ def print_comparison(cmp, rows, title: str) -> None:
 
     shown = rows.reset_index(drop=True)
     names = importlib.import_module("model.names")
+    status = [k for k, key in enumerate(rows.index) if key == ("result", "status")]
+    if status:  # ids as comparison.csv keeps them -> names in the language of --lang
+        shown.iloc[status[0]] = [names.status_name(v, current_lang()) for v in shown.iloc[status[0]]]
     shown.insert(0, names.column_name("item", current_lang()), row_names(rows.index, current_lang()))
     print_table(shown, title)
     counts = cmp.robustness["robustness"].value_counts()

@@ -818,8 +818,9 @@ def rules_cost_cmd(scenario: Path, out: Path | None, overrides: tuple[str, ...],
         name = md.name
         target = write_rules_cost(table, out or default_out_dir(Path("results"), f"{name}-rules-cost"), force,
                                   unique=out is None)
-    print_table(headline(table), "what each target and rule costs (with it minus without it: a target at 0 t with "
-                                 "its milestones, a rule off) and what it buys beyond the rest (0: it does not bind)",
+    print_table(headline(table), "what each target, PM2.5 level and rule costs (with it minus without it: a target "
+                                 "at 0 t with its milestones, a PM2.5 level dropped, a rule off) and what it buys "
+                                 "beyond the rest (0: it does not bind)",
                 named=True, labels=headline_labels())
     console.print(f"results written to [bold]{esc(target)}[/bold]")
 

@@ -41,6 +41,7 @@ import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from .air import candidate_exposure
+from .units import YI_CNY
 from .candidates import HEAVY_TRUCKS, Candidates, annual_cost_cny, numeric_column, siding_annual_cost_cny
 from .domain import EFFECTS
 from .resolve import ModelData, TargetRow
@@ -415,7 +416,9 @@ def define_budget_constraints(m: pyo.ConcreteModel, md: ModelData, c: pd.DataFra
 
     texts = []
     if budget.discounted_total is not None:
-        m.budget_discounted = pyo.Constraint(expr=m.spending <= budget.discounted_total.cny)
+        # in 亿元, not CNY: in CNY the row's coefficients (1e3 to 1e10, some negative) against a cap of 1e10 made
+        # HiGHS fail or stop at a wrong optimum on Linfen (tests/test_build.py); the capex caps are not affected
+        m.budget_discounted = pyo.Constraint(expr=m.spending / YI_CNY <= budget.discounted_total.cny / YI_CNY)
         texts.append(f"budget: discounted cost <= {budget.discounted_total.value:g} {budget.discounted_total.unit}")
     if budget.total is not None:
         m.budget_total = pyo.Constraint(expr=spend(None, None) <= budget.total.cny)

@@ -522,8 +522,8 @@ def load_dataset(root: Path | str | None = None) -> Dataset:
     ds = _read_dataset(root)
     if key is not None and _fingerprint(root) == key:  # not changed while it was read
         _CHECKED[key] = copy.deepcopy(ds)
-        while len(_CHECKED) > _CHECKED_MAX:
-            del _CHECKED[next(iter(_CHECKED))]
+        for old in list(_CHECKED)[:-_CHECKED_MAX]:  # the oldest first (pop: another thread may have taken it)
+            _CHECKED.pop(old, None)
     return ds
 
 

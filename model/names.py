@@ -399,7 +399,8 @@ TERMINATIONS: dict[str, tuple[str, str]] = {
     "TimeLimit": ("达到时间上限", "time limit"), "IterationLimit": ("达到迭代上限", "iteration limit"),
     "SolutionLimit": ("达到解数上限", "solution limit"), "NodeLimit": ("达到节点上限", "node limit"),
     "Interrupt": ("被中断", "interrupted"), "ObjectiveBound": ("达到目标界", "objective bound"),
-    "ObjectiveTarget": ("达到目标值", "objective target")}
+    "ObjectiveTarget": ("达到目标值", "objective target"), "Infeasible": ("无可行解", "no feasible portfolio"),
+    "UnboundedOrInfeasible": ("无界或不可行", "unbounded or infeasible")}
 
 
 def status_name(cell, lang: str = "zh"):
@@ -409,7 +410,7 @@ def status_name(cell, lang: str = "zh"):
     status, _, why = cell.partition(" (")
     why = why.removesuffix(")")
     name = value_name("status", status, lang)
-    if not why:
+    if not why or why.lower() == status.lower():  # 'infeasible (Infeasible)': the reason says it again
         return name
     reason = TERMINATIONS.get(why, (why, why))[0 if check_lang(lang) == "zh" else 1]
     return say(f"{name}（{reason}）", f"{name} ({reason})", lang)

@@ -87,10 +87,17 @@ def once_per_session(tmp_path_factory, worker_id: str, name: str, make):
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if done.exists():
-            return pickle.loads(done.read_bytes())
+            value = pickle.loads(done.read_bytes())
+            if isinstance(value, BaseException):  # the worker that made it failed: the same error here
+                raise value
+            return value
         folder = root / name
         folder.mkdir()
-        value = make(folder)
+        try:
+            value = make(folder)
+        except Exception as err:
+            done.write_bytes(pickle.dumps(RuntimeError(f"{name} failed on another worker: {err!r}")))
+            raise
         done.write_bytes(pickle.dumps(value))
         return value
 

@@ -174,6 +174,23 @@ def test_a_discounted_cost_budget_caps_what_min_cost_would_minimise(tiny, tmp_pa
     assert best < sum(0.85 * nox for *_, nox in PLANTS)  # the cap binds
 
 
+@pytest.mark.slow
+def test_a_discounted_cost_budget_solves_right_on_linfen():
+    """The discounted-cost row, written in CNY, made HiGHS fail (max_health under 310 亿元) or stop at 20,076
+    weighted tonnes as 'optimal' where a 35,044 t portfolio met every row (max_reduction under 297.605 亿元, found
+    by review with the portfolio checked row by row in Pyomo). In 亿元 both solve, the second to that 35,044."""
+    from model.run import run_scenario
+
+    linfen = ROOT / "scenarios" / "linfen.yaml"
+    health = run_scenario(linfen, ["objective=max_health", "budget={discounted_total: {value: 310, unit: 亿元}}"])
+    assert health.solution.status == "optimal"
+    assert health.results.totals["spending_discounted_cny"] <= 310e8 * (1 + 1e-9)
+    most = run_scenario(linfen, ["objective=max_reduction", "max_reduction={weights: {NOx: 1, VOCs: 1}}",
+                                 "pace.programmes=[]", "phasing.milestones={}", "horizon.build_years=every",
+                                 "solver.mip_gap=0.0001", "budget={discounted_total: {value: 297.605, unit: 亿元}}"])
+    assert most.solution.status == "optimal" and most.solution.objective >= 35_044 * (1 - 1e-4)
+
+
 def test_co2_intensity_requirement_by_hand(ds):
     sc = load_scenario(ROOT / "scenarios" / "base.yaml").scenario
     md = resolve(ds, sc)

@@ -221,3 +221,17 @@ def test_rules_cost_without_rules_or_targets_is_a_clear_mistake(tiny, tmp_path, 
     res = invoke(["rules-cost", str(path), "--inputs", str(tiny)], tmp_path)
     assert res.exit_code == 2 and "has no target and no rule in force, so there is nothing to price" in res.output, \
         res.output
+
+
+def test_rules_cost_of_a_scenario_that_does_not_minimise_cost_is_a_clear_mistake(tiny, tmp_path, monkeypatch):
+    """rules-cost prices in money: under max_reduction or max_health it would price nothing (a table of labels
+    and statuses), so it says what it needs before solving."""
+    monkeypatch.chdir(tmp_path)
+    from conftest import ONLY_CEMENT, write_yaml
+
+    path = write_yaml(tmp_path, f"name: t\n{ONLY_CEMENT}objective: max_reduction\n"
+                                "budget: {total: {value: 1, unit: 亿元}}\n"
+                                "targets:\n  - {pollutant: NOx, reduction: 100, unit: t, kind: soft}\n")
+    res = invoke(["rules-cost", str(path), "--inputs", str(tiny)], tmp_path)
+    assert res.exit_code == 2 and "rules-cost prices in money, so it needs objective: min_cost" in res.output, \
+        res.output

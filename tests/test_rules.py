@@ -145,4 +145,4 @@ def test_chinese_mode_names_source_types_and_solver_stops_in_chinese():
     assert all(not any("a" <= c <= "z" for c in VALUES["sector"][k][0]) for k in CATEGORIES)
     assert status_name("best_found (TimeLimit)", "zh") == "可行解（未证明最优）（达到时间上限）"
     assert status_name("best_found (TimeLimit)", "en") == "best found (not proven optimal) (time limit)"
-    assert status_name("optimal", "zh") == "最优"
+    assert status_name("optimal", "zh") == "最优" and status_name("infeasible (Infeasible)", "zh") == "不可行"

@@ -44,6 +44,9 @@ def priced_items(md: ModelData) -> list[tuple[str, str, str]]:
     """(kind, key, label) of everything priced: each target row that is not a milestone (``target:<row>``), each
     PM2.5 level (``air:<row>``), then each enabled rule. A scenario with none has nothing to price (a user's
     mistake, said before solving)."""
+    if md.objective != "min_cost":  # what an item costs is the least cost with it less the least cost without
+        raise ScenarioError(f"rules-cost prices in money, so it needs objective: min_cost; scenario '{md.name}' has "
+                            f"{md.objective} (use the scenario it was derived from, or set objective: min_cost)")
     items = [("target", f"target:{t.key}", t.label) for t in md.targets if t.source != "milestone"]
     items += [("air", f"air:{a.key}", a.label) for a in md.air_targets]
     items += [("rule", spec.key, spec.label) for spec in RULES if getattr(md.rules, spec.key).enabled]

@@ -88,3 +88,65 @@ def test_a_worker_in_an_empty_folder_needs_no_file_of_the_client(tiny, tmp_path,
             p.terminate()
         for p in procs[::-1]:
             p.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_stop_during_a_cluster_run_hands_back_what_had_finished():
+    """Ctrl-C while two workers work: the task done by then comes back with the stop (``finished``), the one still
+    running as None, so a parallel sweep can keep the levels solved (it lost them all before)."""
+    import signal
+    import time
+
+    from model.studies.parallel import executor
+
+    def task(x):  # pickled by value (a local function): the workers need not import this file
+        import time as t
+
+        if x:
+            t.sleep(30)  # still running when the stop comes
+        return x * 10 + 7
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, stop)
+    try:
+        with executor(2) as run:
+            signal.setitimer(signal.ITIMER_REAL, 5.0)  # the first task is long done by then, even on a busy machine
+            t0 = time.monotonic()
+            with pytest.raises(KeyboardInterrupt) as caught:
+                run(task, [0, 1])
+        assert time.monotonic() - t0 < 25  # the stop came while the second task slept
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert caught.value.finished == [7, None]
+
+
+def test_a_parallel_sweep_stopped_keeps_the_blocks_that_finished(tiny, tmp_path):
+    """sweep_parallel given a stop with one block finished: that block's levels are the curve, marked interrupted;
+    with none finished the stop goes on as it came."""
+    from conftest import cement_yaml
+
+    from model.inputs import load_dataset
+    from model.resolve import resolve
+    from model.scenario import load_scenario
+    from model.studies.sweep import sweep_parallel, sweep_scenario
+
+    md = resolve(load_dataset(tiny), load_scenario(cement_yaml(tmp_path, 1000)))
+    done = sweep_scenario(md, "NOx", [200.0, 400.0])
+
+    def stopped(finished):
+        def run(_fn, _items, shared=None):
+            err = KeyboardInterrupt()
+            err.finished = finished
+            raise err
+        run.workers = 2
+        return run
+
+    result = sweep_parallel(md, "NOx", [200.0, 400.0, 600.0, 800.0], stopped([done, None]))
+    assert result.interrupted is not None
+    assert result.curve["level_t"].tolist() == [200.0, 400.0]
+    assert result.curve["objective_cny_per_yr"].tolist() == done.curve["objective_cny_per_yr"].tolist()
+    with pytest.raises(KeyboardInterrupt):
+        sweep_parallel(md, "NOx", [200.0, 400.0, 600.0, 800.0], stopped([None, None]))

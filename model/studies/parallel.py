@@ -26,7 +26,8 @@ def default_workers() -> int:
 def executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[Callable]:
     """Yields ``run(fn, items, shared=None) -> list`` that maps ``fn`` over ``items`` serially or on a dask
     cluster; with ``shared`` (the resolved model data) each call is ``fn(item, shared)`` and ``shared`` travels to
-    each worker once."""
+    each worker once. A stop (Ctrl-C, SIGTERM) while the cluster works is re-raised with ``finished``: the results
+    of the tasks done by then, in item order, None for the others (a serial run keeps them itself)."""
     if scheduler is None and (workers or default_workers()) <= 1:
         def serial(fn: Callable, items: Iterable[Any], shared: Any = None) -> list:
             return [fn(x) if shared is None else fn(x, shared) for x in items]
@@ -57,7 +58,11 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
             else:  # sent once to every worker, then referred to by each task
                 data = client.scatter(shared, broadcast=True, hash=False)
                 futures = client.map(fn, list(items), shared=data, pure=False)
-            return client.gather(futures)
+            try:
+                return client.gather(futures)
+            except KeyboardInterrupt as err:  # a stop: hand the caller what finished (None where a task had not)
+                err.finished = [f.result() if f.status == "finished" else None for f in futures]
+                raise
 
         run.workers = len(client.scheduler_info().get("workers", {})) or (workers or default_workers())
         yield run

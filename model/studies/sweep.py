@@ -173,23 +173,32 @@ def sweep_parallel(md: ModelData, pollutant: str, levels_t: list[float], run) ->
     Worker k takes the k-th run of neighbouring levels (so each level starts from its neighbour's portfolio, as
     in a serial sweep), builds its own model once and re-solves its levels. The parts are joined in level order
     and, as in a serial sweep, everything after the first infeasible level is dropped: infeasibility is monotone
-    in the level, so every level below it has been solved by some worker.
+    in the level, so every level below it has been solved by some worker. A stop keeps the blocks finished by
+    then (``interrupted`` says so); with none finished it is re-raised.
     """
     levels = sorted(levels_t)
     n_blocks = max(1, min(len(levels), getattr(run, "workers", 0) or 2))
     blocks = [[float(v) for v in b] for b in np.array_split(np.array(levels), n_blocks)]
-    parts = run(_sweep_task, [(pollutant, b) for b in blocks], shared=md)
+    stop = None
+    try:
+        parts = run(_sweep_task, [(pollutant, b) for b in blocks], shared=md)
+    except KeyboardInterrupt as err:  # a stop: keep the blocks the workers had finished, as a serial sweep does
+        parts = [p for p in getattr(err, "finished", []) if p is not None]
+        if not parts:
+            raise
+        stop = err
     curve = pd.concat([p.curve for p in parts], ignore_index=True).sort_values("level_t", kind="stable")
     curve = curve.reset_index(drop=True)
     infeasible = np.flatnonzero(curve["status"].to_numpy() == "infeasible")
     max_ach = None
     if len(infeasible):
         curve = curve.iloc[: infeasible[0] + 1].reset_index(drop=True)
-        max_ach = next(p.max_achievable_t for p in parts if p.max_achievable_t is not None)
+        max_ach = next((p.max_achievable_t for p in parts if p.max_achievable_t is not None), None)
     first = parts[0]
     seconds = {"build_s": max(p.seconds["build_s"] for p in parts),
                "solve_all_s": max(p.seconds["solve_all_s"] for p in parts)}
-    return SweepResult(curve, first.target_label, first.pollutant, first.base_level_t, max_ach, seconds)
+    return SweepResult(curve, first.target_label, first.pollutant, first.base_level_t, max_ach, seconds,
+                       interrupted=stop)
 
 
 def check_levels(levels_t: list[float]) -> None:

@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist worksteal
 
 # Rebuild the embedded dataset's CSVs from their scripts, in dependency order (the tests check that this gives the
-# committed files byte for byte). Not here: build_gem.py (needs ../shared/data/gem), build_geojson.py and
+# committed files byte for byte). Not here: cnemc_pm25_2020.py (needs the 2020 hourly city files it names), build_gem.py (needs ../shared/data/gem), build_geojson.py and
 # build_font.py (need their upstream downloads); see inputs/README.md.
 inputs: $(STAMP)
 	$(BIN)/python inputs/scripts/build_measures.py

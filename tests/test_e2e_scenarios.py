@@ -35,7 +35,7 @@ def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path, r
                                             "--mip-gap", "0.01"])
     assert res.exit_code in (0, 3), res.output  # 3: infeasible, with its diagnosis
     if name == "air-quality.yaml":  # the PM2.5 levels right after the targets' line: 太原 and 阳泉 cannot reach theirs
-        assert re.search(r"^2 of 12 PM2\.5 levels NOT met: 太原市 [\d.]+ > 39\.9 μg/m³; 阳泉市 [\d.]+ > 43\.4 μg/m³$",
+        assert re.search(r"^2 of 12 PM2\.5 levels NOT met: 太原市 [\d.]+ > 47\.7 μg/m³; 阳泉市 [\d.]+ > 43\.4 μg/m³$",
                          res.output, re.M), res.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     if res.exit_code == 3:
@@ -57,8 +57,10 @@ def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path, r
         import openpyxl
 
         page = (out / "report.html").read_text(encoding="utf-8")
-        assert re.search(r'headline">全部 21 项目标达成</p><p class="missed headline">2 项PM2\.5浓度目标未达成（共 12 项，'
-                         r"模型估算）：太原市 [\d.]+ &gt; 39\.9 μg/m³；阳泉市 [\d.]+ &gt; 43\.4 μg/m³</p>", page)
+        # (the targets' headline before it may be met or not: at a 1 % gap the soft CO2 row may fall short by 0.1 %)
+        air = re.search(r'(</p>|</div>)<p class="missed headline">2 项PM2\.5浓度目标未达成（共 12 项，模型估算）：太原市 '
+                        r"[\d.]+ &gt; 47\.7 μg/m³；阳泉市 [\d.]+ &gt; 43\.4 μg/m³</p>", page)
+        assert air and "headline" in page[:air.start()] and air.start() < page.index("<h2")  # after the targets
         rows = list(openpyxl.load_workbook(out / "export" / "air-quality.xlsx", read_only=True)["汇总"]
                     .iter_rows(values_only=True))
         assert rows[2][0] == "PM2.5浓度目标" and rows[2][1].startswith("2 项PM2.5浓度目标未达成（共 12 项")

@@ -60,7 +60,8 @@ def test_every_shipped_scenario_runs_plots_exports_and_reports(name, tmp_path, r
         # (the targets' headline before it may be met or not: at a 1 % gap the soft CO2 row may fall short by 0.1 %)
         air = re.search(r'(</p>|</div>)<p class="missed headline">2 项PM2\.5浓度目标未达成（共 12 项，模型估算）：太原市 '
                         r"[\d.]+ &gt; 47\.7 μg/m³；阳泉市 [\d.]+ &gt; 43\.4 μg/m³</p>", page)
-        assert air and "headline" in page[:air.start()] and air.start() < page.index("<h2")  # after the targets
+        body = page.index("</head>")  # (the style sheet names the headline class too)
+        assert air and re.search(r'class="[^"]*headline', page[body:air.start()]) and air.start() < page.index("<h2")
         rows = list(openpyxl.load_workbook(out / "export" / "air-quality.xlsx", read_only=True)["汇总"]
                     .iter_rows(values_only=True))
         assert rows[2][0] == "PM2.5浓度目标" and rows[2][1].startswith("2 项PM2.5浓度目标未达成（共 12 项")

@@ -90,37 +90,57 @@ def test_a_worker_in_an_empty_folder_needs_no_file_of_the_client(tiny, tmp_path,
             p.wait(timeout=30)
 
 
+STOPPED_CLIENT = """
+import json, sys
+sys.path.insert(0, {root!r})
+from model.studies.parallel import executor
+
+
+def task(x):
+    import time
+    if x:
+        time.sleep(60)  # still running when the stop comes
+    return x * 10 + 7
+
+
+if __name__ == "__main__":
+    with executor(2) as run:
+        print("started", flush=True)
+        try:
+            run(task, [0, 1])
+        except KeyboardInterrupt as err:
+            print(json.dumps(getattr(err, "finished", None)), flush=True)
+"""
+
+
 @pytest.mark.slow
-def test_a_stop_during_a_cluster_run_hands_back_what_had_finished():
-    """Ctrl-C while two workers work: the task done by then comes back with the stop (``finished``), the one still
-    running as None, so a parallel sweep can keep the levels solved (it lost them all before)."""
+def test_ctrl_c_at_a_terminal_during_a_cluster_run_hands_back_what_had_finished(tmp_path):
+    """Ctrl-C at a terminal reaches the whole process group, the local workers too: they ignore it (a worker killed
+    by it took its finished results along), and the client's stop carries the task done by then (``finished``),
+    the one still running as None, so a parallel sweep can keep the levels solved. The client runs in a session
+    of its own, whose group gets the SIGINT."""
+    import json
+    import os
     import signal
+    import subprocess
+    import sys
     import time
 
-    from model.studies.parallel import executor
+    from conftest import ROOT
 
-    def task(x):  # pickled by value (a local function): the workers need not import this file
-        import time as t
-
-        if x:
-            t.sleep(30)  # still running when the stop comes
-        return x * 10 + 7
-
-    def stop(_signum, _frame):
-        raise KeyboardInterrupt
-
-    old = signal.signal(signal.SIGALRM, stop)
+    script = tmp_path / "client.py"
+    script.write_text(STOPPED_CLIENT.format(root=str(ROOT)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, start_new_session=True, cwd=tmp_path)
     try:
-        with executor(2) as run:
-            signal.setitimer(signal.ITIMER_REAL, 5.0)  # the first task is long done by then, even on a busy machine
-            t0 = time.monotonic()
-            with pytest.raises(KeyboardInterrupt) as caught:
-                run(task, [0, 1])
-        assert time.monotonic() - t0 < 25  # the stop came while the second task slept
+        assert proc.stdout.readline() == "started\n"  # the cluster is up
+        time.sleep(5)  # the first task is long done by then, even on a busy machine; the second sleeps
+        os.killpg(proc.pid, signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-    assert caught.value.finished == [7, None]
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert json.loads(out) == [7, None]
 
 
 def test_a_parallel_sweep_stopped_keeps_the_blocks_that_finished(tiny, tmp_path):
@@ -148,5 +168,12 @@ def test_a_parallel_sweep_stopped_keeps_the_blocks_that_finished(tiny, tmp_path)
     assert result.interrupted is not None
     assert result.curve["level_t"].tolist() == [200.0, 400.0]
     assert result.curve["objective_cny_per_yr"].tolist() == done.curve["objective_cny_per_yr"].tolist()
+    import json
+
+    from model.studies.sweep import write_sweep
+
+    out = write_sweep(result, tmp_path / "sweep", "t")  # what the command writes: the levels it has not solved
+    meta = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    assert meta["interrupted"] and meta["levels_not_solved_t"] == [600.0, 800.0]
     with pytest.raises(KeyboardInterrupt):
         sweep_parallel(md, "NOx", [200.0, 400.0, 600.0, 800.0], stopped([None, None]))

@@ -12,6 +12,8 @@ folder. Results come back as pandas tables and are assembled in the order the se
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
@@ -20,6 +22,37 @@ from ..errors import CommandLineError
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored while the block runs (main thread only), so the local workers started in it ignore it too:
+    a terminal's Ctrl-C goes to every process of its group, and a worker killed by it takes its finished results
+    with it (the client is the one to stop: it stops the cluster)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def _finished(futures, seconds: float = 5.0) -> list:
+    """The results of the futures done by a stop, None for the others or for one that cannot be fetched within
+    ``seconds`` (a worker gone); a second stop while fetching keeps what was fetched so far."""
+    out: list = [None] * len(futures)
+    try:
+        for k, f in enumerate(futures):
+            if f.status == "finished":
+                try:
+                    out[k] = f.result(timeout=seconds)
+                except Exception:  # noqa: BLE001 - lost with its worker: not a result
+                    out[k] = None
+    except KeyboardInterrupt:
+        pass
+    return out
 
 
 @contextmanager
@@ -48,8 +81,9 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
                                    "its address as tcp://HOST:PORT (`dask scheduler` prints it) or leave "
                                    "--scheduler out to use this machine") from None
     else:
-        cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=logging.ERROR)
+        with _ctrl_c_ignored():  # the workers inherit it: Ctrl-C at a terminal reaches the whole process group
+            cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         def run(fn: Callable, items: Iterable[Any], shared: Any = None) -> list:
@@ -61,7 +95,7 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
             try:
                 return client.gather(futures)
             except KeyboardInterrupt as err:  # a stop: hand the caller what finished (None where a task had not)
-                err.finished = [f.result() if f.status == "finished" else None for f in futures]
+                err.finished = _finished(futures)
                 raise
 
         run.workers = len(client.scheduler_info().get("workers", {})) or (workers or default_workers())

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -51,6 +51,7 @@ class SweepResult:
     seconds: dict
     # a stop (Ctrl-C, SIGTERM) that came while solving: the curve holds the levels solved before it
     interrupted: KeyboardInterrupt | None = None
+    levels_t: list[float] = field(default_factory=list)  # every level asked, cheapest first
 
 
 def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
@@ -116,7 +117,8 @@ def sweep_scenario(md: ModelData, pollutant: str, levels_t: list[float],
     curve = with_incremental_average(pd.DataFrame(rows, columns=None if rows else ["level_t", "status"]),
                                      totals(bm, ref) if ref is not None and ref.ok else None, target.column)
     seconds = {"build_s": t_build, "solve_all_s": time.perf_counter() - t_solve}
-    return SweepResult(curve, target.label, target.pollutant, target.required_t, max_ach, seconds, stop)
+    return SweepResult(curve, target.label, target.pollutant, target.required_t, max_ach, seconds, stop,
+                       levels_t=sorted(float(v) for v in levels_t))
 
 
 def with_incremental_average(curve: pd.DataFrame, reference: dict | None, column: str) -> pd.DataFrame:
@@ -198,7 +200,7 @@ def sweep_parallel(md: ModelData, pollutant: str, levels_t: list[float], run) ->
     seconds = {"build_s": max(p.seconds["build_s"] for p in parts),
                "solve_all_s": max(p.seconds["solve_all_s"] for p in parts)}
     return SweepResult(curve, first.target_label, first.pollutant, first.base_level_t, max_ach, seconds,
-                       interrupted=stop)
+                       interrupted=stop, levels_t=[float(v) for v in levels])
 
 
 def check_levels(levels_t: list[float]) -> None:
@@ -233,6 +235,9 @@ def write_sweep(result: SweepResult, out_dir: Path, scenario_name: str, svg: boo
                     "max_achievable_t": result.max_achievable_t, "points": len(result.curve),
                     "infeasible_points": int((result.curve["status"] == "infeasible").sum()),
                     "interrupted": result.interrupted is not None,  # a stop came: the levels solved before it
+                    # asked but not solved: after a stop (a parallel one may leave a gap), or after the first
+                    # infeasible level
+                    "levels_not_solved_t": [v for v in result.levels_t if v not in set(result.curve["level_t"])],
                     "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
                     # what was written before it, for read_sweep to check
                     "outputs_sha256": files_sha256(tmp)}, tmp / "sweep.json")

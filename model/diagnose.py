@@ -96,14 +96,9 @@ def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
                          + ("" if t.kind == "hard" else " (soft)")})
 
     air_rows = {a.key: a for a in md.air_targets}
-
-    def relative(s: Solution) -> float:
-        """What the elastic model minimises (BuiltModel.minimising_shortfall): each hard row's shortfall over what
-        it asks, tonnes and PM2.5 alike."""
-        return (sum(v / max(md.targets[k].required_t, 1.0) for k, v in s.short.items())
-                + sum(v / max(air_rows[k].required_drop_ugm3, 0.1) for k, v in s.air_short.items()))
-
-    total = relative(sol)
+    # the least relative shortfall: the elastic objective (BuiltModel.minimising_shortfall weighs each hard row's
+    # shortfall by what it asks, tonnes and PM2.5 alike)
+    total = sol.objective
     if total > 1e-9:
         # A rule binds when lifting it lowers the least shortfall. The elastic solve is within the MIP gap of
         # that least shortfall, so only a relaxed portfolio below total x (1 - gap) proves it (smaller gains are
@@ -113,7 +108,7 @@ def diagnose(md: ModelData, cands: Candidates) -> pd.DataFrame:
         for what, relaxed in _relaxations(md):
             # the candidates do not depend on rules or budgets, so the same ones serve every relaxation
             _, rsol = elastic(relaxed, cands, start=sol)
-            if rsol.ok and relative(rsol) < proof:
+            if rsol.ok and rsol.objective < proof:
                 gains = [f"{md.targets[k].label} by {v - rsol.short.get(k, 0.0):,.0f} t"
                          for k, v in sol.short.items() if v - rsol.short.get(k, 0.0) > 1e-6]
                 gains += [f"{air_rows[k].label} by {v - rsol.air_short.get(k, 0.0):.2f} μg/m³"

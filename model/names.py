@@ -562,13 +562,12 @@ def pm25_headline(air_quality, lang: str = "zh") -> tuple[bool, str] | None:
         return None
     a = air_quality[air_quality["target_ugm3"].notna()]
     short = a[a["meets_target"].astype("boolean") == False]  # noqa: E712 - nan (no target) is neither
+    shown, sign = (short, ">") if len(short) else (a, "≤")
+    items = [f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} {sign} {x.target_ugm3:g} μg/m³" for x in shown.itertuples()]
+    zh, en = "；".join(items), "; ".join(items)
     if len(short):
-        zh = "；".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} > {x.target_ugm3:g} μg/m³" for x in short.itertuples())
-        en = "; ".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} > {x.target_ugm3:g} μg/m³" for x in short.itertuples())
         return False, say(f"{len(short)} 项PM2.5浓度目标未达成（共 {len(a)} 项，模型估算）：{zh}",
                           f"{len(short)} of {len(a)} PM2.5 levels NOT met: {en}", lang)
-    zh = "；".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} ≤ {x.target_ugm3:g} μg/m³" for x in a.itertuples())
-    en = "; ".join(f"{x.name_zh} {x.pm25_modelled_ugm3:.1f} ≤ {x.target_ugm3:g} μg/m³" for x in a.itertuples())
     return True, say(f"PM2.5浓度目标全部达成（模型估算）：{zh}", f"PM2.5 met (modelled): {en}", lang)
 
 

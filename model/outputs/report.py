@@ -196,15 +196,17 @@ def build_report(run_dir: Path, out_path: Path, lang: str = "zh") -> Path:
         air = t["air_quality"][["name_zh", "pm25_2020_ugm3", "pm25_drop_ugm3", "pm25_modelled_ugm3", "target_ugm3",
                                 "meets_target", "avoided_deaths_per_yr"]]
         tot = s.get("totals", {})
+        # a figure the run does not hold (no investment: no deaths per 亿元) shows as a dash, not as 0
+        deaths, per = (tot.get(k) for k in ("avoided_deaths_per_yr", "avoided_deaths_per_100m_cny"))
+        deaths = "—" if deaths is None else f"{deaths:,.0f}"
+        per = "—" if per is None else f"{per:.2f}"
         parts += [f"<h2>{say('PM2.5浓度与健康效益', 'PM2.5 and health', lang)}</h2>", _table(air, lang),
                   "<p>" + html.escape(say(
                       f"人口加权年均PM2.5：2020年值减去项目的作用（摄入分数法筛选估算，其余因素按2020年不变；非化学传输模型）。"
-                      f"避免过早死亡 {tot.get('avoided_deaths_per_yr', 0):,.0f} 人/年（GEMM，非传染性疾病与下呼吸道感染），"
-                      f"每亿元投资 {tot.get('avoided_deaths_per_100m_cny') or 0:.2f} 人/年。",
+                      f"避免过早死亡 {deaths} 人/年（GEMM，非传染性疾病与下呼吸道感染），每亿元投资 {per} 人/年。",
                       f"Population-weighted annual PM2.5: 2020 less what the projects do (a screening estimate from "
                       f"intake fractions, everything else held at 2020; not a chemical transport model). Premature "
-                      f"deaths avoided {tot.get('avoided_deaths_per_yr', 0):,.0f} a year (GEMM, NCD+LRI), "
-                      f"{tot.get('avoided_deaths_per_100m_cny') or 0:.2f} per 亿元 invested.", lang)) + "</p>"]
+                      f"deaths avoided {deaths} a year (GEMM, NCD+LRI), {per} per 亿元 invested.", lang)) + "</p>"]
     plan = annual_plan(t["portfolio"])
     by_year = plan.groupby("year")[["projects", "capex_cny", *EFFECTS]].sum().reset_index()
     parts += [f"<h2>{say('年度计划（按建设年份）', 'Annual plan (by the year projects are built)', lang)}</h2>",
